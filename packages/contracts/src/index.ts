@@ -1,0 +1,5 @@
+export * from './common';
+export * from './commerce';
+export * from './tracking';
+export * from './channels';
+export * from './shops';

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { currencyCode, roles } from './common';
+
+export const shop = z.object({
+  id: z.string(),
+  name: z.string(),
+  timezone: z.string(),
+  currency: currencyCode,
+  createdAt: z.string(),
+});
+export type Shop = z.infer<typeof shop>;
+
+export const shopSettingsUpdate = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  timezone: z
+    .string()
+    .refine((tz) => { try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; } }, { error: 'must be an IANA time zone such as Asia/Shanghai' })
+    .optional(),
+  currency: currencyCode.optional(),
+});
+
+export const initResult = z.object({
+  shopId: z.string(),
+  publishableKey: z.string(),
+  secretKey: z.string(),
+  ownerEmail: z.string(),
+  ownerPassword: z.string(),
+});
+export type InitResult = z.infer<typeof initResult>;
+
+export const loginRequest = z.object({
+  email: z.string().trim().toLowerCase().min(3),
+  password: z.string().min(1),
+  shopId: z.string().optional(),
+});
+export const loginResult = z.object({
+  token: z.string(),
+  expiresAt: z.string(),
+  operator: z.object({ id: z.string(), email: z.string(), name: z.string() }),
+  shopId: z.string(),
+  role: z.enum(roles),
+  shops: z.array(z.object({ id: z.string(), name: z.string(), role: z.enum(roles) })),
+});
+export type LoginResult = z.infer<typeof loginResult>;
+
+export const operatorCreate = z.object({
+  email: z.email({ error: 'must be an email address' }).transform((s) => s.toLowerCase()),
+  name: z.string().trim().min(1).max(200),
+  password: z.string().min(8, { error: 'must be at least 8 characters' }).max(200),
+  role: z.enum(roles),
+});
+
+export const apiKeyKinds = ['publishable', 'secret'] as const;
+export const apiKeyCreate = z.object({ kind: z.enum(apiKeyKinds), label: z.string().max(200).optional() });
+export const apiKey = z.object({ id: z.string(), kind: z.enum(apiKeyKinds), prefix: z.string(), label: z.string().nullable(), createdAt: z.string(), revokedAt: z.string().nullable() });

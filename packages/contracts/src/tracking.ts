@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+/** Segment's e-commerce events (v2 spec) that Flywheel understands with their standard properties. */
+export const ecommerceEvents = [
+  'Product Viewed',
+  'Product Added',
+  'Product Removed',
+  'Cart Viewed',
+  'Checkout Started',
+  'Order Completed',
+  'Products Searched',
+  'Coupon Applied',
+  'Signed Up',
+  'Signed In',
+  'Product Shared',
+  'Product Reviewed',
+] as const;
+export type EcommerceEvent = (typeof ecommerceEvents)[number];
+
+export const MAX_BATCH_EVENTS = 500;
+export const MAX_BATCH_BYTES = 500 * 1024;
+
+const id = z.union([z.string().min(1).max(200), z.number()]).transform(String);
+const timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp' });
+
+export const campaignContext = z
+  .object({
+    source: z.string().optional(),
+    medium: z.string().optional(),
+    name: z.string().optional(),
+    term: z.string().optional(),
+    content: z.string().optional(),
+  })
+  .loose();
+
+export const pageContext = z
+  .object({
+    url: z.string().optional(),
+    path: z.string().optional(),
+    referrer: z.string().optional(),
+    title: z.string().optional(),
+    search: z.string().optional(),
+  })
+  .loose();
+
+export const eventContext = z
+  .object({
+    page: pageContext.optional(),
+    campaign: campaignContext.optional(),
+    userAgent: z.string().optional(),
+    ip: z.string().optional(),
+    locale: z.string().optional(),
+  })
+  .loose();
+
+const common = {
+  messageId: z.string().min(1).max(200).optional(),
+  anonymousId: id.optional(),
+  userId: id.optional(),
+  timestamp: timestamp.optional(),
+  originalTimestamp: timestamp.optional(),
+  sentAt: timestamp.optional(),
+  context: eventContext.optional(),
+  integrations: z.record(z.string(), z.unknown()).optional(),
+};
+
+export const trackCall = z.object({ ...common, type: z.literal('track').optional(), event: z.string().min(1).max(200), properties: z.record(z.string(), z.unknown()).optional() });
+export const pageCall = z.object({ ...common, type: z.enum(['page', 'screen']).optional(), name: z.string().max(500).optional(), category: z.string().optional(), properties: z.record(z.string(), z.unknown()).optional() });
+export const identifyCall = z.object({ ...common, type: z.literal('identify').optional(), traits: z.record(z.string(), z.unknown()).optional() });
+export const aliasCall = z.object({ ...common, type: z.literal('alias').optional(), previousId: id });
+
+export type TrackCall = z.infer<typeof trackCall>;
+export type PageCall = z.infer<typeof pageCall>;
+export type IdentifyCall = z.infer<typeof identifyCall>;
+export type AliasCall = z.infer<typeof aliasCall>;
+
+export const callTypes = ['track', 'page', 'screen', 'identify', 'alias'] as const;
+export type CallType = (typeof callTypes)[number];
+
+/** One element of a /v1/batch body: the `type` says which call it is. */
+export const batchItem = z.object({ type: z.enum(callTypes) }).loose();
+export const batchBody = z.object({
+  batch: z.array(batchItem).max(MAX_BATCH_EVENTS, { error: `at most ${MAX_BATCH_EVENTS} events a call` }),
+  sentAt: timestamp.optional(),
+  context: eventContext.optional(),
+});
+
+export const trackResult = z.object({ success: z.literal(true), accepted: z.number().int(), duplicates: z.number().int() });
+export type TrackResult = z.infer<typeof trackResult>;

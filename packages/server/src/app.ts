@@ -1,0 +1,93 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { AnalyticsStore } from './platform/analytics-store';
+import type { Config } from './platform/config';
+import { lockDataDir } from './platform/data-dir-lock';
+import { migrate, openDatabase, type Db } from './platform/db';
+import { createHttpApp, type HttpApp } from './platform/http';
+import { createLogger } from './platform/logger';
+import { OutboxProjector, outboxMigrations } from './platform/outbox';
+import { commerceMigrations } from './modules/commerce/migrations';
+import { commerceAnalyticsSchema, commerceProjections } from './modules/commerce/projection';
+import { commerceRoutes } from './modules/commerce/routes';
+import { CommerceService } from './modules/commerce/service';
+import { importRoutes } from './modules/imports/routes';
+import { ImportService } from './modules/imports/service';
+import { shopMigrations } from './modules/shops/migrations';
+import { shopRoutes } from './modules/shops/routes';
+import { ShopService } from './modules/shops/service';
+import { trackingRoutes } from './modules/tracking/routes';
+import { trackingAnalyticsSchema, TrackingService } from './modules/tracking/service';
+
+export const migrations = [...outboxMigrations, ...shopMigrations, ...commerceMigrations];
+export const analyticsSchemas = [trackingAnalyticsSchema, commerceAnalyticsSchema];
+
+export interface Flywheel {
+  config: Config;
+  log: Logger;
+  db: Db;
+  store: AnalyticsStore;
+  shops: ShopService;
+  commerce: CommerceService;
+  tracking: TrackingService;
+  imports: ImportService;
+  projector: OutboxProjector;
+  http: HttpApp;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Start the outbox projector's polling loop (tests and the CLI drain it by hand instead). */
+  startProjector?: boolean;
+  logger?: Logger;
+}
+
+/** Opens the stores, runs migrations, wires the modules and their routes. */
+export async function openFlywheel(config: Config, options: OpenOptions = {}): Promise<Flywheel> {
+  const log = options.logger ?? createLogger(config);
+  const unlock = lockDataDir(config.dataDir);
+  try {
+    const db = await openDatabase(config);
+    await migrate(db, migrations);
+    const store = await AnalyticsStore.open(path.join(config.dataDir));
+    await store.ensureSchemas(analyticsSchemas);
+
+    const shops = new ShopService(db);
+    const currencies = new Map<string, string>();
+    const currencyOf = async (shopId: string) => {
+      if (!currencies.has(shopId)) currencies.set(shopId, (await shops.getShop(shopId)).currency);
+      return currencies.get(shopId)!;
+    };
+    const commerce = new CommerceService(db, currencyOf);
+    const tracking = new TrackingService(store, async (shopId) => (await shops.getShop(shopId)).channelMapping, config.dedupeWindowHours);
+    await tracking.init();
+    const projector = new OutboxProjector(db, store, commerceProjections, log, config.projectorIntervalMs);
+    await projector.init();
+    const imports = new ImportService(commerce, async (shopId) => (await shops.getShop(shopId)).timezone);
+
+    const http = await createHttpApp({ logger: log, authenticate: (t) => shops.authenticate(t), rateLimitPerSecond: config.rateLimitPerSecond });
+    shopRoutes(http, shops, (shopId) => { tracking.mappingChanged(shopId); currencies.delete(shopId); });
+    commerceRoutes(http, commerce, (shopId, actor, action, detail) => shops.audit(shopId, actor, action, detail));
+    trackingRoutes(http, tracking);
+    await importRoutes(http, imports);
+    if (options.startProjector) projector.start();
+
+    let closed = false;
+    return {
+      config, log, db, store, shops, commerce, tracking, imports, projector, http,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await http.close();
+        await projector.stop();
+        await tracking.drain();
+        await store.close();
+        await db.destroy();
+        unlock();
+      },
+    };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}

@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Argument, Command, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { entityNames, type EntityName } from '@flywheel/contracts';
+import { openFlywheel, type Flywheel } from '../app';
+import { loadConfig, type Config } from '../platform/config';
+import { FlywheelError } from '../platform/errors';
+import { createLogger } from '../platform/logger';
+import { errorReport } from '../modules/imports/service';
+
+const program = new Command();
+program
+  .name('flywheel')
+  .description('Flywheel: e-commerce growth operations (plan -> levers -> measure -> review)')
+  .option('--data-dir <dir>', 'where the embedded stores live (overrides FLYWHEEL_DATA_DIR)')
+  .showHelpAfterError();
+
+function configFrom(cmd: Command, overrides: Partial<Config> = {}): Config {
+  const { dataDir } = cmd.optsWithGlobals() as { dataDir?: string };
+  return loadConfig({ ...(dataDir ? { dataDir } : {}), ...overrides });
+}
+
+function print(json: boolean, data: unknown, human: string) {
+  process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${human}\n`);
+}
+
+/** Opens Flywheel quietly for a one-off command, runs it, and closes the stores. */
+async function withFlywheel<T>(config: Config, work: (fw: Flywheel) => Promise<T>): Promise<T> {
+  const fw = await openFlywheel({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  try {
+    return await work(fw);
+  } finally {
+    await fw.close();
+  }
+}
+
+program
+  .command('init')
+  .description('create a shop with its owner account and API keys (run again to add another shop)')
+  .option('--shop-name <name>', 'the shop name', 'My shop')
+  .option('--timezone <tz>', 'the shop time zone', 'Asia/Shanghai')
+  .option('--currency <code>', 'the shop currency', 'CNY')
+  .option('--json', 'print JSON')
+  .action(async (opts, cmd) => {
+    const result = await withFlywheel(configFrom(cmd), (fw) => fw.shops.createShop({ name: opts.shopName, timezone: opts.timezone, currency: opts.currency }));
+    print(opts.json, result, [
+      `Shop ${result.shopId} created.`,
+      `  publishable key (storefront tracking): ${result.publishableKey}`,
+      `  secret key (back-end, keep it secret):  ${result.secretKey}`,
+      `  owner login: ${result.ownerEmail} / ${result.ownerPassword}`,
+    ].join('\n'));
+  });
+
+program
+  .command('migrate')
+  .description('apply database migrations (they also run at start-up)')
+  .option('--json', 'print JSON')
+  .action(async (opts, cmd) => {
+    const config = configFrom(cmd);
+    await withFlywheel(config, async () => undefined);
+    print(opts.json, { ok: true, database: config.databaseUrl ? 'postgres' : 'pglite' }, `Migrations applied (${config.databaseUrl ? 'PostgreSQL' : `embedded, ${config.dataDir}`}).`);
+  });
+
+program
+  .command('serve')
+  .description('serve the API, /docs and the console')
+  .option('--port <n>', 'port to listen on', (v) => Number(v))
+  .option('--host <host>', 'address to listen on')
+  .action(async (opts, cmd) => {
+    const config = configFrom(cmd, { ...(opts.port !== undefined ? { port: opts.port } : {}), ...(opts.host ? { host: opts.host } : {}) });
+    await serve(config);
+  });
+
+export async function serve(config: Config): Promise<Flywheel> {
+  const fw = await openFlywheel(config, { startProjector: true });
+  const address = await fw.http.listen({ port: config.port, host: config.host });
+  fw.log.info({ address, dataDir: config.databaseUrl ? undefined : config.dataDir }, `Flywheel is listening on ${address} (API docs at ${address}/docs)`);
+  const stop = async () => { await fw.close(); process.exit(0); };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return fw;
+}
+
+program
+  .command('import')
+  .description(`import a CSV (UTF-8 or GBK), XLSX or NDJSON file: ${entityNames.join(', ')}`)
+  .addArgument(new Argument('<entity>', 'what the file holds').choices(entityNames))
+  .argument('<file>', 'the file')
+  .option('--shop <id>', 'the shop to import into (default: the only shop)')
+  .addOption(new Option('--money <unit>', 'minor: amounts are in 分 (like the API); major: amounts are in 元 such as 199.00').choices(['minor', 'major']).default('minor'))
+  .option('--json', 'print JSON')
+  .action(async (entity: EntityName, file: string, opts, cmd) => {
+    const config = configFrom(cmd);
+    const data = fs.readFileSync(file);
+    await withFlywheel(config, async (fw) => {
+      const shopId = opts.shop ?? (await onlyShop(fw));
+      const bar = opts.json || !process.stderr.isTTY ? null : new cliProgress.SingleBar({ format: `importing ${entity} [{bar}] {percentage}% | {value}/{total} records | {eta}s left`, stream: process.stderr }, cliProgress.Presets.shades_classic);
+      let started = false;
+      const result = await fw.imports.importFile(shopId, entity, data, path.basename(file), {
+        money: opts.money,
+        onProgress: (done, total) => { if (!bar) return; if (!started) { bar.start(total, 0); started = true; } bar.update(done); },
+      });
+      bar?.stop();
+      await fw.projector.drain();
+      let errorFile: string | null = null;
+      if (result.rejected.length > 0) {
+        errorFile = `${file}.errors.csv`;
+        fs.writeFileSync(errorFile, errorReport(result.rejected));
+      }
+      print(opts.json, { accepted: result.accepted, rejected: result.rejected.length, errorFile },
+        `${result.accepted} ${entity} records imported, ${result.rejected.length} rejected${errorFile ? ` (reasons by line in ${errorFile})` : ''}.`);
+    });
+  });
+
+async function onlyShop(fw: Flywheel): Promise<string> {
+  const shops = await fw.shops.listShops();
+  if (shops.length === 1) return shops[0].id;
+  if (shops.length === 0) throw new FlywheelError('not_found', 'there is no shop yet: run `flywheel init` (or `flywheel demo`) first');
+  throw new FlywheelError('invalid_field', `there are ${shops.length} shops; say which with --shop (${shops.map((s) => s.id).join(', ')})`, 'shop');
+}
+
+export { program };
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  const log = createLogger({ logLevel: 'error' });
+  if (error instanceof FlywheelError) process.stderr.write(`flywheel: ${error.message}\n`);
+  else log.error({ err: error }, 'flywheel failed');
+  process.exit(1);
+});

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { batchRequest, batchResult, entityNames } from '@flywheel/contracts';
+import { actor, principalOf, type HttpApp } from '../../platform/http';
+import type { CommerceService } from './service';
+
+/** `POST /v1/{entity}/batch`: upsert up to 1,000 records by the shop's external ids. */
+export function commerceRoutes(app: HttpApp, commerce: CommerceService, audit: (shopId: string, actor: string, action: string, detail: unknown) => Promise<void>) {
+  for (const entity of entityNames) {
+    app.post(`/v1/${entity}/batch`, {
+      config: { access: 'write' },
+      schema: {
+        tags: ['commerce'],
+        summary: `Upsert ${entity} (up to 1,000 records; valid ones land, the others are listed with the reason)`,
+        body: batchRequest,
+        response: { 200: batchResult },
+      },
+    }, async (request) => {
+      const { shopId } = principalOf(request);
+      const result = await commerce.upsert(shopId, entity, request.body.records);
+      if (principalOf(request).kind === 'operator') await audit(shopId, actor(request), `${entity}.batch`, { accepted: result.accepted, rejected: result.rejected.length });
+      return result;
+    });
+  }
+
+  app.get('/v1/orders/:externalId', {
+    config: { access: 'read' },
+    schema: { tags: ['commerce'], summary: 'One order as stored', params: z.object({ externalId: z.string() }) },
+  }, async (request) => commerce.getOrder(principalOf(request).shopId, request.params.externalId));
+
+  app.get('/v1/commerce/counts', {
+    config: { access: 'read' },
+    schema: { tags: ['commerce'], summary: 'How many records of each kind the shop holds' },
+  }, async (request) => commerce.counts(principalOf(request).shopId));
+}

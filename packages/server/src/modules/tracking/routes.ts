@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { aliasCall, batchBody, identifyCall, MAX_BATCH_BYTES, pageCall, trackCall, trackResult, rejectedRecord, type CallType } from '@flywheel/contracts';
+import { principalOf, type HttpApp } from '../../platform/http';
+import { FlywheelError } from '../../platform/errors';
+import type { TrackingService } from './service';
+
+const result = trackResult.extend({ rejected: z.array(rejectedRecord) });
+
+/** Segment-compatible tracking: storefronts call these with the publishable key. */
+export function trackingRoutes(app: HttpApp, tracking: TrackingService) {
+  const single = (path: string, type: CallType, schema: z.ZodType, summary: string) =>
+    app.post(path, {
+      config: { access: 'track' },
+      bodyLimit: 32 * 1024,
+      schema: { tags: ['tracking'], summary, body: schema, response: { 200: result } },
+    }, async (request) => {
+      const r = await tracking.ingest(principalOf(request).shopId, [request.body as { type?: string }], type);
+      if (r.rejected.length > 0) throw new FlywheelError('invalid_field', r.rejected[0].message, r.rejected[0].field);
+      return { success: true as const, accepted: r.accepted, duplicates: r.duplicates, rejected: [] };
+    });
+
+  single('/v1/track', 'track', trackCall, 'Record an action (Segment track)');
+  single('/v1/page', 'page', pageCall, 'Record a page view (Segment page)');
+  single('/v1/screen', 'screen', pageCall, 'Record an app screen view (Segment screen)');
+  single('/v1/identify', 'identify', identifyCall, 'Tie the anonymous visitor to a customer (Segment identify)');
+  single('/v1/alias', 'alias', aliasCall, 'Merge a previous id into a user id (Segment alias)');
+
+  app.post('/v1/batch', {
+    config: { access: 'track' },
+    bodyLimit: MAX_BATCH_BYTES,
+    schema: {
+      tags: ['tracking'],
+      summary: 'Send up to 500 calls (500 KB) at once; valid calls land even if others are rejected',
+      body: batchBody,
+      response: { 200: result },
+    },
+  }, async (request) => {
+    const body = request.body;
+    const r = await tracking.ingest(principalOf(request).shopId, body.batch, null, { sentAt: body.sentAt, context: body.context });
+    if (r.accepted === 0 && r.duplicates === 0 && r.rejected.length > 0) throw new FlywheelError('invalid_field', r.rejected[0].message, r.rejected[0].field);
+    return { success: true as const, accepted: r.accepted, duplicates: r.duplicates, rejected: r.rejected };
+  });
+}

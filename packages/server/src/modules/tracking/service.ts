@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto';
+import { DuckDBTimestampTZValue } from '@duckdb/node-api';
+import {
+  aliasCall,
+  identifyCall,
+  pageCall,
+  trackCall,
+  type CallType,
+  type ChannelMapping,
+  type RejectedRecord,
+} from '@flywheel/contracts';
+import type { AnalyticsSchema, AnalyticsStore } from '../../platform/analytics-store';
+import { fromZodIssue } from '../../platform/errors';
+import { deriveChannel, utmOf } from './channels';
+
+export const trackingAnalyticsSchema: AnalyticsSchema = {
+  name: 'tracking',
+  statements: [
+    `create table if not exists events (shop_id varchar, message_id varchar, type varchar, event varchar,
+      anonymous_id varchar, user_id varchar, ts timestamptz, received_at timestamptz,
+      channel varchar, utm_source varchar, utm_medium varchar, utm_campaign varchar, referrer varchar, url varchar, path varchar,
+      product_id varchar, sku varchar, category varchar, order_id varchar, query varchar, properties json)`,
+    `create table if not exists identities (shop_id varchar, anonymous_id varchar, user_id varchar, ts timestamptz)`,
+    // A person is the customer (userId) once known, else the anonymous device; earlier anonymous events
+    // of a device belong to the customer it was first linked to.
+    `create or replace view tracked_events as
+      select e.*, coalesce(e.user_id, i.user_id, e.anonymous_id) as person_id
+      from events e left join (select shop_id, anonymous_id, arg_min(user_id, ts) as user_id from identities group by all) i
+        on i.shop_id = e.shop_id and i.anonymous_id = e.anonymous_id`,
+  ],
+};
+
+const schemas = { track: trackCall, page: pageCall, screen: pageCall, identify: identifyCall, alias: aliasCall } as const;
+
+interface EventRow {
+  shopId: string; messageId: string; type: string; event: string | null; anonymousId: string | null; userId: string | null;
+  ts: Date; receivedAt: Date; channel: string; utmSource: string | null; utmMedium: string | null; utmCampaign: string | null;
+  referrer: string | null; url: string | null; path: string | null; productId: string | null; sku: string | null; category: string | null;
+  orderId: string | null; query: string | null; properties: string;
+}
+
+interface IdentityRow { shopId: string; anonymousId: string; userId: string; ts: Date }
+
+export interface IngestOptions {
+  /** Batch-level `sentAt` and `context` (Segment batch envelope). */
+  sentAt?: string;
+  context?: Record<string, unknown>;
+  /** Historical backfill: the event time is also its receive time (keeps the live de-duplication window small). */
+  historical?: boolean;
+}
+
+export interface IngestResult { accepted: number; duplicates: number; rejected: RejectedRecord[] }
+
+const str = (v: unknown): string | null => (v === undefined || v === null || v === '' ? null : String(v));
+
+/**
+ * Behaviour events: validated, de-duplicated by messageId, stitched to customers, channel-tagged and
+ * appended to DuckDB in group commits. `ingest` resolves only once its events are committed, so an
+ * acknowledged call survives `kill -9`.
+ */
+export class TrackingService {
+  private pending: { events: EventRow[]; identities: IdentityRow[]; done: (error?: unknown) => void }[] = [];
+  private flushing: Promise<void> | undefined;
+  /** messageIds seen per hour of receipt, for the de-duplication window. */
+  private readonly seen = new Map<number, Set<string>>();
+  private readonly linked = new Set<string>();
+  private readonly mappings = new Map<string, { mapping: ChannelMapping | null; at: number }>();
+
+  constructor(
+    private readonly store: AnalyticsStore,
+    private readonly channelMappingOf: (shopId: string) => Promise<ChannelMapping | null>,
+    private readonly dedupeWindowHours: number,
+  ) {}
+
+  /** Rebuilds the de-duplication window and the identity links from what DuckDB already holds. */
+  async init() {
+    const since = new Date(Date.now() - this.dedupeWindowHours * 3600_000);
+    const recent = await this.store.all<{ shop_id: string; message_id: string; received_at: string }>(
+      `select shop_id, message_id, received_at from events where received_at >= ?::timestamptz`, [since.toISOString()]);
+    for (const r of recent) this.remember(`${r.shop_id}|${r.message_id}`, new Date(r.received_at).getTime());
+    const links = await this.store.all<{ shop_id: string; anonymous_id: string; user_id: string }>(`select distinct shop_id, anonymous_id, user_id from identities`);
+    for (const l of links) this.linked.add(`${l.shop_id}|${l.anonymous_id}|${l.user_id}`);
+  }
+
+  private hour(ms: number) { return Math.floor(ms / 3600_000); }
+
+  private isDuplicate(key: string): boolean {
+    for (const set of this.seen.values()) if (set.has(key)) return true;
+    return false;
+  }
+
+  private remember(key: string, ms: number) {
+    const h = this.hour(ms);
+    let set = this.seen.get(h);
+    if (!set) {
+      this.seen.set(h, (set = new Set()));
+      const oldest = this.hour(Date.now()) - this.dedupeWindowHours;
+      for (const k of this.seen.keys()) if (k < oldest) this.seen.delete(k);
+    }
+    set.add(key);
+  }
+
+  private forget(key: string) { for (const set of this.seen.values()) set.delete(key); }
+
+  private async mappingOf(shopId: string) {
+    const cached = this.mappings.get(shopId);
+    if (cached && Date.now() - cached.at < 10_000) return cached.mapping;
+    const mapping = await this.channelMappingOf(shopId);
+    this.mappings.set(shopId, { mapping, at: Date.now() });
+    return mapping;
+  }
+
+  /** Drops the cached channel mapping after the shop edits it. */
+  mappingChanged(shopId: string) { this.mappings.delete(shopId); }
+
+  async ingest(shopId: string, calls: readonly { type?: string }[], defaultType: CallType | null, options: IngestOptions = {}): Promise<IngestResult> {
+    const receivedAt = new Date();
+    const mapping = await this.mappingOf(shopId);
+    const rejected: RejectedRecord[] = [];
+    const events: EventRow[] = [];
+    const identities: IdentityRow[] = [];
+    const keys = new Set<string>();
+    let duplicates = 0;
+    calls.forEach((raw, index) => {
+      const type = (raw.type ?? defaultType) as CallType | undefined;
+      const prefix = defaultType ? '' : `batch[${index}]`;
+      if (!type || !(type in schemas)) {
+        rejected.push({ index, code: 'invalid_field', message: `${prefix ? `${prefix}.` : ''}type: must be one of track, page, screen, identify, alias`, field: `${prefix ? `${prefix}.` : ''}type` });
+        return;
+      }
+      const parsed = schemas[type].safeParse(raw);
+      if (!parsed.success) {
+        const e = fromZodIssue(parsed.error.issues[0], prefix);
+        rejected.push({ index, code: e.code, message: e.message, field: e.field });
+        return;
+      }
+      const call = parsed.data as Record<string, unknown> & { messageId?: string; anonymousId?: string; userId?: string; timestamp?: string; originalTimestamp?: string; sentAt?: string; context?: Record<string, unknown>; previousId?: string };
+      if (!call.anonymousId && !call.userId) {
+        rejected.push({ index, code: 'invalid_field', message: `${prefix ? `${prefix}.` : ''}anonymousId: an anonymousId or a userId is required`, field: `${prefix ? `${prefix}.` : ''}anonymousId` });
+        return;
+      }
+      const messageId = call.messageId ?? `srv-${randomUUID()}`;
+      const key = `${shopId}|${messageId}`;
+      if (this.isDuplicate(key) || keys.has(key)) { duplicates++; return; }
+      keys.add(key);
+      const ts = eventTime(call.timestamp ?? call.originalTimestamp, call.sentAt ?? options.sentAt, receivedAt);
+      events.push(this.toRow(shopId, messageId, type, call, ts, options.historical ? ts : receivedAt, { ...options.context, ...call.context }, mapping));
+      const anonymousId = type === 'alias' ? call.previousId : call.anonymousId;
+      if (anonymousId && call.userId && anonymousId !== call.userId) {
+        const link = `${shopId}|${anonymousId}|${call.userId}`;
+        if (!this.linked.has(link)) { this.linked.add(link); identities.push({ shopId, anonymousId: String(anonymousId), userId: String(call.userId), ts }); }
+      }
+    });
+    for (const key of keys) this.remember(key, receivedAt.getTime());
+    if (events.length > 0) {
+      try {
+        await this.enqueue(events, identities);
+      } catch (error) {
+        for (const key of keys) this.forget(key);
+        for (const i of identities) this.linked.delete(`${i.shopId}|${i.anonymousId}|${i.userId}`);
+        throw error;
+      }
+    }
+    return { accepted: events.length, duplicates, rejected };
+  }
+
+  private toRow(shopId: string, messageId: string, type: string, call: Record<string, unknown>, ts: Date, receivedAt: Date, context: Record<string, unknown>, mapping: ChannelMapping | null): EventRow {
+    const page = (context.page ?? {}) as Record<string, unknown>;
+    const campaign = (context.campaign ?? {}) as Record<string, unknown>;
+    const props = (call.properties ?? call.traits ?? {}) as Record<string, unknown>;
+    const url = str(page.url ?? props.url);
+    const utm = utmOf(url);
+    const source = str(campaign.source) ?? utm.source ?? null;
+    const medium = str(campaign.medium) ?? utm.medium ?? null;
+    const referrer = str(page.referrer ?? props.referrer);
+    let ownHost: string | null = null;
+    try { ownHost = url ? new URL(url).hostname : null; } catch { /* not a URL */ }
+    const firstProduct = Array.isArray(props.products) ? (props.products[0] as Record<string, unknown> | undefined) : undefined;
+    return {
+      shopId, messageId, type: type === 'screen' ? 'page' : type,
+      event: type === 'track' ? String(call.event) : type === 'page' || type === 'screen' ? str(call.name) : null,
+      anonymousId: str(call.anonymousId), userId: str(call.userId), ts, receivedAt,
+      channel: deriveChannel({ source, medium, referrer, ownHost }, mapping),
+      utmSource: source, utmMedium: medium, utmCampaign: str(campaign.name) ?? utm.campaign ?? null,
+      referrer, url, path: str(page.path ?? props.path),
+      productId: str(props.product_id ?? props.productId ?? firstProduct?.product_id),
+      sku: str(props.sku ?? firstProduct?.sku),
+      category: str(props.category ?? firstProduct?.category),
+      orderId: str(props.order_id ?? props.orderId),
+      query: str(props.query),
+      properties: JSON.stringify(props),
+    };
+  }
+
+  private enqueue(events: EventRow[], identities: IdentityRow[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ events, identities, done: (error) => (error ? reject(error) : resolve()) });
+      if (!this.flushing) this.flushing = this.flushLoop();
+    });
+  }
+
+  /** Group commit: whatever arrived while the previous commit ran goes into the next one. */
+  private async flushLoop() {
+    while (this.pending.length > 0) {
+      const group = this.pending.splice(0);
+      try {
+        await this.store.write(async (_conn, append) => {
+          const ev = await append('events');
+          for (const p of group) for (const e of p.events) appendEvent(ev, e);
+          const links = group.flatMap((p) => p.identities);
+          if (links.length > 0) {
+            const id = await append('identities');
+            for (const l of links) { id.appendVarchar(l.shopId); id.appendVarchar(l.anonymousId); id.appendVarchar(l.userId); id.appendTimestampTZ(tz(l.ts)); id.endRow(); }
+          }
+        });
+        for (const p of group) p.done();
+      } catch (error) {
+        for (const p of group) p.done(error);
+      }
+    }
+    this.flushing = undefined;
+  }
+
+  async drain() { while (this.flushing) await this.flushing; }
+}
+
+const tz = (d: Date) => new DuckDBTimestampTZValue(BigInt(d.getTime()) * 1000n);
+
+function appendEvent(a: import('@duckdb/node-api').DuckDBAppender, e: EventRow) {
+  const v = (x: string | null) => (x === null ? a.appendNull() : a.appendVarchar(x));
+  v(e.shopId); v(e.messageId); v(e.type); v(e.event); v(e.anonymousId); v(e.userId);
+  a.appendTimestampTZ(tz(e.ts)); a.appendTimestampTZ(tz(e.receivedAt));
+  v(e.channel); v(e.utmSource); v(e.utmMedium); v(e.utmCampaign); v(e.referrer); v(e.url); v(e.path);
+  v(e.productId); v(e.sku); v(e.category); v(e.orderId); v(e.query); v(e.properties);
+  a.endRow();
+}
+
+/**
+ * Segment's clock-skew correction: the client's clock may be wrong, but the gap between its event and
+ * its send is right, so the event happened `sentAt - timestamp` before the server received it.
+ */
+export function eventTime(timestamp: string | undefined, sentAt: string | undefined, receivedAt: Date): Date {
+  if (!timestamp) return receivedAt;
+  const t = new Date(timestamp);
+  if (!sentAt) return t;
+  return new Date(receivedAt.getTime() - (new Date(sentAt).getTime() - t.getTime()));
+}

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Flywheel } from '../../app';
+import { call, newShop, startFlywheel } from '../../testing/harness';
+import { eventTime } from './service';
+
+let fw: Flywheel;
+beforeAll(async () => { fw = await startFlywheel(); });
+afterAll(async () => { await fw?.close(); });
+
+const count = async (shopId: string, where = 'true') => (await fw.store.one<{ n: number }>(`select count(*) n from events where shop_id = ? and ${where}`, [shopId]))!.n;
+
+describe('tracking', () => {
+  it('accepts a Segment batch with Basic auth and de-duplicates by messageId', async () => {
+    const s = await newShop(fw);
+    const basic = `Basic ${Buffer.from(`${s.publishableKey}:`).toString('base64')}`;
+    const batch = {
+      batch: [
+        { type: 'page', messageId: 'm1', anonymousId: 'a1', name: '首页', context: { page: { url: 'https://shop.cn/?utm_source=baidu&utm_medium=cpc&utm_campaign=双11' } } },
+        { type: 'track', messageId: 'm2', anonymousId: 'a1', event: 'Product Viewed', properties: { product_id: 'p-1', sku: 'p-1-S', category: '服饰' } },
+        { type: 'track', messageId: 'm2', anonymousId: 'a1', event: 'Product Viewed' },
+      ],
+    };
+    const first = await call(fw, 'POST', '/v1/batch', undefined, batch, { authorization: basic });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ success: true, accepted: 2, duplicates: 1 });
+    const again = await call(fw, 'POST', '/v1/batch', undefined, batch, { authorization: basic });
+    expect(again.body).toMatchObject({ accepted: 0, duplicates: 3 });
+    expect(await count(s.shopId)).toBe(2);
+    const rows = await fw.store.all(`select channel, utm_campaign, product_id, category from events where shop_id = ? order by message_id`, [s.shopId]);
+    expect(rows).toEqual([
+      { channel: 'paid_search', utm_campaign: '双11', product_id: null, category: null },
+      { channel: 'direct', utm_campaign: null, product_id: 'p-1', category: '服饰' },
+    ]);
+  });
+
+  it('stitches a visitor’s earlier anonymous events to the customer after identify', async () => {
+    const s = await newShop(fw);
+    await call(fw, 'POST', '/v1/track', s.publishableKey, { anonymousId: 'anon-7', event: 'Product Added', messageId: 'x1' });
+    await call(fw, 'POST', '/v1/page', s.publishableKey, { anonymousId: 'anon-7', messageId: 'x2' });
+    await call(fw, 'POST', '/v1/identify', s.publishableKey, { anonymousId: 'anon-7', userId: 'c-42', traits: { phone: '138' }, messageId: 'x3' });
+    await call(fw, 'POST', '/v1/track', s.publishableKey, { userId: 'c-42', event: 'Order Completed', properties: { order_id: 'o-1' }, messageId: 'x4' });
+    await call(fw, 'POST', '/v1/alias', s.publishableKey, { previousId: 'old-device', userId: 'c-42', messageId: 'x5' });
+    await call(fw, 'POST', '/v1/track', s.publishableKey, { anonymousId: 'old-device', event: 'Signed In', messageId: 'x6' });
+    const people = await fw.store.all(`select distinct person_id from tracked_events where shop_id = ?`, [s.shopId]);
+    expect(people).toEqual([{ person_id: 'c-42' }]);
+  });
+
+  it('corrects client clock skew from sentAt', async () => {
+    const received = new Date('2026-11-11T12:00:10Z');
+    // The phone's clock runs one hour ahead: it says it sent at 13:00:10 an event of 13:00:00.
+    expect(eventTime('2026-11-11T13:00:00Z', '2026-11-11T13:00:10Z', received).toISOString()).toBe('2026-11-11T12:00:00.000Z');
+    expect(eventTime(undefined, undefined, received)).toBe(received);
+  });
+
+  it('reports invalid calls by field, keeps the valid ones of a batch, and refuses oversize bodies with 413', async () => {
+    const s = await newShop(fw);
+    const bad = await call(fw, 'POST', '/v1/track', s.publishableKey, { anonymousId: 'a', properties: {} });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: 'invalid_field', field: 'event' });
+    const mixed = await call(fw, 'POST', '/v1/batch', s.publishableKey, { batch: [{ type: 'track', event: 'Signed In', userId: 'u1' }, { type: 'track', event: 'Signed In' }, { type: 'track', userId: 'u1' }] });
+    expect(mixed.status).toBe(200);
+    expect(mixed.body.accepted).toBe(1);
+    expect(mixed.body.rejected.map((r: { field: string }) => r.field)).toEqual(['batch[1].anonymousId', 'batch[2].event']);
+    const huge = await call(fw, 'POST', '/v1/batch', s.publishableKey, { batch: [{ type: 'track', event: 'x', userId: 'u', properties: { blob: 'x'.repeat(600 * 1024) } }] });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error.code).toBe('payload_too_large');
+    const tooMany = await call(fw, 'POST', '/v1/batch', s.publishableKey, { batch: Array.from({ length: 501 }, () => ({ type: 'track', event: 'x', userId: 'u' })) });
+    expect(tooMany.status).toBe(400);
+  });
+
+  it('applies the shop’s own channel mapping', async () => {
+    const s = await newShop(fw);
+    const put = await call(fw, 'PUT', '/v1/shop/channel-mapping', s.secretKey, { rules: [{ source: ['douyin'], channel: 'kol' }] });
+    expect(put.status).toBe(200);
+    await call(fw, 'POST', '/v1/page', s.publishableKey, { anonymousId: 'a', context: { campaign: { source: 'douyin', medium: 'social' } } });
+    expect(await count(s.shopId, `channel = 'kol'`)).toBe(1);
+  });
+
+  it('answers browsers’ CORS preflight', async () => {
+    const res = await fw.http.inject({ method: 'OPTIONS', url: '/v1/batch', headers: { origin: 'https://shop.example.cn', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+    expect(res.statusCode).toBe(204);
+    expect(res.headers['access-control-allow-origin']).toBe('https://shop.example.cn');
+  });
+});
+
+describe('rate limit', () => {
+  it('answers 429 with Retry-After once a key exceeds its rate', async () => {
+    const limited = await startFlywheel({ rateLimitPerSecond: 5 });
+    try {
+      const s = await newShop(limited);
+      const statuses: number[] = [];
+      for (let i = 0; i < 15; i++) statuses.push((await call(limited, 'POST', '/v1/track', s.publishableKey, { event: 'x', anonymousId: 'a' })).status);
+      expect(statuses.slice(0, 10).every((st) => st === 200)).toBe(true);
+      expect(statuses).toContain(429);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -1,0 +1,52 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The only reader of process.env: every setting Flywheel honours, parsed and typed once. */
+const envSchema = z.object({
+  FLYWHEEL_DATA_DIR: z.string().default('./.flywheel'),
+  DATABASE_URL: z.string().url().optional(),
+  REDIS_URL: z.string().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Requests per second each API key may make (token bucket, burst = 2 s worth). */
+  FLYWHEEL_RATE_LIMIT: z.coerce.number().int().min(1).default(500),
+  /** How often the outbox projector polls Postgres for new rows, in ms. */
+  FLYWHEEL_PROJECTOR_INTERVAL_MS: z.coerce.number().int().min(10).default(250),
+  /** Window in which a repeated messageId is recognised as a duplicate, in hours. */
+  FLYWHEEL_DEDUPE_WINDOW_HOURS: z.coerce.number().int().min(1).default(24),
+});
+
+export interface Config {
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  port: number;
+  host: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  rateLimitPerSecond: number;
+  projectorIntervalMs: number;
+  dedupeWindowHours: number;
+}
+
+export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`invalid environment variable ${String(issue.path[0])}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const config: Config = {
+    dataDir: e.FLYWHEEL_DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    rateLimitPerSecond: e.FLYWHEEL_RATE_LIMIT,
+    projectorIntervalMs: e.FLYWHEEL_PROJECTOR_INTERVAL_MS,
+    dedupeWindowHours: e.FLYWHEEL_DEDUPE_WINDOW_HOURS,
+    ...overrides,
+  };
+  return { ...config, dataDir: path.resolve(config.dataDir) };
+}

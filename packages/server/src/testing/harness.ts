@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { InitResult } from '@flywheel/contracts';
+import { openFlywheel, type Flywheel } from '../app';
+import { loadConfig, type Config } from '../platform/config';
+
+/**
+ * A real Flywheel for tests: embedded PGlite (or the Postgres named by DATABASE_URL, as CI's second
+ * run does) and a DuckDB file in a fresh temporary data dir. Tests isolate themselves by shop.
+ */
+export async function startFlywheel(overrides: Partial<Config> = {}): Promise<Flywheel & { dataDir: string }> {
+  const dataDir = overrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-test-'));
+  const config = loadConfig({ dataDir, logLevel: 'silent', projectorIntervalMs: 20, rateLimitPerSecond: 100_000, ...overrides });
+  const fw = await openFlywheel(config);
+  return Object.assign(fw, { dataDir });
+}
+
+export interface CallResult<T = any> { status: number; body: T; headers: Record<string, unknown> } // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Calls the real HTTP stack (routing, auth, validation, serialisation) in process. */
+export async function call<T = any>(fw: Flywheel, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, key?: string, body?: unknown, headers: Record<string, string> = {}): Promise<CallResult<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const res = await fw.http.inject({
+    method,
+    url,
+    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
+    ...(body === undefined ? {} : typeof body === 'string' || Buffer.isBuffer(body) ? { payload: body } : { payload: body as object }),
+  });
+  let parsed: unknown = res.body;
+  try { parsed = res.json(); } catch { /* not JSON */ }
+  return { status: res.statusCode, body: parsed as T, headers: res.headers };
+}
+
+export function newShop(fw: Flywheel, name = 'Test shop'): Promise<InitResult> {
+  return fw.shops.createShop({ name });
+}
+
+/** A paid order in the API's record shape. */
+export function paidOrder(id: string, customerId: string, amount: number, paidAt = '2026-11-11T10:00:00+08:00', extra: Record<string, unknown> = {}) {
+  return {
+    externalId: id, customerId, status: 'paid', placedAt: paidAt, paidAt,
+    items: [{ sku: 'SKU-1', quantity: 1, unitPrice: amount }], payableAmount: amount, ...extra,
+  };
+}
