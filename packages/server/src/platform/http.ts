@@ -107,6 +107,11 @@ export async function createHttpApp(options: HttpOptions): Promise<HttpApp> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  // navigator.sendBeacon posts tracking batches as text/plain; their content is JSON all the same.
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => {
+    try { done(null, JSON.parse(body as string)); } catch { done(new FlywheelError('invalid_request', 'the body is not valid JSON'), undefined); }
+  });
+
   app.decorateRequest('principal', null);
   const limiter = new RateLimiter(options.rateLimitPerSecond);
 

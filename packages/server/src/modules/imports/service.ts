@@ -30,13 +30,13 @@ export class ImportService {
   constructor(private readonly commerce: CommerceService, private readonly timezoneOf: (shopId: string) => Promise<string>) {}
 
   async importFile(shopId: string, entity: EntityName, file: Buffer, fileName: string, options: ImportOptions = {}): Promise<ImportResult> {
+    const timezone = await this.timezoneOf(shopId);
     let rows: Awaited<ReturnType<typeof readRows>>;
     try {
-      rows = await readRows(file, fileName);
+      rows = await readRows(file, fileName, { timezone });
     } catch (error) {
       throw new FlywheelError('invalid_field', `file: ${(error as Error).message}`, 'file');
     }
-    const timezone = await this.timezoneOf(shopId);
     const { records, lines, errors } = toRecords(entity, rows, { money: options.money, timezone });
     const rejected: RejectedRecord[] = errors.map((e) => ({ index: -1, line: e.line, code: e.code, message: e.message, field: e.field }));
     let accepted = 0;

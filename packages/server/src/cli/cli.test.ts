@@ -1,0 +1,89 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { startFlywheel } from '../testing/harness';
+
+const bin = path.resolve(__dirname, '../../bin/flywheel.js');
+
+function flywheel(dataDir: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, '--data-dir', dataDir, ...args], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'warn' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function waitForHealth(url: string, ms = 60_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try { if ((await fetch(`${url}/healthz`)).ok) return; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`server at ${url} did not come up`);
+}
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-cli-'));
+
+describe('flywheel CLI', () => {
+  it('init creates a shop and prints its keys; run again it adds another shop', () => {
+    const dir = tmp();
+    const a = JSON.parse(flywheel(dir, 'init', '--shop-name', '一号店', '--json').stdout);
+    expect(a).toMatchObject({ shopId: expect.stringMatching(/^shop_/), publishableKey: expect.stringMatching(/^pk_/), secretKey: expect.stringMatching(/^sk_/) });
+    expect(a.ownerPassword.length).toBeGreaterThanOrEqual(8);
+    const b = JSON.parse(flywheel(dir, 'init', '--json').stdout);
+    expect(b.shopId).not.toBe(a.shopId);
+    expect(flywheel(dir, 'migrate', '--json').status).toBe(0);
+  });
+
+  it('import writes an error file naming line and reason, and asks which shop when there are several', () => {
+    const dir = tmp();
+    const shop = JSON.parse(flywheel(dir, 'init', '--json').stdout);
+    const file = path.join(dir, 'spend.csv');
+    fs.writeFileSync(file, iconv.encode(['日期,渠道,活动,花费,点击', '2026-11-10,paid_search,双11,12345.60,800', '2026/11/11,paid_social,双11,abc,10', '2026-11-12,kol,,500,'].join('\n'), 'gbk'));
+    const r = flywheel(dir, 'import', 'spend', file, '--shop', shop.shopId, '--money', 'major', '--json');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toEqual({ accepted: 2, rejected: 1, errorFile: `${file}.errors.csv` });
+    const report = fs.readFileSync(out.errorFile, 'utf8').trim().split('\n');
+    expect(report).toHaveLength(2);
+    expect(report[1]).toMatch(/^3,invalid_field,amount,/);
+    // Importing again changes nothing.
+    expect(JSON.parse(flywheel(dir, 'import', 'spend', file, '--shop', shop.shopId, '--money', 'major', '--json').stdout).accepted).toBe(2);
+    flywheel(dir, 'init', '--json');
+    const many = flywheel(dir, 'import', 'spend', file, '--json');
+    expect(many.status).toBe(1);
+    expect(many.stderr).toMatch(/--shop/);
+  });
+
+  it('loses no acknowledged data when the server is killed with SIGKILL right after answering', async () => {
+    const dir = tmp();
+    const shop = JSON.parse(flywheel(dir, 'init', '--json').stdout);
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const url = `http://127.0.0.1:${port}`;
+    const server = spawn(process.execPath, [bin, '--data-dir', dir, 'serve', '--port', String(port)], { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+    try {
+      await waitForHealth(url);
+      const events = Array.from({ length: 500 }, (_, i) => ({ type: 'track', event: 'Product Viewed', anonymousId: `a${i % 37}`, messageId: `kill-${i}` }));
+      const tracked = await fetch(`${url}/v1/batch`, { method: 'POST', headers: { authorization: `Bearer ${shop.publishableKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ batch: events }) });
+      const orders = Array.from({ length: 200 }, (_, i) => ({ externalId: `o${i}`, customerId: `c${i % 20}`, status: 'paid', placedAt: '2026-11-11T10:00:00+08:00', paidAt: '2026-11-11T10:01:00+08:00', items: [{ sku: 'A', quantity: 1, unitPrice: 100 + i }], payableAmount: 100 + i }));
+      const upserted = await fetch(`${url}/v1/orders/batch`, { method: 'POST', headers: { authorization: `Bearer ${shop.secretKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ records: orders }) });
+      expect(tracked.status).toBe(200);
+      expect(upserted.status).toBe(200);
+      server.kill('SIGKILL');
+    } finally {
+      server.kill('SIGKILL');
+      await new Promise((r) => server.once('exit', r).once('error', r));
+    }
+    // Restart on the same data dir: the projector resumes from its checkpoint.
+    const fw = await startFlywheel({ dataDir: dir });
+    try {
+      await fw.projector.drain();
+      const ev = await fw.store.one<{ n: number }>(`select count(*) n from events where shop_id = ?`, [shop.shopId]);
+      const ord = await fw.store.one<{ n: number; total: number }>(`select count(*) n, sum(paid_amount) total from orders where shop_id = ?`, [shop.shopId]);
+      expect(ev!.n).toBe(500);
+      expect(ord).toEqual({ n: 200, total: Array.from({ length: 200 }, (_, i) => 100 + i).reduce((a, b) => a + b, 0) });
+    } finally {
+      await fw.close();
+    }
+  });
+});

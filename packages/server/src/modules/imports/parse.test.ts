@@ -1,0 +1,280 @@
+import { describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { recordSchemas, type EntityName } from '@flywheel/contracts';
+import { readRows, toRecords, toIsoTimestamp, yuanToFen, type SourceRow } from './parse';
+
+const utf8 = (text: string) => Buffer.from(text, 'utf-8');
+
+async function importFile(entity: EntityName, file: Buffer, fileName: string, options?: Parameters<typeof toRecords>[2]) {
+  return toRecords(entity, await readRows(file, fileName), options);
+}
+
+/** What the commerce service will do next: the shaped records must pass the contract. */
+function expectValid(entity: EntityName, records: unknown[]) {
+  for (const record of records) {
+    const result = recordSchemas[entity].safeParse(record);
+    expect(result.error?.issues ?? []).toEqual([]);
+  }
+}
+
+describe('a GBK CSV exported by Excel on a Chinese Windows', () => {
+  const csv = [
+    '订单号,买家ID,商品编码,数量,单价,运费,应付金额,订单状态,下单时间,支付时间,平台,优惠券',
+    'E1001,会员-张三,SKU-红色-M,2,19900,0,39800,已付款,2026-11-11 20:15:00,2026/11/11 20:16,小程序,双11满减、新客券',
+    'E1002,会员-李四,SKU-蓝色-L,1,29900,1000,30900,交易成功,2026-11-12 09:00:00,,APP,',
+  ].join('\r\n');
+  const gbk = iconv.encode(csv, 'gbk');
+
+  it('is really not UTF-8, so the fallback is what is being tested', () => {
+    expect(() => new TextDecoder('utf-8', { fatal: true }).decode(gbk)).toThrow();
+  });
+
+  it('parses to orders with Chinese values mapped to the contract', async () => {
+    const { records, lines, errors } = await importFile('orders', gbk, '订单导出.csv');
+    expect(errors).toEqual([]);
+    expect(lines).toEqual([[2], [3]]);
+    expect(records[0]).toEqual({
+      externalId: 'E1001',
+      customerId: '会员-张三',
+      items: [{ sku: 'SKU-红色-M', quantity: 2, unitPrice: 19900 }],
+      shippingFee: 0,
+      payableAmount: 39800,
+      status: 'paid',
+      placedAt: '2026-11-11T20:15:00+08:00',
+      paidAt: '2026-11-11T20:16:00+08:00',
+      platform: 'mini_program',
+      couponCodes: ['双11满减', '新客券'],
+    });
+    expect(records[1]).toMatchObject({ customerId: '会员-李四', status: 'completed', platform: 'app' });
+    // an empty cell is an absent field, not ""
+    expect(records[1]).not.toHaveProperty('paidAt');
+    expect(records[1]).not.toHaveProperty('couponCodes');
+    expectValid('orders', records);
+  });
+
+  it('also reads UTF-8 with a BOM, with the same result', async () => {
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8(csv)]);
+    const fromUtf8 = await importFile('orders', withBom, 'orders.csv');
+    const fromGbk = await importFile('orders', gbk, 'orders.csv');
+    expect(fromUtf8).toEqual(fromGbk);
+  });
+});
+
+describe('orders written one line per order item', () => {
+  const csv = [
+    'externalId,customerId,sku,quantity,unitPrice,discount,payableAmount,status,placedAt',
+    'A1,c1,sku-1,1,1000,100,2900,paid,2026-03-01 10:00:00',
+    'A2,c2,sku-9,3,500,,1500,placed,2026-03-01 11:00:00',
+    '',
+    'A1,c1,sku-2,2,1000,,2900,paid,2026-03-01 10:00:00',
+    'A1,,sku-3,1,0,,,,',
+  ].join('\n');
+
+  it('groups the lines of one order in first-seen order and remembers which lines made it', async () => {
+    const { records, lines, errors } = await importFile('orders', utf8(csv), 'orders.csv');
+    expect(errors).toEqual([]);
+    expect(records.map((r) => (r as { externalId: string }).externalId)).toEqual(['A1', 'A2']);
+    expect(lines).toEqual([[2, 5, 6], [3]]);
+    expect(records[0]).toMatchObject({
+      customerId: 'c1',
+      payableAmount: 2900,
+      items: [
+        { sku: 'sku-1', quantity: 1, unitPrice: 1000, discount: 100 },
+        { sku: 'sku-2', quantity: 2, unitPrice: 1000 },
+        { sku: 'sku-3', quantity: 1, unitPrice: 0 },
+      ],
+    });
+    expectValid('orders', records);
+  });
+
+  it('rejects a line without its order number and keeps the other orders', async () => {
+    const broken = `${csv}\n,c3,sku-4,1,100,,100,paid,2026-03-02 10:00:00`;
+    const { records, lines, errors } = await importFile('orders', utf8(broken), 'orders.csv');
+    expect(errors).toEqual([expect.objectContaining({ line: 7, code: 'invalid_field', field: 'externalId' })]);
+    expect(lines).toEqual([[2, 5, 6], [3]]);
+    expect(records).toHaveLength(2);
+  });
+});
+
+describe('a quoted field spanning several lines', () => {
+  it('keeps the line numbers of the rows after it right', async () => {
+    const csv = [
+      '退款单号,订单号,退款金额,退款原因,退款时间',
+      'R1,A1,1000,"尺码不合适',
+      '换货也没有合适的",2026-03-02 10:00:00',
+      'R2,A2,500,"质量问题',
+      '',
+      '线头很多",2026-03-03 10:00:00',
+      'R3,A3,abc,,2026-03-04 10:00:00',
+    ].join('\r\n');
+    const { records, lines } = await importFile('refunds', utf8(csv), 'refunds.csv');
+    expect(lines).toEqual([[2], [4], [7]]);
+    expect(records[0]).toMatchObject({ reason: '尺码不合适\n换货也没有合适的' });
+    expect(records[1]).toMatchObject({ reason: '质量问题\n\n线头很多' });
+    // R3's amount is not a number: the schema's rejection will carry line 7.
+    expect(recordSchemas.refunds.safeParse(records[2]).success).toBe(false);
+  });
+});
+
+describe('an XLSX workbook', () => {
+  async function workbookFile(): Promise<Buffer> {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('商品');
+    sheet.addRow(['商品ID', '商品名称', '类目', 'SKU编码', '售价', '成本价', 'attr.颜色', '上架时间']);
+    sheet.addRow(['P1', { richText: [{ text: '真丝' }, { text: '连衣裙', font: { bold: true } }] }, '服饰/女装/连衣裙', 'P1-红', 299, 120.5, '红', new Date(Date.UTC(2026, 10, 11, 20, 15))]);
+    sheet.addRow(['P1', '真丝连衣裙', '服饰/女装/连衣裙', 'P1-黑', 299, null, '黑', null]);
+    sheet.addRow([]);
+    sheet.addRow(['P2', '羊毛围巾', '配饰/围巾', 'P2-灰', { formula: '0.1+0.2', result: 0.1 + 0.2 }, 0.1, '灰', null]);
+    return Buffer.from(await workbook.xlsx.writeBuffer());
+  }
+
+  it('reads the first sheet with numbers as numbers, rich text as text and dates at +08:00', async () => {
+    const rows = await readRows(await workbookFile(), 'products.xlsx');
+    expect(rows.map((r) => r.line)).toEqual([2, 3, 5]);
+    expect(rows[0].values).toMatchObject({ 商品名称: '真丝连衣裙', 售价: 299, 成本价: 120.5, 上架时间: '2026-11-11T20:15:00+08:00' });
+  });
+
+  it('groups SKUs into products, in 元 converted exactly to 分', async () => {
+    const { records, lines, errors } = await importFile('products', await workbookFile(), 'products.xlsx', { money: 'major' });
+    expect(errors).toEqual([]);
+    expect(lines).toEqual([[2, 3], [5]]);
+    expect(records).toEqual([
+      {
+        externalId: 'P1',
+        title: '真丝连衣裙',
+        category: '服饰/女装/连衣裙',
+        skus: [
+          { sku: 'P1-红', price: 29900, cost: 12050, attributes: { 颜色: '红' } },
+          { sku: 'P1-黑', price: 29900, attributes: { 颜色: '黑' } },
+        ],
+      },
+      // a formula computing 0.1 + 0.2 shows 0.3 in Excel and is 30 分, not 30.000000000000004
+      { externalId: 'P2', title: '羊毛围巾', category: '配饰/围巾', skus: [{ sku: 'P2-灰', price: 30, cost: 10, attributes: { 颜色: '灰' } }] },
+    ]);
+    expectValid('products', records);
+  });
+});
+
+describe('an NDJSON file', () => {
+  const ndjson = [
+    JSON.stringify({ externalId: 'A1', customerId: 'c1', items: [{ sku: 's1', quantity: 1, unitPrice: 100 }], payableAmount: 100, status: 'paid', placedAt: '2026-03-01T10:00:00Z' }),
+    '{"externalId": "A2", "customerId": ',
+    '',
+    JSON.stringify({ externalId: 'A3', customerId: 'c3', items: [{ sku: 's3', quantity: 2, unitPrice: 50 }], payableAmount: 100, status: 'placed', placedAt: '2026-03-01 10:00' }),
+    '[1, 2]',
+  ].join('\n');
+
+  it('reports the broken line by its number and keeps the others', async () => {
+    const { records, lines, errors } = await importFile('orders', utf8(ndjson), 'orders.ndjson');
+    expect(errors.map((e) => e.line)).toEqual([2, 5]);
+    expect(errors[0].message).toMatch(/JSON/);
+    expect(lines).toEqual([[1], [4]]);
+    // nested items pass through unchanged; an offset already given is kept
+    expect(records[0]).toMatchObject({ items: [{ sku: 's1', quantity: 1, unitPrice: 100 }], placedAt: '2026-03-01T10:00:00Z' });
+    expect(records[1]).toMatchObject({ placedAt: '2026-03-01T10:00:00+08:00' });
+    expectValid('orders', records);
+  });
+
+  it('does not merge two records of the same order (a later line is an update)', async () => {
+    const line = JSON.stringify({ externalId: 'A1', items: [{ sku: 's1', quantity: 1, unitPrice: 100 }] });
+    const { records } = await importFile('orders', utf8(`${line}\n${line}`), 'orders.jsonl');
+    expect(records).toHaveLength(2);
+  });
+});
+
+describe('money written in 元', () => {
+  const rowsOf = (prices: string[]): SourceRow[] =>
+    prices.map((price, i) => ({ line: i + 2, values: { sku: `s${i}`, price, 商品ID: `P${i}`, title: 't', category: 'c' } }));
+
+  it('converts to 分 exactly', () => {
+    const { records, errors } = toRecords('products', rowsOf(['199.9', '0.01', '1,299.00', '¥19.99', '0.1', '0.2', '1.10', '12']), { money: 'major' });
+    expect(errors).toEqual([]);
+    const prices = records.map((r) => (r as { skus: { price: number }[] }).skus[0].price);
+    expect(prices).toEqual([19990, 1, 129900, 1999, 10, 20, 110, 1200]);
+    // where floats drift (0.1 + 0.2 !== 0.3), 分 add up
+    expect(prices[4] + prices[5]).toBe(30);
+    expect(yuanToFen(0.1 + 0.2)).toEqual({ value: 30 });
+    expect(yuanToFen('0.07')).toEqual({ value: 7 });
+    // Math.round(45035996273704.95 * 100) is ...496: only string arithmetic gets large sums right
+    expect(yuanToFen('45035996273704.95')).toEqual({ value: 4503599627370495 });
+    expect(yuanToFen('1.005')).toEqual({ error: expect.stringMatching(/fraction of a fen/) });
+  });
+
+  it('refuses a fraction of a fen with the line and field, and imports the other rows', () => {
+    const { records, lines, errors } = toRecords('products', rowsOf(['199.00', '199.001', '5']), { money: 'major' });
+    expect(errors).toEqual([
+      { line: 3, code: 'invalid_field', field: 'skus[0].price', message: expect.stringMatching(/199\.001.*fraction of a fen/) },
+    ]);
+    expect(lines).toEqual([[2], [4]]);
+    expect(records).toHaveLength(2);
+  });
+
+  it('rejects the whole order when one of its lines is bad, naming every line', () => {
+    const rows: SourceRow[] = [
+      { line: 2, values: { 订单号: 'A1', 单价: '10.00', 数量: '1', 商品编码: 's1' } },
+      { line: 3, values: { 订单号: 'A1', 单价: '10.005', 数量: '1', 商品编码: 's2' } },
+    ];
+    const { records, errors } = toRecords('orders', rows, { money: 'major' });
+    expect(records).toEqual([]);
+    expect(errors.map((e) => [e.line, e.field])).toEqual([
+      [2, 'items[1].unitPrice'],
+      [3, 'items[1].unitPrice'],
+    ]);
+    expect(errors[0].message).toMatch(/line 3/);
+  });
+
+  it('leaves 199.5 as a number by default (minor units) for the schema to refuse', () => {
+    const { records, errors } = toRecords('products', rowsOf(['199.5']));
+    expect(errors).toEqual([]);
+    expect(records[0]).toMatchObject({ skus: [{ price: 199.5 }] });
+    expect(recordSchemas.products.safeParse(records[0]).success).toBe(false);
+  });
+});
+
+describe('timestamps and dates', () => {
+  it('reads a time without an offset as shop time', () => {
+    expect(toIsoTimestamp('2026-11-11 20:15:00', 'Asia/Shanghai')).toBe('2026-11-11T20:15:00+08:00');
+    expect(toIsoTimestamp('2026/11/11 20:15', 'Asia/Shanghai')).toBe('2026-11-11T20:15:00+08:00');
+    expect(toIsoTimestamp('2026-11-11T20:15:00Z', 'Asia/Shanghai')).toBe('2026-11-11T20:15:00Z');
+    expect(toIsoTimestamp('2026-11-11T20:15:00-05:00', 'Asia/Shanghai')).toBe('2026-11-11T20:15:00-05:00');
+  });
+
+  it('uses the offset in force on that day in zones with summer time', () => {
+    expect(toIsoTimestamp('2026-07-01 12:00', 'America/New_York')).toBe('2026-07-01T12:00:00-04:00');
+    expect(toIsoTimestamp('2026-12-01 12:00', 'America/New_York')).toBe('2026-12-01T12:00:00-05:00');
+    // 02:30 does not exist on the night clocks jump to 03:00: it is read as the clock would show it
+    expect(toIsoTimestamp('2026-03-08 02:30', 'America/New_York')).toBe('2026-03-08T03:30:00-04:00');
+    // 01:30 happens twice when clocks fall back: the first one
+    expect(toIsoTimestamp('2026-11-01 01:30', 'America/New_York')).toBe('2026-11-01T01:30:00-04:00');
+  });
+
+  it('normalises customer fields: dates, gender, tags, shop time', () => {
+    const rows: SourceRow[] = [
+      { line: 2, values: { 会员ID: 'c1', 性别: '女', 生日: '1990/1/5', 注册时间: '2026-01-05 08:00', 标签: '高价值；复购|老客', 邮箱: null } },
+    ];
+    const { records } = toRecords('customers', rows);
+    expect(records).toEqual([
+      { externalId: 'c1', gender: 'female', birthday: '1990-01-05', registeredAt: '2026-01-05T08:00:00+08:00', tags: ['高价值', '复购', '老客'] },
+    ]);
+    expectValid('customers', records);
+  });
+
+  it('reads spend per day', () => {
+    const rows: SourceRow[] = [{ line: 2, values: { 日期: '2026/1/5', 渠道: '巨量引擎', 计划: '双11预热', 消耗: '1,234.56', 曝光: '10000', 点击: '321' } }];
+    const { records } = toRecords('spend', rows, { money: 'major' });
+    expect(records).toEqual([{ date: '2026-01-05', channel: '巨量引擎', campaign: '双11预热', amount: 123456, impressions: 10000, clicks: 321 }]);
+    expectValid('spend', records);
+  });
+});
+
+describe('file types', () => {
+  it('names the supported ones when given another', async () => {
+    await expect(readRows(utf8('x'), 'orders.xls')).rejects.toThrow(/\.csv.*\.xlsx.*\.ndjson/);
+  });
+
+  it('reads tab-separated text', async () => {
+    const rows = await readRows(utf8('sku\t仓库\t库存\ns1\t上海仓\t12\n'), 'stock.tsv');
+    expect(toRecords('inventory', rows).records).toEqual([{ sku: 's1', warehouse: '上海仓', onHand: 12 }]);
+  });
+});
