@@ -121,6 +121,10 @@ export interface EntityRecords {
   spend: SpendRecord;
 }
 
+/** What `flywheel import` and `POST /v1/import/{entity}` take: the commerce entities, and behaviour events (NDJSON of tracking calls). */
+export const importEntities = [...entityNames, 'events'] as const;
+export type ImportEntity = (typeof importEntities)[number];
+
 export const MAX_BATCH_RECORDS = 1000;
 
 export const batchRequest = z.object({

@@ -63,7 +63,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     await tracking.init();
     const projector = new OutboxProjector(db, store, commerceProjections, log, config.projectorIntervalMs);
     await projector.init();
-    const imports = new ImportService(commerce, async (shopId) => (await shops.getShop(shopId)).timezone);
+    const imports = new ImportService(commerce, tracking, async (shopId) => (await shops.getShop(shopId)).timezone);
 
     const http = await createHttpApp({ logger: log, authenticate: (t) => shops.authenticate(t), rateLimitPerSecond: config.rateLimitPerSecond });
     shopRoutes(http, shops, (shopId) => { tracking.mappingChanged(shopId); currencies.delete(shopId); });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Argument, Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { entityNames, type EntityName } from '@flywheel/contracts';
+import { importEntities, type ImportEntity } from '@flywheel/contracts';
 import { openFlywheel, type Flywheel } from '../app';
 import { loadConfig, type Config } from '../platform/config';
 import { FlywheelError } from '../platform/errors';
@@ -84,13 +84,13 @@ export async function serve(config: Config): Promise<Flywheel> {
 
 program
   .command('import')
-  .description(`import a CSV (UTF-8 or GBK), XLSX or NDJSON file: ${entityNames.join(', ')}`)
-  .addArgument(new Argument('<entity>', 'what the file holds').choices(entityNames))
+  .description(`import a CSV (UTF-8 or GBK), XLSX or NDJSON file of ${importEntities.join(', ')} (events: NDJSON of tracking calls)`)
+  .addArgument(new Argument('<entity>', 'what the file holds').choices(importEntities))
   .argument('<file>', 'the file')
   .option('--shop <id>', 'the shop to import into (default: the only shop)')
   .addOption(new Option('--money <unit>', 'minor: amounts are in 分 (like the API); major: amounts are in 元 such as 199.00').choices(['minor', 'major']).default('minor'))
   .option('--json', 'print JSON')
-  .action(async (entity: EntityName, file: string, opts, cmd) => {
+  .action(async (entity: ImportEntity, file: string, opts, cmd) => {
     const config = configFrom(cmd);
     const data = fs.readFileSync(file);
     await withFlywheel(config, async (fw) => {

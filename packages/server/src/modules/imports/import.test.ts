@@ -59,6 +59,21 @@ describe('file import over HTTP', () => {
     expect((await call(fw, 'GET', '/v1/commerce/counts', s.secretKey)).body.customers).toBe(2);
   });
 
+  it('imports behaviour events from NDJSON as a backfill, reporting bad lines', async () => {
+    const s = await newShop(fw);
+    const lines = [
+      JSON.stringify({ type: 'page', anonymousId: 'a1', messageId: 'e1', timestamp: '2025-06-18T20:00:00+08:00', context: { page: { url: 'https://shop.cn/?utm_source=xiaohongshu&utm_medium=social' } } }),
+      JSON.stringify({ type: 'track', event: 'Product Added', anonymousId: 'a1', messageId: 'e2', timestamp: '2025-06-18T20:01:00+08:00' }),
+      '{"type": "track", broken',
+      JSON.stringify({ type: 'track', anonymousId: 'a1', messageId: 'e3' }),
+    ].join('\n');
+    const res = await call(fw, 'POST', '/v1/import/events?fileName=events.ndjson', s.secretKey, lines, { 'content-type': 'application/x-ndjson' });
+    expect(res.body.accepted).toBe(2);
+    expect(res.body.rejected.map((r: { line: number }) => r.line)).toEqual([3, 4]);
+    const rows = await fw.store.all(`select channel, ts = received_at as backfilled from events where shop_id = ? order by ts`, [s.shopId]);
+    expect(rows).toEqual([{ channel: 'social', backfilled: true }, { channel: 'direct', backfilled: true }]);
+  });
+
   it('says which formats it reads when the file type is unknown', async () => {
     const s = await newShop(fw);
     const res = await call(fw, 'POST', '/v1/import/orders?fileName=orders.pdf', s.secretKey, Buffer.from('%PDF'), { 'content-type': 'application/octet-stream' });

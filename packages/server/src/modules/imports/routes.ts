@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import multipart from '@fastify/multipart';
-import { entityNames, importResult } from '@flywheel/contracts';
+import { importEntities, importResult } from '@flywheel/contracts';
 import { principalOf, type HttpApp } from '../../platform/http';
 import { FlywheelError } from '../../platform/errors';
 import type { ImportService } from './service';
@@ -21,8 +21,8 @@ export async function importRoutes(app: HttpApp, imports: ImportService) {
     bodyLimit: MAX_FILE_BYTES,
     schema: {
       tags: ['commerce'],
-      summary: 'Import a CSV (UTF-8 or GBK), XLSX or NDJSON file; returns what landed and an error report naming line and reason',
-      params: z.object({ entity: z.enum(entityNames) }),
+      summary: 'Import a CSV (UTF-8 or GBK), XLSX or NDJSON file of records, or an NDJSON file of tracking calls (entity events); returns what landed and an error report naming line and reason',
+      params: z.object({ entity: z.enum(importEntities) }),
       querystring: z.object({ fileName: z.string().optional(), money: z.enum(['minor', 'major']).default('minor') }),
       response: { 200: importResult },
     },

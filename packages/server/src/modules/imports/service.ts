@@ -1,7 +1,8 @@
-import { MAX_BATCH_RECORDS, type EntityName, type ImportResult, type RejectedRecord } from '@flywheel/contracts';
+import { MAX_BATCH_RECORDS, type EntityName, type ImportEntity, type ImportResult, type RejectedRecord } from '@flywheel/contracts';
 import { FlywheelError } from '../../platform/errors';
 import type { CommerceService } from '../commerce/service';
-import { readRows, toRecords } from './parse';
+import type { TrackingService } from '../tracking/service';
+import { PARSE_ERROR_KEY, readRows, toRecords, type SourceRow } from './parse';
 
 export interface ImportOptions {
   /** `major`: money columns are written in 元 (199.00) and converted exactly to 分. */
@@ -27,16 +28,45 @@ export function errorReport(rejected: readonly RejectedRecord[]): string {
  * with its line. Importing the same file again changes nothing (upserts by external id).
  */
 export class ImportService {
-  constructor(private readonly commerce: CommerceService, private readonly timezoneOf: (shopId: string) => Promise<string>) {}
+  constructor(
+    private readonly commerce: CommerceService,
+    private readonly tracking: TrackingService,
+    private readonly timezoneOf: (shopId: string) => Promise<string>,
+  ) {}
 
-  async importFile(shopId: string, entity: EntityName, file: Buffer, fileName: string, options: ImportOptions = {}): Promise<ImportResult> {
+  async importFile(shopId: string, entity: ImportEntity, file: Buffer, fileName: string, options: ImportOptions = {}): Promise<ImportResult> {
     const timezone = await this.timezoneOf(shopId);
-    let rows: Awaited<ReturnType<typeof readRows>>;
+    let rows: SourceRow[];
     try {
       rows = await readRows(file, fileName, { timezone });
     } catch (error) {
       throw new FlywheelError('invalid_field', `file: ${(error as Error).message}`, 'file');
     }
+    return entity === 'events' ? this.importEvents(shopId, rows, options) : this.importRecords(shopId, entity, rows, timezone, options);
+  }
+
+  /** Behaviour events: one tracking call (Segment shape, with `type`) a line, loaded as a historical backfill. */
+  private async importEvents(shopId: string, rows: SourceRow[], options: ImportOptions): Promise<ImportResult> {
+    const CHUNK = 5000;
+    const rejected: RejectedRecord[] = [];
+    let accepted = 0;
+    for (let start = 0; start < rows.length; start += CHUNK) {
+      const chunk = rows.slice(start, start + CHUNK);
+      const readable = chunk.filter((r) => {
+        if (r.values[PARSE_ERROR_KEY] === undefined) return true;
+        rejected.push({ index: -1, line: r.line, code: 'invalid_request', message: String(r.values[PARSE_ERROR_KEY]) });
+        return false;
+      });
+      const result = await this.tracking.ingest(shopId, readable.map((r) => r.values as { type?: string }), 'track', { historical: true });
+      accepted += result.accepted + result.duplicates;
+      for (const r of result.rejected) rejected.push({ ...r, index: start + r.index, line: readable[r.index].line });
+      options.onProgress?.(Math.min(start + chunk.length, rows.length), rows.length);
+    }
+    rejected.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    return { accepted, rejected, errorReport: errorReport(rejected) };
+  }
+
+  private async importRecords(shopId: string, entity: EntityName, rows: SourceRow[], timezone: string, options: ImportOptions): Promise<ImportResult> {
     const { records, lines, errors } = toRecords(entity, rows, { money: options.money, timezone });
     const rejected: RejectedRecord[] = errors.map((e) => ({ index: -1, line: e.line, code: e.code, message: e.message, field: e.field }));
     let accepted = 0;

@@ -27,7 +27,7 @@ describe('channel derivation', () => {
     expect(deriveChannel({ source: 'weibo', medium: 'social' }, mapping)).toBe('social');
   });
   it('reads utm parameters from a landing URL', () => {
-    expect(utmOf('https://s.cn/p/1?utm_source=baidu&utm_medium=cpc&utm_campaign=618')).toEqual({ source: 'baidu', medium: 'cpc', campaign: '618' });
+    expect(utmOf("https://s.cn/p/1?utm_source=baidu&utm_medium=cpc&utm_campaign=618")).toEqual({ host: "s.cn", source: 'baidu', medium: 'cpc', campaign: '618' });
     expect(utmOf('not a url')).toEqual({});
   });
 });

@@ -37,15 +37,28 @@ function hostOf(url: string | null | undefined): string | null {
   try { return new URL(url).hostname.toLowerCase(); } catch { return null; }
 }
 
-function hostMatches(host: string, patterns: string[]): boolean {
-  return patterns.some((p) => host === p.toLowerCase() || host.endsWith(`.${p.toLowerCase()}`));
+interface CompiledRule { source?: Set<string>; medium?: Set<string>; hosts?: string[]; channel: Channel }
+
+const lower = (list: string[] | undefined) => (list ? new Set(list.map((x) => x.toLowerCase())) : undefined);
+const compile = (rules: ChannelRule[]): CompiledRule[] =>
+  rules
+    .filter((r) => r.source || r.medium || r.referrerHost)
+    .map((r) => ({ source: lower(r.source), medium: lower(r.medium), hosts: r.referrerHost?.map((h) => h.toLowerCase()), channel: r.channel }));
+
+// Tracking derives a channel for every event, so each mapping is compiled once.
+const compiledDefaults = compile(defaultChannelRules);
+const compiledMappings = new WeakMap<ChannelMapping, CompiledRule[]>();
+function rulesOf(mapping: ChannelMapping | null | undefined): CompiledRule[] {
+  if (!mapping) return compiledDefaults;
+  let rules = compiledMappings.get(mapping);
+  if (!rules) compiledMappings.set(mapping, (rules = [...compile(mapping.rules), ...compiledDefaults]));
+  return rules;
 }
 
-function ruleMatches(rule: ChannelRule, source: string, medium: string, host: string | null): boolean {
-  if (!rule.source && !rule.medium && !rule.referrerHost) return false;
-  if (rule.source && !rule.source.some((s) => s.toLowerCase() === source)) return false;
-  if (rule.medium && !rule.medium.some((m) => m.toLowerCase() === medium)) return false;
-  if (rule.referrerHost && (!host || !hostMatches(host, rule.referrerHost))) return false;
+function ruleMatches(rule: CompiledRule, source: string, medium: string, host: string | null): boolean {
+  if (rule.source && !rule.source.has(source)) return false;
+  if (rule.medium && !rule.medium.has(medium)) return false;
+  if (rule.hosts && (!host || !rule.hosts.some((p) => host === p || host.endsWith(`.${p}`)))) return false;
   return true;
 }
 
@@ -54,21 +67,22 @@ export function deriveChannel(touch: TouchPoint, mapping?: ChannelMapping | null
   const source = (touch.source ?? '').trim().toLowerCase();
   const medium = (touch.medium ?? '').trim().toLowerCase();
   let host = hostOf(touch.referrer);
-  if (host && touch.ownHost && (host === touch.ownHost.toLowerCase())) host = null;
+  if (host && touch.ownHost && host === touch.ownHost.toLowerCase()) host = null;
   if (!source && !medium && !host) return 'direct';
-  for (const rule of [...(mapping?.rules ?? []), ...defaultChannelRules]) {
+  for (const rule of rulesOf(mapping)) {
     if (ruleMatches(rule, source, medium, host)) return rule.channel;
   }
   // Tagged but unknown to every rule: the shop can map it; an untagged visit from another site is a referral.
   return source || medium ? 'other' : 'referral';
 }
 
-/** utm_* parameters of a landing URL. */
-export function utmOf(url: string | null | undefined): { source?: string; medium?: string; campaign?: string } {
+/** The host and utm_* parameters of a landing URL. */
+export function utmOf(url: string | null | undefined): { host?: string; source?: string; medium?: string; campaign?: string } {
   if (!url) return {};
   try {
-    const q = new URL(url).searchParams;
-    return { source: q.get('utm_source') ?? undefined, medium: q.get('utm_medium') ?? undefined, campaign: q.get('utm_campaign') ?? undefined };
+    const u = new URL(url);
+    const q = u.searchParams;
+    return { host: u.hostname, source: q.get('utm_source') ?? undefined, medium: q.get('utm_medium') ?? undefined, campaign: q.get('utm_campaign') ?? undefined };
   } catch {
     return {};
   }
