@@ -32,7 +32,7 @@ async function rawChunkAppender(): Promise<number> {
   const db = await DuckDBInstance.create(path.join(dir, 'raw.duckdb'), { threads: '2' });
   const conn = await db.connect();
   await conn.run(trackingAnalyticsSchema.statements[0]);
-  const types = Array.from({ length: 21 }, (_, i) => (i === 6 || i === 7 ? TIMESTAMPTZ : VARCHAR));
+  const types = Array.from({ length: 22 }, (_, i) => (i === 6 || i === 7 ? TIMESTAMPTZ : VARCHAR));
   const calls = Array.from({ length: N }, (_, i) => call(i, 'chunk') as Record<string, unknown>);
   const started = performance.now();
   const a = await conn.createAppender('events');
@@ -43,7 +43,7 @@ async function rawChunkAppender(): Promise<number> {
     const s = (x: unknown): DuckDBValue => (x == null ? null : String(x));
     const columns: DuckDBValue[][] = [
       rows.map(() => 'shop'), rows.map((c) => s(c.messageId)), rows.map((c) => s(c.type)), rows.map((c) => s(c.event ?? c.name)), rows.map((c) => s(c.anonymousId)), rows.map((c) => s(c.userId)),
-      rows.map(ts), rows.map(ts), rows.map(() => 'paid_search'), rows.map(() => 'baidu'), rows.map(() => 'cpc'), rows.map(() => null), rows.map(() => null), rows.map(() => null), rows.map(() => null),
+      rows.map(ts), rows.map(ts), rows.map((c) => `${c.anonymousId}:1`), rows.map(() => 'paid_search'), rows.map(() => 'baidu'), rows.map(() => 'cpc'), rows.map(() => null), rows.map(() => null), rows.map(() => null), rows.map(() => null),
       rows.map((c) => s(p(c).product_id)), rows.map((c) => s(p(c).sku)), rows.map((c) => s(p(c).category)), rows.map(() => null), rows.map(() => null), rows.map((c) => JSON.stringify(p(c))),
     ];
     const chunk = DuckDBDataChunk.create(types, rows.length);
@@ -73,7 +73,7 @@ async function rawAppender(): Promise<number> {
       v('shop'); v(c.messageId); v(c.type); v(c.event ?? c.name); v(c.anonymousId); v(c.userId);
       const micros = BigInt(new Date(c.timestamp as string).getTime()) * 1000n;
       a.appendTimestampTZ(new DuckDBTimestampTZValue(micros)); a.appendTimestampTZ(new DuckDBTimestampTZValue(micros));
-      v('paid_search'); v('baidu'); v('cpc'); v(null); v(null); v(null); v(null);
+      v(`${c.anonymousId}:1`); v('paid_search'); v('baidu'); v('cpc'); v(null); v(null); v(null); v(null);
       const p = (c.properties ?? {}) as Record<string, unknown>;
       v(p.product_id); v(p.sku); v(p.category); v(null); v(null); v(JSON.stringify(p));
       a.endRow();

@@ -59,14 +59,14 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
       return currencies.get(shopId)!;
     };
     const commerce = new CommerceService(db, currencyOf);
-    const tracking = new TrackingService(store, async (shopId) => (await shops.getShop(shopId)).channelMapping, config.dedupeWindowHours);
+    const tracking = new TrackingService(store, (shopId) => shops.getShop(shopId), config.dedupeWindowHours);
     await tracking.init();
     const projector = new OutboxProjector(db, store, commerceProjections, log, config.projectorIntervalMs);
     await projector.init();
     const imports = new ImportService(commerce, tracking, async (shopId) => (await shops.getShop(shopId)).timezone);
 
     const http = await createHttpApp({ logger: log, authenticate: (t) => shops.authenticate(t), rateLimitPerSecond: config.rateLimitPerSecond });
-    shopRoutes(http, shops, (shopId) => { tracking.mappingChanged(shopId); currencies.delete(shopId); });
+    shopRoutes(http, shops, (shopId) => { tracking.settingsChanged(shopId); currencies.delete(shopId); });
     commerceRoutes(http, commerce, (shopId, actor, action, detail) => shops.audit(shopId, actor, action, detail));
     trackingRoutes(http, tracking);
     await importRoutes(http, imports);

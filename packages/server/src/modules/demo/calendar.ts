@@ -143,7 +143,7 @@ function effect618(month: number, day: number): Effect | null {
   if (day === 1) return { multiplier: 2.6, ...sale, phase: 'peak', midnightRush: true, categories };
   if (day <= 15) return { multiplier: 1.35, ...sale, phase: 'sale', categories };
   if (day <= 17) return { multiplier: 1.8, ...sale, phase: 'sale', categories };
-  if (day === 18) return { multiplier: 4.2, ...sale, phase: 'peak', midnightRush: true, categories };
+  if (day === 18) return { multiplier: 4.6, ...sale, phase: 'peak', midnightRush: true, categories };
   if (day <= 20) return { multiplier: 1.2, ...sale, phase: 'encore', categories };
   return { multiplier: 0.9 }; // after the sale people have bought what they needed
 }

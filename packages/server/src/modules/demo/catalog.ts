@@ -120,7 +120,8 @@ const colors = ['黑色', '白色', '米杏', '雾霾蓝', '燕麦色', '酒红'
 
 function variantsOf(kind: VariantKind, rng: Rng): Variant[] {
   const take = <T>(items: T[], n: number) => items.slice(0, n);
-  const count = (max: number) => 1 + rng.int(max);
+  // Most SPUs come in several variants: skewed towards the full range.
+  const count = (max: number) => 1 + Math.floor(max * Math.sqrt(rng.next()));
   switch (kind) {
     case 'apparel': {
       const sizes = ['S', 'M', 'L', 'XL'];
@@ -147,7 +148,8 @@ function variantsOf(kind: VariantKind, rng: Rng): Variant[] {
     case 'diaper':
       return take(['S', 'M', 'L', 'XL'], count(4)).map((s) => ({ attributes: { 尺码: s }, priceFactor: 1 }));
     case 'none':
-      return [{ attributes: {}, priceFactor: 1 }];
+      // 单件 or also a 两件装 bundle a little cheaper per piece.
+      return rng.chance(0.45) ? [{ attributes: { 规格: '单件' }, priceFactor: 1 }, { attributes: { 规格: '两件装' }, priceFactor: 1.85 }] : [{ attributes: {}, priceFactor: 1 }];
   }
 }
 
@@ -241,12 +243,12 @@ export function indexCatalog(seed: number, products: ProductRecord[]): CatalogIn
     const spus = products.filter((p) => categoryOfPath(p.category) === category && p.status !== 'inactive' && p.status !== 'archived');
     // Rank by price with noise: the cheap everyday items lead, a few premium ones still sell well.
     const ranked = spus
-      .map((p) => ({ p, key: Math.log(Math.max(1, p.skus[0].price)) + rng.normal() * 0.9 }))
+      .map((p) => ({ p, key: Math.log(Math.max(1, p.skus[0].price)) + rng.normal() * 0.6 }))
       .sort((a, b) => a.key - b.key || (a.p.externalId < b.p.externalId ? -1 : 1));
     const list: SkuInfo[] = [];
     ranked.forEach(({ p }, rank) => {
       const slowMover = rank >= ranked.length * 0.8 && rng.chance(0.6);
-      const spuWeight = Math.pow(rank + 1, -1.05) * (slowMover ? 0.08 : 1);
+      const spuWeight = Math.pow(rank + 1, -1.1) * (slowMover ? 0.08 : 1);
       // One variant usually dominates (the M size, the 50ml bottle).
       const variantWeights = p.skus.map((_, k) => (k === 0 ? 1 : 0.3 + rng.next()) * (k === 1 ? 1.4 : 1));
       const variantTotal = variantWeights.reduce((a, b) => a + b, 0);

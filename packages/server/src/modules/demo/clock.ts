@@ -62,6 +62,18 @@ export class ShopClock {
     return offset;
   }
 
+  /**
+   * A fast formatter for many times of one day (0 <= second < 86400). With `reuse`, calls in the
+   * same second share one string (a big shop has several calls a second).
+   */
+  dayStamper(day: number, reuse: boolean): (second: number) => string {
+    const prefix = `${this.date(day)}T`;
+    const offset = this.offset(day);
+    if (!reuse) return (second) => prefix + clockTime(second) + offset;
+    const made = new Array<string | undefined>(SECONDS_PER_DAY);
+    return (second) => (made[second] ??= prefix + clockTime(second) + offset);
+  }
+
   /** `second` may run past midnight (payment, shipping days later): it carries into the day. */
   timestamp(day: number, second: number): string {
     const carry = Math.floor(second / SECONDS_PER_DAY);

@@ -71,6 +71,9 @@ export function segmentAffinity(segment: number, category: DemoCategory): number
   return affinity[g === 0 ? 'female' : 'male'][segment % 4][demoCategories.indexOf(category)];
 }
 
+/** Share of new customers who buy in the session they sign up in (新人首单). */
+export const SIGN_UP_BUYERS = 0.28;
+
 /** Share of customers who signed up before the generated history (the shop is not new). */
 const EARLIER_CUSTOMERS = 0.22;
 /** How far back the earlier customers go. */
@@ -219,15 +222,15 @@ export function customerTraits(seed: number, customers: CustomerRecord[], startD
     traits.channel[i] = channelIndex.get((c.channel ?? 'direct') as Channel) ?? channelIndex.get('direct') ?? 0;
     traits.platform[i] = platformTable.draw(rng);
     // Heterogeneous buyers: most buy a few times a year, a few every couple of weeks.
-    const rate = rng.gamma(0.75, 0.024) * tierRate[tierOfCity.get(c.city ?? '') ?? 3];
+    const rate = rng.gamma(0.75, 0.008) * tierRate[tierOfCity.get(c.city ?? '') ?? 3];
     traits.rate[i] = rate;
     const dropout = rng.beta(1.1, 2.6);
     traits.dropout[i] = dropout;
-    traits.buysAtSignUp[i] = rng.chance(0.42) ? 1 : 0;
+    traits.buysAtSignUp[i] = rng.chance(SIGN_UP_BUYERS) ? 1 : 0;
     // Earlier customers may already have dropped out after purchases the history does not show.
     const tenure = startDay - traits.regDay[i];
     if (tenure > 0) {
-      const pastPurchases = rng.poisson(rate * tenure * 0.5 + 0.42);
+      const pastPurchases = rng.poisson(rate * tenure * 0.5 + SIGN_UP_BUYERS);
       traits.activeAtStart[i] = rng.next() < Math.pow(1 - dropout, pastPurchases) ? 1 : 0;
     }
   }

@@ -71,7 +71,7 @@ describe('file import over HTTP', () => {
     expect(res.body.accepted).toBe(2);
     expect(res.body.rejected.map((r: { line: number }) => r.line)).toEqual([3, 4]);
     const rows = await fw.store.all(`select channel, ts = received_at as backfilled from events where shop_id = ? order by ts`, [s.shopId]);
-    expect(rows).toEqual([{ channel: 'social', backfilled: true }, { channel: 'direct', backfilled: true }]);
+    expect(rows).toEqual([{ channel: 'social', backfilled: true }, { channel: 'social', backfilled: true }]);
   });
 
   it('says which formats it reads when the file type is unknown', async () => {

@@ -9,6 +9,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { orderStatuses, platforms, productStatuses, type EntityName } from '@flywheel/contracts';
+import { formatOffset, offsetMinutesAt, pad, zonedIso, type WallClock } from '../../platform/timezone';
 
 // ---------------------------------------------------------------------------------------------------
 // Reading files
@@ -194,83 +195,6 @@ function excelDateToIso(date: Date, timezone: string): string {
 // ---------------------------------------------------------------------------------------------------
 // Time
 // ---------------------------------------------------------------------------------------------------
-
-interface WallClock {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  millisecond: number;
-}
-
-const zoneFormats = new Map<string, Intl.DateTimeFormat>();
-
-function zoneFormat(timezone: string): Intl.DateTimeFormat {
-  let format = zoneFormats.get(timezone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    zoneFormats.set(timezone, format);
-  }
-  return format;
-}
-
-/** Minutes the zone is ahead of UTC at an instant (480 for Asia/Shanghai). */
-function offsetMinutesAt(instant: number, timezone: string): number {
-  const parts: Record<string, number> = {};
-  for (const part of zoneFormat(timezone).formatToParts(new Date(instant))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
-  return Math.round((asUtc - Math.floor(instant / 1000) * 1000) / 60_000);
-}
-
-/**
- * The instant a wall-clock time in the zone denotes. Around a DST switch a wall time can be ambiguous
- * (taken as its first occurrence) or skipped (read with the offset before the switch, which moves it
- * forward by the gap, as a clock would).
- */
-function instantOf(wall: WallClock, timezone: string): number {
-  const wallAsUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, wall.millisecond);
-  const day = 86_400_000;
-  const offsetBefore = offsetMinutesAt(wallAsUtc - day, timezone);
-  const offsetAfter = offsetMinutesAt(wallAsUtc + day, timezone);
-  const candidates = [offsetBefore, offsetAfter]
-    .map((offset) => ({ offset, instant: wallAsUtc - offset * 60_000 }))
-    .filter(({ offset, instant }) => offsetMinutesAt(instant, timezone) === offset)
-    .map(({ instant }) => instant);
-  return candidates.length > 0 ? Math.min(...candidates) : wallAsUtc - offsetBefore * 60_000;
-}
-
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
-function formatOffset(minutes: number): string {
-  const sign = minutes < 0 ? '-' : '+';
-  const abs = Math.abs(minutes);
-  return `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
-}
-
-/** ISO 8601 in the zone's local time with the offset valid at that moment, e.g. 2026-11-11T20:15:00+08:00. */
-export function zonedIso(wall: WallClock, timezone: string): string {
-  const instant = instantOf(wall, timezone);
-  const offset = offsetMinutesAt(instant, timezone);
-  const local = new Date(instant + offset * 60_000);
-  const millis = local.getUTCMilliseconds() ? `.${pad(local.getUTCMilliseconds(), 3)}` : '';
-  return (
-    `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}` +
-    `T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}${millis}${formatOffset(offset)}`
-  );
-}
 
 const STRICT_ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 const LOOSE_TIMESTAMP =

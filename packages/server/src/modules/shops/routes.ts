@@ -5,7 +5,8 @@ import { FlywheelError } from '../../platform/errors';
 import type { ShopService } from './service';
 import { defaultChannelRules } from '../tracking/channels';
 
-export function shopRoutes(app: HttpApp, shops: ShopService, onMappingChanged: (shopId: string) => void) {
+/** `onSettingsChanged` lets caches of the shop's time zone, currency and channel mapping drop their copy. */
+export function shopRoutes(app: HttpApp, shops: ShopService, onSettingsChanged: (shopId: string) => void) {
   app.post('/v1/auth/login', {
     config: { access: 'public' },
     schema: { tags: ['auth'], summary: 'Log an operator in; returns a session token for one shop', body: loginRequest, response: { 200: loginResult } },
@@ -27,6 +28,7 @@ export function shopRoutes(app: HttpApp, shops: ShopService, onMappingChanged: (
   app.patch('/v1/shop', { config: { access: 'admin' }, schema: { tags: ['shop'], summary: 'Change the shop settings', body: shopSettingsUpdate } }, async (request) => {
     const { shopId } = principalOf(request);
     const shop = await shops.updateShop(shopId, request.body);
+    onSettingsChanged(shopId);
     await shops.audit(shopId, actor(request), 'shop.update', request.body);
     return shop;
   });
@@ -39,7 +41,7 @@ export function shopRoutes(app: HttpApp, shops: ShopService, onMappingChanged: (
   app.put('/v1/shop/channel-mapping', { config: { access: 'admin' }, schema: { tags: ['shop'], summary: 'Replace the shop channel rules (tried before the defaults)', body: channelMapping } }, async (request) => {
     const { shopId } = principalOf(request);
     await shops.setChannelMapping(shopId, request.body);
-    onMappingChanged(shopId);
+    onSettingsChanged(shopId);
     await shops.audit(shopId, actor(request), 'channel_mapping.update', request.body);
     return { rules: request.body.rules, defaults: defaultChannelRules };
   });

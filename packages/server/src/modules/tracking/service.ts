@@ -6,19 +6,21 @@ import {
   pageCall,
   trackCall,
   type CallType,
+  type Channel,
   type ChannelMapping,
   type RejectedRecord,
 } from '@flywheel/contracts';
 import type { AnalyticsSchema, AnalyticsStore } from '../../platform/analytics-store';
 import { fromZodIssue } from '../../platform/errors';
 import { deriveChannel, utmOf } from './channels';
+import { SESSION_GAP_MS, Sessionizer } from './sessions';
 
 export const trackingAnalyticsSchema: AnalyticsSchema = {
   name: 'tracking',
   statements: [
     `create table if not exists events (shop_id varchar, message_id varchar, type varchar, event varchar,
       anonymous_id varchar, user_id varchar, ts timestamptz, received_at timestamptz,
-      channel varchar, utm_source varchar, utm_medium varchar, utm_campaign varchar, referrer varchar, url varchar, path varchar,
+      session_id varchar, channel varchar, utm_source varchar, utm_medium varchar, utm_campaign varchar, referrer varchar, url varchar, path varchar,
       product_id varchar, sku varchar, category varchar, order_id varchar, query varchar, properties json)`,
     `create table if not exists identities (shop_id varchar, anonymous_id varchar, user_id varchar, ts timestamptz)`,
     // A person is the customer (userId) once known, else the anonymous device; earlier anonymous events
@@ -34,7 +36,7 @@ const schemas = { track: trackCall, page: pageCall, screen: pageCall, identify: 
 
 interface EventRow {
   shopId: string; messageId: string; type: string; event: string | null; anonymousId: string | null; userId: string | null;
-  ts: Date; receivedAt: Date; channel: string; utmSource: string | null; utmMedium: string | null; utmCampaign: string | null;
+  ts: Date; receivedAt: Date; sessionId: string; channel: string; utmSource: string | null; utmMedium: string | null; utmCampaign: string | null;
   referrer: string | null; url: string | null; path: string | null; productId: string | null; sku: string | null; category: string | null;
   orderId: string | null; query: string | null; properties: string;
 }
@@ -64,11 +66,12 @@ export class TrackingService {
   /** messageIds seen per hour of receipt, for the de-duplication window. */
   private readonly seen = new Map<number, Set<string>>();
   private readonly linked = new Set<string>();
-  private readonly mappings = new Map<string, { mapping: ChannelMapping | null; at: number }>();
+  private readonly settings = new Map<string, { mapping: ChannelMapping | null; timezone: string; at: number }>();
+  private readonly sessions = new Sessionizer();
 
   constructor(
     private readonly store: AnalyticsStore,
-    private readonly channelMappingOf: (shopId: string) => Promise<ChannelMapping | null>,
+    private readonly shopSettingsOf: (shopId: string) => Promise<{ channelMapping: ChannelMapping | null; timezone: string }>,
     private readonly dedupeWindowHours: number,
   ) {}
 
@@ -80,6 +83,10 @@ export class TrackingService {
     for (const r of recent) this.remember(`${r.shop_id}|${r.message_id}`, new Date(r.received_at).getTime());
     const links = await this.store.all<{ shop_id: string; anonymous_id: string; user_id: string }>(`select distinct shop_id, anonymous_id, user_id from identities`);
     for (const l of links) this.linked.add(`${l.shop_id}|${l.anonymous_id}|${l.user_id}`);
+    const open = await this.store.all<{ shop_id: string; device: string; session_id: string; last: string; channel: Channel }>(
+      `select shop_id, coalesce(anonymous_id, user_id) as device, arg_max(session_id, ts) as session_id, max(ts) as last, arg_max(channel, ts) as channel
+       from events where ts >= ?::timestamptz group by all`, [new Date(Date.now() - SESSION_GAP_MS).toISOString()]);
+    for (const o of open) this.sessions.restore(`${o.shop_id}|${o.device}`, o.session_id, new Date(o.last).getTime(), (await this.settingsOf(o.shop_id)).timezone, o.channel);
   }
 
   private hour(ms: number) { return Math.floor(ms / 3600_000); }
@@ -102,20 +109,21 @@ export class TrackingService {
 
   private forget(key: string) { for (const set of this.seen.values()) set.delete(key); }
 
-  private async mappingOf(shopId: string) {
-    const cached = this.mappings.get(shopId);
-    if (cached && Date.now() - cached.at < 10_000) return cached.mapping;
-    const mapping = await this.channelMappingOf(shopId);
-    this.mappings.set(shopId, { mapping, at: Date.now() });
-    return mapping;
+  private async settingsOf(shopId: string) {
+    const cached = this.settings.get(shopId);
+    if (cached && Date.now() - cached.at < 10_000) return cached;
+    const shop = await this.shopSettingsOf(shopId);
+    const fresh = { mapping: shop.channelMapping, timezone: shop.timezone, at: Date.now() };
+    this.settings.set(shopId, fresh);
+    return fresh;
   }
 
-  /** Drops the cached channel mapping after the shop edits it. */
-  mappingChanged(shopId: string) { this.mappings.delete(shopId); }
+  /** Drops the cached settings after the shop edits its channel mapping or time zone. */
+  settingsChanged(shopId: string) { this.settings.delete(shopId); }
 
   async ingest(shopId: string, calls: readonly { type?: string }[], defaultType: CallType | null, options: IngestOptions = {}): Promise<IngestResult> {
     const receivedAt = new Date();
-    const mapping = await this.mappingOf(shopId);
+    const { mapping, timezone } = await this.settingsOf(shopId);
     const rejected: RejectedRecord[] = [];
     const events: EventRow[] = [];
     const identities: IdentityRow[] = [];
@@ -144,7 +152,11 @@ export class TrackingService {
       if (this.isDuplicate(key) || keys.has(key)) { duplicates++; return; }
       keys.add(key);
       const ts = eventTime(call.timestamp ?? call.originalTimestamp, call.sentAt ?? options.sentAt, receivedAt);
-      events.push(this.toRow(shopId, messageId, type, call, ts, options.historical ? ts : receivedAt, { ...options.context, ...call.context }, mapping));
+      const row = this.toRow(shopId, messageId, type, call, ts, options.historical ? ts : receivedAt, { ...options.context, ...call.context }, mapping);
+      const session = this.sessions.assign(`${shopId}|${row.anonymousId ?? row.userId}`, ts.getTime(), timezone, row.channel as Channel);
+      row.sessionId = session.sessionId;
+      row.channel = session.channel;
+      events.push(row);
       const anonymousId = type === 'alias' ? call.previousId : call.anonymousId;
       if (anonymousId && call.userId && anonymousId !== call.userId) {
         const link = `${shopId}|${anonymousId}|${call.userId}`;
@@ -177,7 +189,7 @@ export class TrackingService {
     return {
       shopId, messageId, type: type === 'screen' ? 'page' : type,
       event: type === 'track' ? String(call.event) : type === 'page' || type === 'screen' ? str(call.name) : null,
-      anonymousId: str(call.anonymousId), userId: str(call.userId), ts, receivedAt,
+      anonymousId: str(call.anonymousId), userId: str(call.userId), ts, receivedAt, sessionId: '',
       channel: deriveChannel({ source, medium, referrer, ownHost: utm.host }, mapping),
       utmSource: source, utmMedium: medium, utmCampaign: str(campaign.name) ?? utm.campaign ?? null,
       referrer, url, path: str(page.path ?? props.path),
@@ -226,7 +238,7 @@ const tz = (d: Date) => new DuckDBTimestampTZValue(BigInt(d.getTime()) * 1000n);
 /** Column order of the `events` table. */
 const EVENT_COLUMNS: [keyof EventRow, DuckDBType][] = [
   ['shopId', VARCHAR], ['messageId', VARCHAR], ['type', VARCHAR], ['event', VARCHAR], ['anonymousId', VARCHAR], ['userId', VARCHAR],
-  ['ts', TIMESTAMPTZ], ['receivedAt', TIMESTAMPTZ], ['channel', VARCHAR], ['utmSource', VARCHAR], ['utmMedium', VARCHAR], ['utmCampaign', VARCHAR],
+  ['ts', TIMESTAMPTZ], ['receivedAt', TIMESTAMPTZ], ['sessionId', VARCHAR], ['channel', VARCHAR], ['utmSource', VARCHAR], ['utmMedium', VARCHAR], ['utmCampaign', VARCHAR],
   ['referrer', VARCHAR], ['url', VARCHAR], ['path', VARCHAR], ['productId', VARCHAR], ['sku', VARCHAR], ['category', VARCHAR], ['orderId', VARCHAR],
   ['query', VARCHAR], ['properties', VARCHAR],
 ];

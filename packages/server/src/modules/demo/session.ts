@@ -1,0 +1,205 @@
+/**
+ * Writing a visitor's session as Segment calls: the landing page carries the UTM query string,
+ * the referrer and context.campaign; later calls follow seconds to minutes apart.
+ */
+import type { ShopClock } from './clock';
+import { SECONDS_PER_DAY } from './clock';
+import type { Attribution, DemoPlatform } from './traffic';
+
+/** A tracking call in Segment shape, ready for the tracking service. */
+export type DemoEvent = {
+  type: 'track' | 'page' | 'identify';
+  messageId: string;
+  anonymousId: string;
+  userId?: string;
+  event?: string;
+  name?: string;
+  properties?: Record<string, unknown>;
+  traits?: Record<string, unknown>;
+  context?: { page?: { url?: string; path?: string; referrer?: string; title?: string }; campaign?: { source?: string; medium?: string; name?: string; term?: string } };
+  timestamp: string;
+};
+
+/** The day's calls in the order they were written, re-ordered by time when the day is done. */
+export class DayStream {
+  private events: DemoEvent[] = [];
+  private seconds: number[] = [];
+
+  add(event: DemoEvent, second: number): void {
+    this.events.push(event);
+    this.seconds.push(second);
+  }
+
+  get size(): number {
+    return this.events.length;
+  }
+
+  /** Sorts by time (stable), stamps timestamps and message ids. */
+  finish(clock: ShopClock, day: number, messageId: () => string): DemoEvent[] {
+    const n = this.events.length;
+    const slot = 2 ** 23; // more calls than this in one day would need a wider key
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = this.seconds[i] * slot + i;
+    keys.sort();
+    const out = new Array<DemoEvent>(n);
+    const stamp = clock.dayStamper(day, n > 20_000);
+    for (let k = 0; k < n; k++) {
+      const i = keys[k] % slot;
+      const event = this.events[i];
+      event.timestamp = stamp(this.seconds[i]);
+      event.messageId = messageId();
+      out[k] = event;
+    }
+    return out;
+  }
+}
+
+type PageContext = NonNullable<NonNullable<DemoEvent['context']>['page']>;
+
+export interface Page {
+  name: string;
+  /** Path with its query string, e.g. /product/P1001?sku=P1001-1 */
+  path: string;
+  title: string;
+  /**
+   * Pages shown again and again (product pages, cart...) keep one context per platform, shared by
+   * all their page calls and frozen: millions of identical objects would mostly feed the garbage collector.
+   */
+  shared?: { context: NonNullable<DemoEvent['context']>; page: PageContext }[];
+}
+
+/** A page whose contexts are shared between calls (see Page.shared). */
+export function sharedPage(name: string, path: string, title: string): Page {
+  return { name, path, title, shared: [] };
+}
+
+const hosts: Record<DemoPlatform, string> = {
+  web: 'https://shop.example.com',
+  h5: 'https://m.shop.example.com',
+  app: 'https://app.shop.example.com',
+  mini_program: 'https://mp.shop.example.com',
+};
+const platformNumber: Record<DemoPlatform, number> = { app: 0, mini_program: 1, web: 2, h5: 3 };
+
+function pathname(path: string): string {
+  const q = path.indexOf('?');
+  return q < 0 ? path : path.slice(0, q);
+}
+
+const encoded = new Map<string, string>();
+export function encode(value: string): string {
+  let out = encoded.get(value);
+  if (out === undefined) {
+    out = encodeURIComponent(value);
+    encoded.set(value, out);
+  }
+  return out;
+}
+
+function utmQuery(a: Attribution): string {
+  const parts: string[] = [];
+  if (a.source) parts.push(`utm_source=${encode(a.source)}`);
+  if (a.medium) parts.push(`utm_medium=${encode(a.medium)}`);
+  if (a.campaign) parts.push(`utm_campaign=${encode(a.campaign)}`);
+  if (a.term) parts.push(`utm_term=${encode(a.term)}`);
+  return parts.join('&');
+}
+
+const LAST_SECOND = SECONDS_PER_DAY - 1;
+
+export class Session {
+  /** Seconds after local midnight of the current call. */
+  second: number;
+  private readonly host: string;
+  readonly anonymousId: string;
+  userId: string | undefined;
+  /** Calls written so far (1 page and nothing else = a bounce). */
+  calls = 0;
+
+  constructor(private readonly stream: DayStream, visitor: { anonymousId: string; userId?: string }, start: number, readonly platform: DemoPlatform) {
+    this.anonymousId = visitor.anonymousId;
+    this.userId = visitor.userId;
+    this.second = Math.min(LAST_SECOND, Math.max(0, start));
+    this.host = hosts[platform];
+  }
+
+  /**
+   * Moves the clock on. Sessions never cross local midnight (the platform splits sessions there),
+   * so a late session's last calls pile up at 23:59:59 rather than spill into tomorrow.
+   */
+  wait(seconds: number): void {
+    this.second = Math.min(LAST_SECOND, this.second + Math.max(1, Math.round(seconds)));
+  }
+
+  private base(type: DemoEvent['type']): DemoEvent {
+    const event: DemoEvent = { type, messageId: '', anonymousId: this.anonymousId, timestamp: '' };
+    if (this.userId !== undefined) event.userId = this.userId;
+    return event;
+  }
+
+  /** The first call: the landing page with UTM and referrer. */
+  landing(page: Page, attribution: Attribution): void {
+    const query = utmQuery(attribution);
+    const url = this.host + page.path + (query ? (page.path.includes('?') ? '&' : '?') + query : '');
+    const pageContext: PageContext = { url, path: pathname(page.path), title: page.title };
+    if (attribution.referrer) pageContext.referrer = attribution.referrer;
+    const event = this.base('page');
+    event.name = page.name;
+    event.properties = pageContext;
+    event.context = { page: pageContext };
+    if (attribution.source || attribution.medium) {
+      const campaign: NonNullable<NonNullable<DemoEvent['context']>['campaign']> = {};
+      if (attribution.source) campaign.source = attribution.source;
+      if (attribution.medium) campaign.medium = attribution.medium;
+      if (attribution.campaign) campaign.name = attribution.campaign;
+      if (attribution.term) campaign.term = attribution.term;
+      event.context.campaign = campaign;
+    }
+    this.push(event);
+  }
+
+  /**
+   * A page inside the session. Only the landing page carries a referrer (the site that sent the
+   * visitor); what a page inside the shop was reached from adds nothing to channel attribution.
+   */
+  page(page: Page): void {
+    const event = this.base('page');
+    event.name = page.name;
+    if (page.shared) {
+      const k = platformNumber[this.platform];
+      let shared = page.shared[k];
+      if (!shared) {
+        const pageContext: PageContext = Object.freeze({ url: this.host + page.path, path: pathname(page.path), title: page.title });
+        shared = { page: pageContext, context: Object.freeze({ page: pageContext }) };
+        page.shared[k] = shared;
+      }
+      event.properties = shared.page;
+      event.context = shared.context;
+    } else {
+      const pageContext: PageContext = { url: this.host + page.path, path: pathname(page.path), title: page.title };
+      event.properties = pageContext;
+      event.context = { page: pageContext };
+    }
+    this.push(event);
+  }
+
+  track(name: string, properties: Record<string, unknown>): void {
+    const event = this.base('track');
+    event.event = name;
+    event.properties = properties;
+    this.push(event);
+  }
+
+  /** Links this device to the customer (sign-up / sign-in): later calls carry the userId. */
+  identify(userId: string, traits: Record<string, unknown>): void {
+    this.userId = userId;
+    const event = this.base('identify');
+    event.traits = traits;
+    this.push(event);
+  }
+
+  private push(event: DemoEvent): void {
+    this.stream.add(event, this.second);
+    this.calls++;
+  }
+}
