@@ -3,3 +3,4 @@ export * from './commerce';
 export * from './tracking';
 export * from './channels';
 export * from './shops';
+export * from './metrics';

@@ -7,6 +7,8 @@ import { migrate, openDatabase, type Db } from './platform/db';
 import { createHttpApp, type HttpApp } from './platform/http';
 import { createLogger } from './platform/logger';
 import { OutboxProjector, outboxMigrations } from './platform/outbox';
+import { analyticsRoutes } from './modules/analytics/routes';
+import { AnalyticsService } from './modules/analytics/service';
 import { commerceMigrations } from './modules/commerce/migrations';
 import { commerceAnalyticsSchema, commerceProjections } from './modules/commerce/projection';
 import { commerceRoutes } from './modules/commerce/routes';
@@ -31,6 +33,7 @@ export interface Flywheel {
   commerce: CommerceService;
   tracking: TrackingService;
   imports: ImportService;
+  analytics: AnalyticsService;
   projector: OutboxProjector;
   http: HttpApp;
   close(): Promise<void>;
@@ -63,6 +66,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     await tracking.init();
     const projector = new OutboxProjector(db, store, commerceProjections, log, config.projectorIntervalMs);
     await projector.init();
+    const analytics = new AnalyticsService(store);
     const imports = new ImportService(commerce, tracking, async (shopId) => (await shops.getShop(shopId)).timezone);
 
     const http = await createHttpApp({ logger: log, authenticate: (t) => shops.authenticate(t), rateLimitPerSecond: config.rateLimitPerSecond });
@@ -70,11 +74,12 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     commerceRoutes(http, commerce, (shopId, actor, action, detail) => shops.audit(shopId, actor, action, detail));
     trackingRoutes(http, tracking);
     await importRoutes(http, imports);
+    analyticsRoutes(http, analytics, (shopId) => shops.getShop(shopId).then((s) => ({ shopId, timezone: s.timezone, currency: s.currency })));
     if (options.startProjector) projector.start();
 
     let closed = false;
     return {
-      config, log, db, store, shops, commerce, tracking, imports, projector, http,
+      config, log, db, store, shops, commerce, tracking, imports, analytics, projector, http,
       async close() {
         if (closed) return;
         closed = true;

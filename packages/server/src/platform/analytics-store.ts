@@ -66,12 +66,14 @@ export class AnalyticsStore {
     return next;
   }
 
-  async all<T extends Row = Row>(sql: string, params: DuckDBValue[] = []): Promise<T[]> {
-    const reader = await this.reader.runAndReadAll(sql, params);
+  /** Named parameters (`$shop`) may be given in a superset: only those the statement uses are bound. */
+  async all<T extends Row = Row>(sql: string, params: DuckDBValue[] | Record<string, DuckDBValue> = []): Promise<T[]> {
+    const bound = Array.isArray(params) ? params : Object.fromEntries(Object.entries(params).filter(([name]) => new RegExp(`\\$${name}\\b`).test(sql)));
+    const reader = await this.reader.runAndReadAll(sql, bound);
     return reader.getRowObjectsJS().map((row) => normalizeRow(row) as T);
   }
 
-  async one<T extends Row = Row>(sql: string, params: DuckDBValue[] = []): Promise<T | undefined> {
+  async one<T extends Row = Row>(sql: string, params: DuckDBValue[] | Record<string, DuckDBValue> = []): Promise<T | undefined> {
     return (await this.all<T>(sql, params))[0];
   }
 

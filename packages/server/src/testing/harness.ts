@@ -11,7 +11,7 @@ import { loadConfig, type Config } from '../platform/config';
  */
 export async function startFlywheel(overrides: Partial<Config> = {}): Promise<Flywheel & { dataDir: string }> {
   const dataDir = overrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-test-'));
-  const config = loadConfig({ dataDir, logLevel: 'silent', projectorIntervalMs: 20, rateLimitPerSecond: 100_000, ...overrides });
+  const config = loadConfig({ dataDir, logLevel: (process.env.TEST_LOG_LEVEL as Config['logLevel']) ?? 'silent', projectorIntervalMs: 20, rateLimitPerSecond: 100_000, ...overrides });
   const fw = await openFlywheel(config);
   return Object.assign(fw, { dataDir });
 }

@@ -63,13 +63,12 @@ export class ShopClock {
   }
 
   /**
-   * A fast formatter for many times of one day (0 <= second < 86400). With `reuse`, calls in the
-   * same second share one string (a big shop has several calls a second).
+   * A fast formatter for many times of one day (0 <= second < 86400): calls in the same second
+   * share one string (a big shop has several calls a second).
    */
-  dayStamper(day: number, reuse: boolean): (second: number) => string {
+  dayStamper(day: number): (second: number) => string {
     const prefix = `${this.date(day)}T`;
     const offset = this.offset(day);
-    if (!reuse) return (second) => prefix + clockTime(second) + offset;
     const made = new Array<string | undefined>(SECONDS_PER_DAY);
     return (second) => (made[second] ??= prefix + clockTime(second) + offset);
   }

@@ -42,7 +42,7 @@ export class DayStream {
     for (let i = 0; i < n; i++) keys[i] = this.seconds[i] * slot + i;
     keys.sort();
     const out = new Array<DemoEvent>(n);
-    const stamp = clock.dayStamper(day, n > 20_000);
+    const stamp = clock.dayStamper(day);
     for (let k = 0; k < n; k++) {
       const i = keys[k] % slot;
       const event = this.events[i];
@@ -66,11 +66,13 @@ export interface Page {
    * all their page calls and frozen: millions of identical objects would mostly feed the garbage collector.
    */
   shared?: { context: NonNullable<DemoEvent['context']>; page: PageContext }[];
+  /** The path without its query string. */
+  pathname?: string;
 }
 
 /** A page whose contexts are shared between calls (see Page.shared). */
 export function sharedPage(name: string, path: string, title: string): Page {
-  return { name, path, title, shared: [] };
+  return { name, path, title, shared: [], pathname: pathname(path) };
 }
 
 const hosts: Record<DemoPlatform, string> = {
@@ -131,31 +133,32 @@ export class Session {
     this.second = Math.min(LAST_SECOND, this.second + Math.max(1, Math.round(seconds)));
   }
 
-  private base(type: DemoEvent['type']): DemoEvent {
-    const event: DemoEvent = { type, messageId: '', anonymousId: this.anonymousId, timestamp: '' };
-    if (this.userId !== undefined) event.userId = this.userId;
-    return event;
+  /**
+   * Every call is made as one complete object literal (no properties added later): a big shop
+   * writes a million calls a day, and objects that change shape cost memory and time.
+   */
+  private pageEvent(name: string, properties: PageContext, context: NonNullable<DemoEvent['context']>): DemoEvent {
+    const { anonymousId, userId } = this;
+    return userId === undefined
+      ? { type: 'page', messageId: '', anonymousId, name, properties, context, timestamp: '' }
+      : { type: 'page', messageId: '', anonymousId, userId, name, properties, context, timestamp: '' };
   }
 
   /** The first call: the landing page with UTM and referrer. */
   landing(page: Page, attribution: Attribution): void {
     const query = utmQuery(attribution);
     const url = this.host + page.path + (query ? (page.path.includes('?') ? '&' : '?') + query : '');
-    const pageContext: PageContext = { url, path: pathname(page.path), title: page.title };
-    if (attribution.referrer) pageContext.referrer = attribution.referrer;
-    const event = this.base('page');
-    event.name = page.name;
-    event.properties = pageContext;
-    event.context = { page: pageContext };
+    const pageContext: PageContext = attribution.referrer ? { url, path: page.pathname ?? pathname(page.path), title: page.title, referrer: attribution.referrer } : { url, path: page.pathname ?? pathname(page.path), title: page.title };
+    let context: NonNullable<DemoEvent['context']> = { page: pageContext };
     if (attribution.source || attribution.medium) {
       const campaign: NonNullable<NonNullable<DemoEvent['context']>['campaign']> = {};
       if (attribution.source) campaign.source = attribution.source;
       if (attribution.medium) campaign.medium = attribution.medium;
       if (attribution.campaign) campaign.name = attribution.campaign;
       if (attribution.term) campaign.term = attribution.term;
-      event.context.campaign = campaign;
+      context = { page: pageContext, campaign };
     }
-    this.push(event);
+    this.push(this.pageEvent(page.name, pageContext, context));
   }
 
   /**
@@ -163,39 +166,32 @@ export class Session {
    * visitor); what a page inside the shop was reached from adds nothing to channel attribution.
    */
   page(page: Page): void {
-    const event = this.base('page');
-    event.name = page.name;
     if (page.shared) {
       const k = platformNumber[this.platform];
       let shared = page.shared[k];
       if (!shared) {
-        const pageContext: PageContext = Object.freeze({ url: this.host + page.path, path: pathname(page.path), title: page.title });
+        const pageContext: PageContext = Object.freeze({ url: this.host + page.path, path: page.pathname ?? pathname(page.path), title: page.title });
         shared = { page: pageContext, context: Object.freeze({ page: pageContext }) };
         page.shared[k] = shared;
       }
-      event.properties = shared.page;
-      event.context = shared.context;
+      this.push(this.pageEvent(page.name, shared.page, shared.context));
     } else {
-      const pageContext: PageContext = { url: this.host + page.path, path: pathname(page.path), title: page.title };
-      event.properties = pageContext;
-      event.context = { page: pageContext };
+      const pageContext: PageContext = { url: this.host + page.path, path: page.pathname ?? pathname(page.path), title: page.title };
+      this.push(this.pageEvent(page.name, pageContext, { page: pageContext }));
     }
-    this.push(event);
   }
 
-  track(name: string, properties: Record<string, unknown>): void {
-    const event = this.base('track');
-    event.event = name;
-    event.properties = properties;
-    this.push(event);
+  track(event: string, properties: Record<string, unknown>): void {
+    const { anonymousId, userId } = this;
+    this.push(userId === undefined
+      ? { type: 'track', messageId: '', anonymousId, event, properties, timestamp: '' }
+      : { type: 'track', messageId: '', anonymousId, userId, event, properties, timestamp: '' });
   }
 
   /** Links this device to the customer (sign-up / sign-in): later calls carry the userId. */
   identify(userId: string, traits: Record<string, unknown>): void {
     this.userId = userId;
-    const event = this.base('identify');
-    event.traits = traits;
-    this.push(event);
+    this.push({ type: 'identify', messageId: '', anonymousId: this.anonymousId, userId, traits, timestamp: '' });
   }
 
   private push(event: DemoEvent): void {

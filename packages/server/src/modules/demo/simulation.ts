@@ -85,6 +85,11 @@ interface Settlement {
   completedDay: number | null;
 }
 
+interface SearchPage {
+  page: Page;
+  properties: Record<string, unknown>;
+}
+
 interface ReviewTask {
   customer: number;
   orderId: string;
@@ -163,6 +168,8 @@ export class Simulation {
   private readonly viewedProperties: Record<string, unknown>[];
   private readonly productPages: Page[];
   private readonly pageCache = new Map<string, Page>();
+  /** Per SKU, the two searches that find it: by product type, and by brand + product type. */
+  private readonly searches: [SearchPage, SearchPage][];
   /** Static pages, per simulation (their shared contexts are filled lazily). */
   private readonly pages = staticPages();
 
@@ -231,6 +238,8 @@ export class Simulation {
     for (const [name, leaf] of this.leafTables) this.leafTables.set(name, { skus: leaf.skus, table: new WeightedTable(leaf.skus.map((s) => s.popularity)) });
     this.viewedProperties = this.catalog.skus.map((s) => ({ product_id: s.productId, sku: s.sku, name: s.title, category: s.path, brand: s.brand, price: s.price, currency: 'CNY' }));
     this.productPages = this.catalog.skus.map((s) => sharedPage('商品详情', `/product/${s.productId}?sku=${encode(s.sku)}`, s.title));
+    const search = (query: string): SearchPage => ({ page: this.cachedPage('搜索结果', `/search?q=${encode(query)}`, `${query} - 搜索`), properties: { query } });
+    this.searches = this.catalog.skus.map((s) => [search(s.leafName), search(`${s.brand} ${s.leafName}`)]);
   }
 
   /** Buckets customers by sign-up day; earlier customers who are still active get their first purchase scheduled. */
@@ -415,9 +424,10 @@ export class Simulation {
       if (wanted && nextWanted < wanted.length && k === Math.floor((looks * (nextWanted + 1)) / (wanted.length + 1))) line = wanted[nextWanted++];
       const sku = line?.sku ?? (wanted && this.rng.chance(0.5) ? this.drawSku(wanted[0].sku.category) : this.drawSku(demoCategories[day.browseCategories.draw(this.rng)]));
       if (this.rng.chance(0.22)) {
-        const query = this.rng.chance(0.7) ? sku.leafName : `${sku.brand} ${sku.leafName}`;
-        session.page(this.cachedPage('搜索结果', `/search?q=${encode(query)}`, `${query} - 搜索`));
-        session.track('Products Searched', { query });
+        // People search the product type (连衣裙) mostly, sometimes with the brand.
+        const search = this.searches[sku.index][this.rng.chance(0.7) ? 0 : 1];
+        session.page(search.page);
+        session.track('Products Searched', search.properties);
         session.wait(this.rng.between(3, 15));
       } else if (this.rng.chance(0.15)) {
         session.page(this.cachedPage('分类', `/category/${encode(sku.category)}`, sku.category));
@@ -687,6 +697,7 @@ export class Simulation {
         reason: partial ? this.rng.pick(partialRefundReasons) : this.rng.pick(refundReasons[category]),
         createdAt: this.clock.timestamp(this.startDay + refundDay, drawSecondOfDay(this.rng, false)),
       };
+      // A partial refund (仅退款 / 价保) returns no goods, so it lists no items.
       if (!partial) refund.items = [{ sku: line.sku.sku, quantity: line.quantity }];
       this.refundsDue[refundDay].push(refund);
     });
@@ -794,8 +805,7 @@ export class Simulation {
     const out: SpendRecord[] = [];
     const profile = day.profile;
     const jitter = () => this.rng.uniform(0.9, 1.1);
-    for (const [key, sessions] of day.sessionsByCampaign) {
-      const [channelId, campaign] = splitKey(key);
+    for (const { channelId, campaign, sessions } of day.sessionCounts()) {
       const channel = channelProfiles[channelId].channel;
       const cpc = costPerClick[channel];
       const ctr = clickThroughRate[channel];
@@ -910,10 +920,6 @@ export class Simulation {
 /** Average units sold per customer per ordinary day: sizes the opening stock before any sale is seen. */
 export const UNITS_PER_CUSTOMER_DAY = 0.0032;
 
-function splitKey(key: string): [number, string] {
-  const at = key.indexOf('|');
-  return [Number(key.slice(0, at)), key.slice(at + 1)];
-}
 
 /** What is the same for every session of one day: channel mix, category mix, the streams being filled. */
 class DayContext {
@@ -924,8 +930,8 @@ class DayContext {
   readonly profile: DayProfile;
   readonly stream = new DayStream();
   readonly orders: OrderRecord[] = [];
-  /** Sessions per channel|campaign, for spend. */
-  readonly sessionsByCampaign = new Map<string, number>();
+  /** Sessions per channel and utm_campaign (none, always_on, the day's campaign), for spend. */
+  private readonly sessionsByCampaign = new Int32Array(channelProfiles.length * 3);
   readonly affiliateSales = new Map<string, number>();
   referralNewBuyers = 0;
   sessionsToday = 0;
@@ -962,9 +968,20 @@ class DayContext {
   }
 
   countSession(channel: number, campaign: string): void {
-    const key = `${channel}|${campaign}`;
-    this.sessionsByCampaign.set(key, (this.sessionsByCampaign.get(key) ?? 0) + 1);
+    const slot = campaign === '' ? 0 : campaign === 'always_on' ? 1 : 2;
+    this.sessionsByCampaign[channel * 3 + slot]++;
     this.sessionsToday++;
+  }
+
+  sessionCounts(): { channelId: number; campaign: string; sessions: number }[] {
+    const out: { channelId: number; campaign: string; sessions: number }[] = [];
+    channelProfiles.forEach((_, channelId) => {
+      ['', 'always_on', this.profile.campaign ?? ''].forEach((campaign, slot) => {
+        const sessions = this.sessionsByCampaign[channelId * 3 + slot];
+        if (sessions > 0) out.push({ channelId, campaign, sessions });
+      });
+    });
+    return out;
   }
 
   recordSale(channel: number, order: OrderRecord, isNew: boolean): void {

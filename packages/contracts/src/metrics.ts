@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { localDate } from './common';
+
+/** The metrics of PRODUCT.md, by their contract names. */
+export const metricNames = [
+  'gmv', 'sales', 'refunds', 'net_sales', 'orders', 'buyers', 'per_customer_spend', 'aov',
+  'uv', 'pv', 'conversion_rate', 'add_to_cart_rate', 'sessions', 'bounce_rate', 'avg_session_duration',
+  'new_buyers', 'returning_buyer_rate', 'repurchase_rate', 'refund_rate', 'gross_margin', 'spend', 'cac', 'roas',
+] as const;
+export type MetricName = (typeof metricNames)[number];
+
+export const grains = ['day', 'week', 'month', 'quarter', 'year'] as const;
+export type Grain = (typeof grains)[number];
+export const comparisons = ['previous_period', 'previous_year'] as const;
+export const dimensions = ['channel', 'category', 'platform', 'campaign', 'province', 'customer_type'] as const;
+export type Dimension = (typeof dimensions)[number];
+
+const metricList = z
+  .string()
+  .min(1, { error: 'name at least one metric, e.g. metrics=sales,orders' })
+  .transform((s) => s.split(',').map((m) => m.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(metricNames, { error: `must be metric names among ${metricNames.join(', ')}` })).min(1).max(30));
+
+/** `GET /v1/metrics` query. Filters come as `filter.channel=paid_search` (one value per dimension). */
+export const metricsQuery = z
+  .object({
+    metrics: metricList,
+    from: localDate,
+    to: localDate,
+    grain: z.enum(grains).optional(),
+    compare: z.enum(comparisons).optional(),
+    breakdown: z.enum(dimensions).optional(),
+    'filter.channel': z.string().optional(),
+    'filter.category': z.string().optional(),
+    'filter.platform': z.string().optional(),
+    'filter.campaign': z.string().optional(),
+    'filter.province': z.string().optional(),
+    'filter.customer_type': z.enum(['new', 'returning']).optional(),
+  })
+  .refine((q) => q.from < q.to, { error: 'to must be after from (periods are [from, to))', path: ['to'] });
+export type MetricsQuery = z.infer<typeof metricsQuery>;
+
+const values = z.record(z.string(), z.number().nullable());
+export const metricsResult = z.object({
+  from: z.string(),
+  to: z.string(),
+  timezone: z.string(),
+  currency: z.string(),
+  totals: values,
+  comparison: z.record(z.string(), z.object({ previous: z.number().nullable(), change: z.number().nullable(), changePct: z.number().nullable() })).optional(),
+  previous: z.object({ from: z.string(), to: z.string() }).optional(),
+  series: z.array(z.object({ start: z.string(), values })).optional(),
+  breakdown: z.array(z.object({ key: z.string(), values })).optional(),
+});
+export type MetricsResult = z.infer<typeof metricsResult>;
+
+export const funnelRequest = z
+  .object({
+    steps: z.array(z.object({ event: z.string().min(1), where: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(), name: z.string().optional() })).min(2, { error: 'a funnel needs at least 2 steps' }).max(10),
+    window: z.string().regex(/^\d+(m|h|d)$/, { error: 'must look like 30m, 12h or 7d' }).default('7d'),
+    from: localDate,
+    to: localDate,
+    breakdown: z.enum(['channel']).optional(),
+  })
+  .refine((q) => q.from < q.to, { error: 'to must be after from', path: ['to'] });
+export type FunnelRequest = z.infer<typeof funnelRequest>;
+
+const funnelStep = z.object({ name: z.string(), people: z.number(), conversionFromPrevious: z.number().nullable(), conversionFromFirst: z.number().nullable(), medianSecondsFromPrevious: z.number().nullable() });
+export const funnelResult = z.object({
+  steps: z.array(funnelStep),
+  breakdown: z.array(z.object({ key: z.string(), steps: z.array(funnelStep) })).optional(),
+});
+
+export const cohortsQuery = z
+  .object({
+    by: z.enum(['first_order', 'signup', 'first_visit']).default('first_order'),
+    grain: z.enum(['week', 'month']).default('month'),
+    /** retention: share with a paid order in the period; activity: share with any tracked event; ltv: cumulative net sales per customer. */
+    measure: z.enum(['retention', 'activity', 'ltv']).default('retention'),
+    from: localDate,
+    to: localDate,
+    periods: z.coerce.number().int().min(1).max(60).default(12),
+  })
+  .refine((q) => q.from < q.to, { error: 'to must be after from', path: ['to'] });
+export const cohortsResult = z.object({ cohorts: z.array(z.object({ cohort: z.string(), size: z.number(), values: z.array(z.number().nullable()) })) });
+
+export const attributionQuery = z
+  .object({ model: z.enum(['last_touch', 'first_touch']).default('last_touch'), from: localDate, to: localDate })
+  .refine((q) => q.from < q.to, { error: 'to must be after from', path: ['to'] });
+export const attributionResult = z.object({
+  model: z.string(),
+  channels: z.array(z.object({
+    channel: z.string(), visitors: z.number(), buyers: z.number(), sales: z.number(), newBuyers: z.number(), spend: z.number(),
+    cac: z.number().nullable(), roas: z.number().nullable(),
+  })),
+});

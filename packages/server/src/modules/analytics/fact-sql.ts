@@ -1,0 +1,211 @@
+import type { Dimension } from '@flywheel/contracts';
+import { FlywheelError } from '../../platform/errors';
+import { factDimensions, type Fact, type Level, type Measure } from './metric-layer';
+
+export type AttributionModel = 'last_touch' | 'first_touch';
+export type Filters = Partial<Record<Dimension, string>>;
+
+export interface FactQuery {
+  fact: Fact;
+  measures: Measure[];
+  level: Level;
+  filters: Filters;
+  /** The order facts credit an order's channel by this model (PRODUCT.md: 30-day lookback). */
+  model?: AttributionModel;
+}
+
+/** Parameters every fact query binds: $shop, $tz, $start/$end (instants), $from/$to (local dates). */
+export interface FactParams {
+  shop: string;
+  tz: string;
+  start: string;
+  end: string;
+  from: string;
+  to: string;
+}
+
+const LOOKBACK_DAYS = 30;
+
+/**
+ * The sessions that touched each order's buyer in the 30 days before the order was paid (or placed),
+ * and the channel credited: last_touch = the last non-direct session, first_touch = the first session;
+ * direct when only direct sessions exist; the order's own `channel` field when nothing was tracked.
+ */
+export function attributionCtes(ordersRelation: string, model: AttributionModel = 'last_touch'): string {
+  const pick = model === 'last_touch'
+    ? `coalesce(arg_max(t.channel, t.started) filter (where t.channel <> 'direct'), any_value(t.channel) filter (where t.channel = 'direct'), any_value(a.order_channel), 'direct')`
+    : `coalesce(arg_min(t.channel, t.started), any_value(a.order_channel), 'direct')`;
+  return `
+  attr_orders as (select distinct order_id, customer_id, touched_at, order_channel from ${ordersRelation}),
+  touch as (
+    select person_id, session_id, min(ts) as started, any_value(channel) as channel
+    from tracked_events
+    where shop_id = $shop and ts < $end and ts >= (select min(touched_at) from attr_orders) - interval ${LOOKBACK_DAYS} day
+      and person_id in (select customer_id from attr_orders)
+    group by person_id, session_id),
+  attr as (
+    select a.order_id, ${pick} as channel
+    from attr_orders a left join touch t
+      on t.person_id = a.customer_id and t.started <= a.touched_at and t.started > a.touched_at - interval ${LOOKBACK_DAYS} day
+    group by a.order_id)`;
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+function bucketExpr(level: Level, column: string, isDate = false): { g: string; gStart: string } {
+  if (level.kind !== 'series') return { g: `''`, gStart: '$start::timestamptz' };
+  const local = isDate ? column : `timezone($tz, ${column})`;
+  const truncated = `date_trunc(${quote(level.grain!)}, ${local})`;
+  return { g: `strftime(${truncated}, '%Y-%m-%d')`, gStart: isDate ? truncated : `timezone($tz, ${truncated})` };
+}
+
+function checkDimension(fact: Fact, dimension: Dimension, what: 'breakdown' | 'filter', measures: Measure[]) {
+  if (!factDimensions[fact].includes(dimension)) {
+    throw new FlywheelError('invalid_field', `${what === 'breakdown' ? 'breakdown' : `filter.${dimension}`}: ${measures.join(', ')} cannot be cut by ${dimension}`, what === 'breakdown' ? 'breakdown' : `filter.${dimension}`);
+  }
+}
+
+/** Dimensions used by this query (breakdown and filters), each checked against the fact. */
+function dimensionsUsed(q: FactQuery): Set<Dimension> {
+  const used = new Set<Dimension>();
+  if (q.level.kind === 'breakdown') { checkDimension(q.fact, q.level.dimension!, 'breakdown', q.measures); used.add(q.level.dimension!); }
+  for (const d of Object.keys(q.filters) as Dimension[]) { checkDimension(q.fact, d, 'filter', q.measures); used.add(d); }
+  return used;
+}
+
+function filterSql(q: FactQuery, exprOf: (d: Dimension) => string): string {
+  const parts = (Object.keys(q.filters) as Dimension[]).map((d) => (d === 'category' ? `${exprOf(d)} = split_part($f_${d}, '/', 1)` : `${exprOf(d)} = $f_${d}`));
+  return parts.length ? ` and ${parts.join(' and ')}` : '';
+}
+
+export function filterParams(filters: Filters): Record<string, string> {
+  return Object.fromEntries(Object.entries(filters).map(([d, v]) => [`f_${d}`, v!]));
+}
+
+/** Orders, refunds: one row per order (or per order line when cut by category, with amounts allocated by line value). */
+function orderFactSql(q: FactQuery): string {
+  const used = dimensionsUsed(q);
+  const byCategory = used.has('category');
+  const timeCol = q.fact === 'placed' ? 'placed_at' : q.fact === 'paid' ? 'paid_at' : 'created_at';
+  const needsCost = q.measures.includes('cogs');
+  const needsFirsts = q.measures.some((m) => m === 'new_buyers' || m === 'returning_buyers') || used.has('customer_type');
+  const ctes: string[] = [];
+
+  // The fact rows: orders placed/paid in the period, or refunds created in it joined to their order.
+  if (q.fact === 'refunds') {
+    ctes.push(`src as (
+      select r.order_id, o.customer_id, r.created_at as t, r.amount as amount, o.paid_amount, o.paid_at, o.placed_at, o.platform, o.campaign, o.channel as order_channel
+      from refunds r left join orders o on o.shop_id = r.shop_id and o.order_id = r.order_id
+      where r.shop_id = $shop and r.created_at >= $start and r.created_at < $end)`);
+  } else {
+    ctes.push(`src as (
+      select o.order_id, o.customer_id, o.${timeCol} as t, o.payable_amount, o.paid_amount, o.paid_at, o.placed_at, o.platform, o.campaign, o.channel as order_channel
+      from orders o where o.shop_id = $shop and o.${timeCol} >= $start and o.${timeCol} < $end)`);
+  }
+  const amount = q.fact === 'refunds' ? 'amount' : q.fact === 'placed' ? 'payable_amount' : 'paid_amount';
+  if (needsCost) {
+    ctes.push(`refunded as (select order_id, sum(amount) as refunded from refunds where shop_id = $shop and order_id in (select order_id from src) group by order_id)`);
+  }
+  if (byCategory) {
+    ctes.push(`lines as (
+      select i.order_id, coalesce(p.category_l1, 'unknown') as category, i.amount as line_amount,
+             sum(i.amount) over (partition by i.order_id) as order_amount, count(*) over (partition by i.order_id) as order_lines,
+             coalesce(i.unit_cost, 0) * i.quantity as line_cost
+      from order_items i left join products p on p.shop_id = i.shop_id and p.product_id = i.product_id
+      where i.shop_id = $shop and i.order_id in (select order_id from src))`);
+    const share = `(case when l.order_amount > 0 then l.line_amount / l.order_amount else 1.0 / l.order_lines end)`;
+    ctes.push(`base as (select s.*, l.category, s.${amount} * ${share} as value${needsCost ? ', l.line_cost as cost' : ''} from src s join lines l on l.order_id = s.order_id)`);
+  } else {
+    if (needsCost) ctes.push(`cost as (select order_id, sum(coalesce(unit_cost, 0) * quantity) as cost from order_items where shop_id = $shop and order_id in (select order_id from src) group by order_id)`);
+    ctes.push(`base as (select s.*, s.${amount} as value${needsCost ? ', c.cost' : ''} from src s${needsCost ? ' left join cost c on c.order_id = s.order_id' : ''})`);
+  }
+  if (used.has('channel')) ctes.push(attributionCtes(`(select order_id, customer_id, coalesce(paid_at, placed_at) as touched_at, order_channel from src)`, q.model).trim());
+  if (needsFirsts) ctes.push(`firsts as (select customer_id, min(paid_at) as first_paid from orders where shop_id = $shop and paid_at is not null and customer_id in (select customer_id from src) group by customer_id)`);
+  if (used.has('province')) ctes.push(`cust as (select customer_id, province from customers where shop_id = $shop and customer_id in (select customer_id from src))`);
+
+  const dimExpr = (d: Dimension): string => ({
+    channel: `coalesce(attr.channel, 'direct')`,
+    category: `b.category`,
+    platform: `coalesce(b.platform, 'unknown')`,
+    campaign: `coalesce(b.campaign, '(none)')`,
+    province: `coalesce(cust.province, 'unknown')`,
+    customer_type: `(case when f.first_paid < $start::timestamptz then 'returning' else 'new' end)`,
+  })[d];
+  const { g, gStart } = q.level.kind === 'breakdown' ? { g: dimExpr(q.level.dimension!), gStart: '$start::timestamptz' } : bucketExpr(q.level, 'b.t');
+  const joins = [
+    used.has('channel') ? 'left join attr on attr.order_id = b.order_id' : '',
+    needsFirsts ? 'left join firsts f on f.customer_id = b.customer_id' : '',
+    used.has('province') ? 'left join cust on cust.customer_id = b.customer_id' : '',
+    needsCost ? 'left join refunded rf on rf.order_id = b.order_id' : '',
+  ].filter(Boolean).join(' ');
+  const costExpr = needsCost ? `, coalesce(b.cost, 0) * (1 - least(1, coalesce(rf.refunded, 0) / nullif(b.paid_amount, 0))) as cost` : '';
+  ctes.push(`fact_rows as (
+    select ${g} as g, ${gStart} as g_start, b.order_id, b.customer_id, b.value${needsFirsts ? ', f.first_paid' : ''}${costExpr}
+    from base b ${joins}
+    where true${filterSql(q, dimExpr)})`);
+
+  let select: string;
+  if (q.fact === 'paid') {
+    select = `select g, sum(sales_c) as sales, sum(n) as orders, count(*) as buyers, count_if(n >= 2) as repeat_buyers,
+      ${needsFirsts ? 'count_if(first_paid >= g_start) as new_buyers, count_if(first_paid < g_start) as returning_buyers,' : ''}
+      ${needsCost ? 'sum(cost_c) as cogs,' : ''} 0 as _
+      from (select g, customer_id, any_value(g_start) as g_start, count(distinct order_id) as n, sum(value) as sales_c
+            ${needsFirsts ? ', any_value(first_paid) as first_paid' : ''}${needsCost ? ', sum(cost) as cost_c' : ''}
+            from fact_rows group by g, customer_id)
+      group by g`;
+  } else {
+    select = `select g, sum(value) as ${q.fact === 'placed' ? 'gmv' : 'refunds'} from fact_rows group by g`;
+  }
+  return `with ${ctes.join(',\n')}\n${select}`;
+}
+
+function eventFactSql(q: FactQuery): string {
+  const used = dimensionsUsed(q);
+  const dimExpr = (d: Dimension): string => ({
+    channel: 'e.channel', category: `split_part(e.category, '/', 1)`, campaign: `coalesce(e.utm_campaign, '(none)')`, province: `coalesce(c.province, 'unknown')`,
+    platform: `''`, customer_type: `''`,
+  })[d];
+  const { g } = q.level.kind === 'breakdown' ? { g: dimExpr(q.level.dimension!) } : bucketExpr(q.level, 'e.ts');
+  const join = used.has('province') ? 'left join customers c on c.shop_id = e.shop_id and c.customer_id = e.person_id' : '';
+  const categoryOnly = q.level.kind === 'breakdown' && q.level.dimension === 'category' ? ' and e.category is not null' : '';
+  return `select ${g} as g, count(distinct e.person_id) as uv, count_if(e.type = 'page') as pv,
+      count(distinct case when e.event = 'Product Added' then e.person_id end) as cart_visitors
+    from tracked_events e ${join}
+    where e.shop_id = $shop and e.ts >= $start and e.ts < $end${categoryOnly}${filterSql(q, dimExpr)}
+    group by g`;
+}
+
+function sessionFactSql(q: FactQuery): string {
+  dimensionsUsed(q);
+  const dimExpr = (d: Dimension): string => (d === 'channel' ? 's.channel' : `coalesce(s.campaign, '(none)')`);
+  const { g } = q.level.kind === 'breakdown' ? { g: dimExpr(q.level.dimension!) } : bucketExpr(q.level, 's.t');
+  return `with s as (
+      select session_id, min(ts) as t, max(ts) as t_end, count(*) as n, count_if(type = 'page') as pages,
+             any_value(channel) as channel, arg_min(utm_campaign, ts) as campaign
+      from events where shop_id = $shop and ts >= $start and ts < $end group by session_id)
+    select ${g} as g, count(*) as sessions, count_if(n = 1 and pages = 1) as bounces, sum(epoch(t_end) - epoch(t)) as session_seconds
+    from s where true${filterSql(q, dimExpr)} group by g`;
+}
+
+function spendFactSql(q: FactQuery): string {
+  dimensionsUsed(q);
+  const dimExpr = (d: Dimension): string => (d === 'channel' ? 'channel' : `coalesce(nullif(campaign, ''), '(none)')`);
+  const { g } = q.level.kind === 'breakdown' ? { g: dimExpr(q.level.dimension!) } : bucketExpr(q.level, 'date', true);
+  return `select ${g} as g, sum(amount) as spend from spend
+    where shop_id = $shop and date >= $from::date and date < $to::date${filterSql(q, dimExpr)} group by g`;
+}
+
+export function factSql(q: FactQuery): string {
+  switch (q.fact) {
+    case 'placed':
+    case 'paid':
+    case 'refunds':
+      return orderFactSql(q);
+    case 'events':
+      return eventFactSql(q);
+    case 'sessions':
+      return sessionFactSql(q);
+    case 'spend':
+      return spendFactSql(q);
+  }
+}

@@ -1,0 +1,72 @@
+import type { Dimension, MetricName, MetricsQuery, MetricsResult } from '@flywheel/contracts';
+import type { AnalyticsStore } from '../../platform/analytics-store';
+import { factSql, filterParams, type FactParams, type Filters } from './fact-sql';
+import { evaluate, factsOf, measuresOf, type Level, type MeasureValues } from './metric-layer';
+import { bucketsOf, period, previousPeriod, type Period } from './periods';
+
+export interface ShopContext { shopId: string; timezone: string; currency: string }
+
+type LevelValues = Map<string, MeasureValues>;
+
+const change = (current: number | null, previous: number | null) => ({
+  previous,
+  change: current === null || previous === null ? null : current - previous,
+  changePct: current === null || previous === null || previous === 0 ? null : (current - previous) / Math.abs(previous),
+});
+
+/**
+ * Measure: KPIs, funnels, cohorts, attribution and product analytics over the analytics store. Every
+ * number about orders, visitors and money comes from the metric layer (metric-layer.ts + fact-sql.ts).
+ */
+export class AnalyticsService {
+  constructor(readonly store: AnalyticsStore) {}
+
+  params(shop: ShopContext, p: Period): FactParams {
+    return { shop: shop.shopId, tz: shop.timezone, start: p.start.toISOString(), end: p.end.toISOString(), from: p.from, to: p.to };
+  }
+
+  /** Measure values per group (bucket start, breakdown key, or '' for the total) for one period. */
+  async measureLevel(shop: ShopContext, p: Period, metrics: readonly MetricName[], level: Level, filters: Filters): Promise<LevelValues> {
+    const out: LevelValues = new Map();
+    for (const [fact, measures] of factsOf(measuresOf(metrics))) {
+      const rows = await this.store.all(factSql({ fact, measures, level, filters }), { ...this.params(shop, p), ...filterParams(filters) });
+      for (const row of rows) {
+        const key = String(row.g ?? 'unknown');
+        const values = out.get(key) ?? {};
+        for (const m of measures) values[m] = Number(row[m] ?? 0);
+        out.set(key, values);
+      }
+    }
+    return out;
+  }
+
+  async metrics(shop: ShopContext, q: MetricsQuery): Promise<MetricsResult> {
+    const p = period(q.from, q.to, shop.timezone);
+    const filters: Filters = {};
+    for (const d of ['channel', 'category', 'platform', 'campaign', 'province', 'customer_type'] as Dimension[]) {
+      const v = q[`filter.${d}`];
+      if (v !== undefined) filters[d] = v;
+    }
+    const totalsOf = async (pp: Period) => evaluate(q.metrics, (await this.measureLevel(shop, pp, q.metrics, { kind: 'total' }, filters)).get('') ?? {});
+    const totals = await totalsOf(p);
+    const result: MetricsResult = { from: q.from, to: q.to, timezone: shop.timezone, currency: shop.currency, totals };
+    if (q.compare) {
+      const prev = previousPeriod(p, q.compare, shop.timezone);
+      const previous = await totalsOf(prev);
+      result.previous = { from: prev.from, to: prev.to };
+      result.comparison = Object.fromEntries(q.metrics.map((m) => [m, change(totals[m], previous[m])]));
+    }
+    if (q.grain) {
+      const byBucket = await this.measureLevel(shop, p, q.metrics, { kind: 'series', grain: q.grain }, filters);
+      result.series = bucketsOf(q.from, q.to, q.grain).map((start) => ({ start, values: evaluate(q.metrics, byBucket.get(start) ?? {}) }));
+    }
+    if (q.breakdown) {
+      const byKey = await this.measureLevel(shop, p, q.metrics, { kind: 'breakdown', dimension: q.breakdown }, filters);
+      const first = q.metrics[0];
+      result.breakdown = [...byKey.entries()]
+        .map(([key, values]) => ({ key, values: evaluate(q.metrics, values) }))
+        .sort((a, b) => (b.values[first] ?? -Infinity) - (a.values[first] ?? -Infinity) || a.key.localeCompare(b.key));
+    }
+    return result;
+  }
+}
