@@ -56,7 +56,12 @@ export type MetricsResult = z.infer<typeof metricsResult>;
 
 export const funnelRequest = z
   .object({
-    steps: z.array(z.object({ event: z.string().min(1), where: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(), name: z.string().optional() })).min(2, { error: 'a funnel needs at least 2 steps' }).max(10),
+    /** `event` is a track event name, or `$pageview` for any page view; `where` matches event properties. */
+    steps: z.array(z.object({
+      event: z.string().min(1),
+      where: z.record(z.string().regex(/^[A-Za-z0-9_]+$/, { error: 'property names are letters, digits and _' }), z.union([z.string(), z.number(), z.boolean()])).optional(),
+      name: z.string().optional(),
+    })).min(2, { error: 'a funnel needs at least 2 steps' }).max(10),
     window: z.string().regex(/^\d+(m|h|d)$/, { error: 'must look like 30m, 12h or 7d' }).default('7d'),
     from: localDate,
     to: localDate,
@@ -66,6 +71,9 @@ export const funnelRequest = z
 export type FunnelRequest = z.infer<typeof funnelRequest>;
 
 const funnelStep = z.object({ name: z.string(), people: z.number(), conversionFromPrevious: z.number().nullable(), conversionFromFirst: z.number().nullable(), medianSecondsFromPrevious: z.number().nullable() });
+/** `POST /v1/funnels/people`: who reached step `step - 1` but not `step` (1-based) — for a segment or a journey. */
+export const funnelPeopleRequest = z.intersection(funnelRequest, z.object({ step: z.number().int().min(2), limit: z.number().int().min(1).max(10000).default(1000) }));
+
 export const funnelResult = z.object({
   steps: z.array(funnelStep),
   breakdown: z.array(z.object({ key: z.string(), steps: z.array(funnelStep) })).optional(),

@@ -1,8 +1,14 @@
-import { metricsQuery, metricsResult } from '@flywheel/contracts';
+import { z } from 'zod';
+import { attributionQuery, attributionResult, cohortsQuery, cohortsResult, funnelPeopleRequest, funnelRequest, funnelResult, localDate, metricsQuery, metricsResult } from '@flywheel/contracts';
 import { principalOf, type HttpApp } from '../../platform/http';
+import { cohorts } from './cohorts';
+import { funnel, funnelDropOffs } from './funnels';
+import { productAnalytics } from './products';
 import type { AnalyticsService, ShopContext } from './service';
 
 export function analyticsRoutes(app: HttpApp, analytics: AnalyticsService, shopOf: (shopId: string) => Promise<ShopContext>) {
+  const shop = (request: { principal: unknown }) => shopOf(principalOf(request as never).shopId);
+
   app.get('/v1/metrics', {
     config: { access: 'read' },
     schema: {
@@ -11,5 +17,35 @@ export function analyticsRoutes(app: HttpApp, analytics: AnalyticsService, shopO
       querystring: metricsQuery,
       response: { 200: metricsResult },
     },
-  }, async (request) => analytics.metrics(await shopOf(principalOf(request).shopId), request.query));
+  }, async (request) => analytics.metrics(await shop(request), request.query));
+
+  app.post('/v1/funnels', {
+    config: { access: 'read' },
+    schema: { tags: ['measure'], summary: 'Ordered steps within a conversion window: people, conversion and median time per step', body: funnelRequest, response: { 200: funnelResult } },
+  }, async (request) => funnel(analytics.store, await shop(request), request.body));
+
+  app.post('/v1/funnels/people', {
+    config: { access: 'read' },
+    schema: { tags: ['measure'], summary: 'Who dropped out at a step of a funnel (reached step-1, not step)', body: funnelPeopleRequest },
+  }, async (request) => funnelDropOffs(analytics.store, await shop(request), request.body));
+
+  app.get('/v1/cohorts', {
+    config: { access: 'read' },
+    schema: { tags: ['measure'], summary: 'Acquisition cohorts: retention, activity or LTV per later period', querystring: cohortsQuery, response: { 200: cohortsResult } },
+  }, async (request) => cohorts(analytics.store, await shop(request), request.query));
+
+  app.get('/v1/attribution', {
+    config: { access: 'read' },
+    schema: { tags: ['measure'], summary: 'Per channel: visitors, buyers, sales, new buyers, spend, CAC and ROAS (first or last touch, 30-day lookback)', querystring: attributionQuery, response: { 200: attributionResult } },
+  }, async (request) => analytics.attribution(await shop(request), request.query));
+
+  app.get('/v1/products/analytics', {
+    config: { access: 'read' },
+    schema: {
+      tags: ['measure'],
+      summary: 'Per SKU, SPU or category: views, visitors, add-to-cart, buyers, units, sales, conversion, refund rate, margin; top movers',
+      querystring: z.object({ from: localDate, to: localDate, level: z.enum(['sku', 'spu', 'category']).default('spu'), limit: z.coerce.number().int().min(1).max(1000).default(100) })
+        .refine((q) => q.from < q.to, { error: 'to must be after from', path: ['to'] }),
+    },
+  }, async (request) => productAnalytics(analytics.store, await shop(request), request.query));
 }

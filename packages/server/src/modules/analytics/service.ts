@@ -1,6 +1,6 @@
 import type { Dimension, MetricName, MetricsQuery, MetricsResult } from '@flywheel/contracts';
 import type { AnalyticsStore } from '../../platform/analytics-store';
-import { factSql, filterParams, type FactParams, type Filters } from './fact-sql';
+import { factSql, filterParams, type AttributionModel, type FactParams, type Filters } from './fact-sql';
 import { evaluate, factsOf, measuresOf, type Level, type MeasureValues } from './metric-layer';
 import { bucketsOf, period, previousPeriod, type Period } from './periods';
 
@@ -26,10 +26,10 @@ export class AnalyticsService {
   }
 
   /** Measure values per group (bucket start, breakdown key, or '' for the total) for one period. */
-  async measureLevel(shop: ShopContext, p: Period, metrics: readonly MetricName[], level: Level, filters: Filters): Promise<LevelValues> {
+  async measureLevel(shop: ShopContext, p: Period, metrics: readonly MetricName[], level: Level, filters: Filters, model?: AttributionModel): Promise<LevelValues> {
     const out: LevelValues = new Map();
     for (const [fact, measures] of factsOf(measuresOf(metrics))) {
-      const rows = await this.store.all(factSql({ fact, measures, level, filters }), { ...this.params(shop, p), ...filterParams(filters) });
+      const rows = await this.store.all(factSql({ fact, measures, level, filters, model }), { ...this.params(shop, p), ...filterParams(filters) });
       for (const row of rows) {
         const key = String(row.g ?? 'unknown');
         const values = out.get(key) ?? {};
@@ -68,5 +68,17 @@ export class AnalyticsService {
         .sort((a, b) => (b.values[first] ?? -Infinity) - (a.values[first] ?? -Infinity) || a.key.localeCompare(b.key));
     }
     return result;
+  }
+
+  /** Per channel: visitors who came through it, and the buyers, sales and new buyers credited to it by the model. */
+  async attribution(shop: ShopContext, q: { model: AttributionModel; from: string; to: string }) {
+    const p = period(q.from, q.to, shop.timezone);
+    const metrics: MetricName[] = ['uv', 'buyers', 'sales', 'new_buyers', 'spend', 'cac', 'roas'];
+    const byChannel = await this.measureLevel(shop, p, metrics, { kind: 'breakdown', dimension: 'channel' }, {}, q.model);
+    const channels = [...byChannel.entries()].map(([channel, m]) => {
+      const v = evaluate(metrics, m);
+      return { channel, visitors: v.uv ?? 0, buyers: v.buyers ?? 0, sales: v.sales ?? 0, newBuyers: v.new_buyers ?? 0, spend: v.spend ?? 0, cac: v.cac, roas: v.roas };
+    });
+    return { model: q.model, channels: channels.sort((a, b) => b.sales - a.sales || b.visitors - a.visitors) };
   }
 }

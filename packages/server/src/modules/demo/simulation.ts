@@ -50,7 +50,7 @@ export interface SimulatedDay {
 }
 
 /** Chance that a line of a paid order is returned (退货退款) or partly refunded; 服饰 (sizes) most, 数码 least. */
-export const refundChance: Record<DemoCategory, number> = { 服饰: 0.085, 美妆: 0.045, 数码: 0.032, 食品: 0.038, 家居: 0.05, 母婴: 0.042 };
+export const refundChance: Record<DemoCategory, number> = { 服饰: 0.09, 美妆: 0.05, 数码: 0.04, 食品: 0.045, 家居: 0.05, 母婴: 0.046 };
 
 const refundReasons: Record<DemoCategory, string[]> = {
   服饰: ['尺码不合适', '尺码不合适', '不喜欢/不想要了', '有色差', '质量问题'],
@@ -686,7 +686,7 @@ export class Simulation {
       if (!this.rng.chance(refundChance[category])) return;
       const refundDay = paid.paidDay + this.rng.between(1, 15);
       if (refundDay >= this.days) return;
-      const partial = this.rng.chance(0.25);
+      const partial = this.rng.chance(0.2);
       const amount = partial ? Math.floor(shares[k] * this.rng.uniform(0.2, 0.5)) : shares[k];
       if (amount <= 0) return;
       refunded = true;
