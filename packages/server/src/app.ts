@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { AnalyticsStore } from './platform/analytics-store';
 import type { Config } from './platform/config';
@@ -20,6 +22,9 @@ import { shopRoutes } from './modules/shops/routes';
 import { ShopService } from './modules/shops/service';
 import { trackingRoutes } from './modules/tracking/routes';
 import { trackingAnalyticsSchema, TrackingService } from './modules/tracking/service';
+
+/** The console build, served at / when `npm install` has built it. */
+const consoleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
 export const migrations = [...outboxMigrations, ...shopMigrations, ...commerceMigrations];
 export const analyticsSchemas = [trackingAnalyticsSchema, commerceAnalyticsSchema];
@@ -69,7 +74,12 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     const analytics = new AnalyticsService(store);
     const imports = new ImportService(commerce, tracking, async (shopId) => (await shops.getShop(shopId)).timezone);
 
-    const http = await createHttpApp({ logger: log, authenticate: (t) => shops.authenticate(t), rateLimitPerSecond: config.rateLimitPerSecond });
+    const http = await createHttpApp({
+      logger: log,
+      authenticate: (t) => shops.authenticate(t),
+      rateLimitPerSecond: config.rateLimitPerSecond,
+      consoleDir: fs.existsSync(path.join(consoleDir, 'index.html')) ? consoleDir : undefined,
+    });
     shopRoutes(http, shops, (shopId) => { tracking.settingsChanged(shopId); currencies.delete(shopId); });
     commerceRoutes(http, commerce, (shopId, actor, action, detail) => shops.audit(shopId, actor, action, detail));
     trackingRoutes(http, tracking);

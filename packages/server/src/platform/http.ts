@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -30,6 +31,8 @@ export interface HttpOptions {
   logger: Logger;
   authenticate: (token: string) => Promise<Principal | null>;
   rateLimitPerSecond: number;
+  /** The built console (packages/web/dist), served at / when it exists. */
+  consoleDir?: string;
 }
 
 /** The caller of an authenticated route; throws if the route was declared public. */
@@ -106,6 +109,7 @@ export async function createHttpApp(options: HttpOptions): Promise<HttpApp> {
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  if (options.consoleDir) await app.register(fastifyStatic, { root: options.consoleDir, prefix: '/', wildcard: false });
 
   // navigator.sendBeacon posts tracking batches as text/plain; their content is JSON all the same.
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => {
@@ -121,7 +125,8 @@ export async function createHttpApp(options: HttpOptions): Promise<HttpApp> {
   app.addHook('preValidation', async (request, reply) => {
     const access = request.routeOptions.config?.access;
     if (access === undefined) {
-      if (request.routeOptions.url === undefined || request.url.startsWith('/docs')) return; // 404s and the docs UI
+      // 404s, the docs UI and the console's static files are public.
+      if (request.routeOptions.url === undefined || request.url.startsWith('/docs') || !request.url.startsWith('/v1/')) return;
       throw new FlywheelError('forbidden', 'this route declares no access rule');
     }
     if (access === 'public') return;
@@ -149,6 +154,10 @@ export async function createHttpApp(options: HttpOptions): Promise<HttpApp> {
   });
 
   app.setNotFoundHandler((request, reply) => {
+    // The console is a single-page app: its own paths (/overview, /analyse/funnels ...) load index.html.
+    if (options.consoleDir && request.method === 'GET' && !/^\/(v1|docs|healthz|metrics)(\/|$)/.test(request.url)) {
+      return reply.type('text/html').sendFile('index.html');
+    }
     reply.status(404).send(new FlywheelError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`).toBody());
   });
 

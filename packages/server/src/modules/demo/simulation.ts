@@ -49,8 +49,8 @@ export interface SimulatedDay {
   inventory: InventoryRecord[];
 }
 
-/** Chance that a line of a paid order is returned (退货退款) or partly refunded; 服饰 (sizes) most, 数码 least. */
-export const refundChance: Record<DemoCategory, number> = { 服饰: 0.09, 美妆: 0.05, 数码: 0.04, 食品: 0.045, 家居: 0.05, 母婴: 0.046 };
+/** Chance that a paid order with a line of the category is refunded (退货退款 or partly); 服饰 (sizes) most, 数码 least. */
+export const refundChance: Record<DemoCategory, number> = { 服饰: 0.095, 美妆: 0.058, 数码: 0.05, 食品: 0.055, 家居: 0.06, 母婴: 0.055 };
 
 const refundReasons: Record<DemoCategory, string[]> = {
   服饰: ['尺码不合适', '尺码不合适', '不喜欢/不想要了', '有色差', '质量问题'],
@@ -679,34 +679,47 @@ export class Simulation {
 
   /** Refunds of some lines 1-15 days after payment, and a review of some orders after delivery. */
   private afterSale(day: DayContext, i: number, order: OrderRecord, lines: CartLine[], paid: Settlement): void {
-    const shares = paidPerLine(order);
-    let refunded = false;
-    lines.forEach((line, k) => {
-      const category = line.sku.category;
-      if (!this.rng.chance(refundChance[category])) return;
-      const refundDay = paid.paidDay + this.rng.between(1, 15);
-      if (refundDay >= this.days) return;
-      const partial = this.rng.chance(0.2);
-      const amount = partial ? Math.floor(shares[k] * this.rng.uniform(0.2, 0.5)) : shares[k];
-      if (amount <= 0) return;
-      refunded = true;
-      const refund: RefundRecord = {
-        externalId: `r${order.externalId.slice(1)}-${k + 1}`,
-        orderId: order.externalId,
-        amount,
-        reason: partial ? this.rng.pick(partialRefundReasons) : this.rng.pick(refundReasons[category]),
-        createdAt: this.clock.timestamp(this.startDay + refundDay, drawSecondOfDay(this.rng, false)),
-      };
-      // A partial refund (仅退款 / 价保) returns no goods, so it lists no items.
-      if (!partial) refund.items = [{ sku: line.sku.sku, quantity: line.quantity }];
-      this.refundsDue[refundDay].push(refund);
-    });
+    const refunded = this.refundOrder(order, lines, paid);
     if (refunded || paid.completedDay === null || !this.rng.chance(0.18)) return;
     const reviewDay = paid.completedDay + this.rng.between(0, 3);
     if (reviewDay >= this.days || reviewDay <= day.index) return;
     const r = this.rng.next();
     const rating = r < 0.62 ? 5 : r < 0.82 ? 4 : r < 0.9 ? 3 : r < 0.95 ? 2 : 1;
     this.reviewsDue[reviewDay].push({ customer: i, orderId: order.externalId, sku: this.rng.pick(lines).sku, rating });
+  }
+
+  /**
+   * 售后: an order is refunded with the chance of its riskiest line (服饰 sizes most, 数码 least);
+   * that line goes back, and often the whole order with it (退整单). A fifth of refunds are partial
+   * (仅退款 / 价保) and return nothing. Each refund is due 1-15 days after payment.
+   */
+  private refundOrder(order: OrderRecord, lines: CartLine[], paid: Settlement): boolean {
+    const chances = lines.map((line) => refundChance[line.sku.category]);
+    const riskiest = chances.indexOf(Math.max(...chances));
+    if (!this.rng.chance(chances[riskiest])) return false;
+    const wholeOrder = this.rng.chance(0.4);
+    const refundDay = paid.paidDay + this.rng.between(1, 15);
+    if (refundDay >= this.days) return false;
+    const shares = paidPerLine(order);
+    let refunded = false;
+    lines.forEach((line, k) => {
+      if (k !== riskiest && !wholeOrder && !this.rng.chance(chances[k] / 2)) return;
+      const partial = this.rng.chance(0.2);
+      const amount = partial ? Math.floor(shares[k] * this.rng.uniform(0.2, 0.5)) : shares[k];
+      if (amount <= 0) return;
+      const refund: RefundRecord = {
+        externalId: `r${order.externalId.slice(1)}-${k + 1}`,
+        orderId: order.externalId,
+        amount,
+        reason: partial ? this.rng.pick(partialRefundReasons) : this.rng.pick(refundReasons[line.sku.category]),
+        createdAt: this.clock.timestamp(this.startDay + refundDay, drawSecondOfDay(this.rng, false)),
+      };
+      // A partial refund (仅退款 / 价保) returns no goods, so it lists no items.
+      if (!partial) refund.items = [{ sku: line.sku.sku, quantity: line.quantity }];
+      this.refundsDue[refundDay].push(refund);
+      refunded = true;
+    });
+    return refunded;
   }
 
   private reviewSession(day: DayContext, task: ReviewTask): void {
