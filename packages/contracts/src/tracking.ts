@@ -87,3 +87,17 @@ export const batchBody = z.object({
 
 export const trackResult = z.object({ success: z.literal(true), accepted: z.number().int(), duplicates: z.number().int() });
 export type TrackResult = z.infer<typeof trackResult>;
+
+/** `GET /v1/events/recent`: the newest events, or those received after a cursor (for a live debugger). */
+export const recentEventsQuery = z.object({
+  after: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export const recentEvents = z.object({
+  events: z.array(z.object({
+    messageId: z.string(), type: z.string(), event: z.string().nullable(), anonymousId: z.string().nullable(), userId: z.string().nullable(),
+    sessionId: z.string().nullable(), channel: z.string().nullable(), timestamp: z.string(), receivedAt: z.string(), properties: z.record(z.string(), z.unknown()),
+  })),
+  /** Pass as `after` to get only what arrived since. */
+  cursor: z.string().nullable(),
+});

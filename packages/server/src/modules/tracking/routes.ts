@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { aliasCall, batchBody, identifyCall, MAX_BATCH_BYTES, pageCall, trackCall, trackResult, rejectedRecord, type CallType } from '@flywheel/contracts';
+import { aliasCall, batchBody, identifyCall, MAX_BATCH_BYTES, pageCall, recentEvents, recentEventsQuery, trackCall, trackResult, rejectedRecord, type CallType } from '@flywheel/contracts';
 import { principalOf, type HttpApp } from '../../platform/http';
 import { FlywheelError } from '../../platform/errors';
 import type { TrackingService } from './service';
@@ -40,4 +40,9 @@ export function trackingRoutes(app: HttpApp, tracking: TrackingService) {
     if (r.accepted === 0 && r.duplicates === 0 && r.rejected.length > 0) throw new FlywheelError('invalid_field', r.rejected[0].message, r.rejected[0].field);
     return { success: true as const, accepted: r.accepted, duplicates: r.duplicates, rejected: r.rejected };
   });
+
+  app.get('/v1/events/recent', {
+    config: { access: 'read' },
+    schema: { tags: ['tracking'], summary: 'The newest events as they arrive (live debugger); poll with ?after=<cursor>', querystring: recentEventsQuery, response: { 200: recentEvents } },
+  }, async (request) => tracking.recent(principalOf(request).shopId, request.query.after, request.query.limit));
 }

@@ -78,6 +78,18 @@ describe('tracking', () => {
     expect(await count(s.shopId, `channel = 'kol'`)).toBe(1);
   });
 
+  it('shows the newest events to the live debugger, and only newer ones after its cursor', async () => {
+    const s = await newShop(fw);
+    await call(fw, 'POST', '/v1/track', s.publishableKey, { anonymousId: 'a', event: 'Product Viewed', properties: { sku: 'S1' } });
+    const first = await call(fw, 'GET', '/v1/events/recent', s.secretKey);
+    expect(first.body.events).toHaveLength(1);
+    expect(first.body.events[0]).toMatchObject({ event: 'Product Viewed', properties: { sku: 'S1' }, channel: 'direct' });
+    await call(fw, 'POST', '/v1/track', s.publishableKey, { anonymousId: 'a', event: 'Product Added' });
+    const next = await call(fw, 'GET', `/v1/events/recent?after=${encodeURIComponent(first.body.cursor)}`, s.secretKey);
+    expect(next.body.events.map((e: { event: string }) => e.event)).toEqual(['Product Added']);
+    expect((await call(fw, 'GET', '/v1/events/recent', s.publishableKey)).status).toBe(403);
+  });
+
   it('answers browsers’ CORS preflight', async () => {
     const res = await fw.http.inject({ method: 'OPTIONS', url: '/v1/batch', headers: { origin: 'https://shop.example.cn', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
     expect(res.statusCode).toBe(204);
