@@ -1,0 +1,53 @@
+import type { ChartOption } from './EChart';
+import { formatBucket } from '../format/dates';
+import type { Format } from '../format/useFormat';
+import { plainMetricValue, unitOf } from '../format/numbers';
+
+export interface SeriesPoint { start: string; values: Record<string, number | null> }
+
+/** Axis labels in the metric's unit: ¥1.2万 for money, 3.4% for ratios. */
+export function axisFormatter(metric: string, format: Format): (value: number) => string {
+  const unit = unitOf(metric);
+  if (unit === 'money') return (v) => format.money(v * 10 ** minorDigitsOf(format.currency), { compact: true });
+  if (unit === 'ratio') return (v) => format.ratio(v);
+  return (v) => format.count(v, { compact: true });
+}
+
+function minorDigitsOf(currency: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** A line per metric over time; with two metrics of different units the second gets its own axis. */
+export function trendOption(series: SeriesPoint[], metrics: string[], grain: string, format: Format, labelOf: (metric: string) => string): ChartOption {
+  const units = [...new Set(metrics.map(unitOf))];
+  const axisOf = (metric: string) => Math.min(units.indexOf(unitOf(metric)), 1);
+  return {
+    tooltip: {
+      trigger: 'axis',
+      valueFormatter: undefined,
+      formatter: (params: { seriesName: string; dataIndex: number; marker: string; axisValueLabel: string }[]) => {
+        const rows = params.map((p) => {
+          const metric = metrics.find((m) => labelOf(m) === p.seriesName) ?? metrics[0];
+          return `${p.marker}${p.seriesName}: <b>${format.metric(metric, series[p.dataIndex]?.values[metric])}</b>`;
+        });
+        return [params[0]?.axisValueLabel ?? '', ...rows].join('<br/>');
+      },
+    },
+    legend: { show: metrics.length > 1, top: 0 },
+    grid: { left: 8, right: 16, top: metrics.length > 1 ? 36 : 16, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: series.map((p) => formatBucket(p.start, grain, format.lang)), boundaryGap: false },
+    yAxis: units.slice(0, 2).map((unit, i) => {
+      const metric = metrics.find((m) => unitOf(m) === unit)!;
+      return { type: 'value', position: i === 0 ? 'left' : 'right', splitLine: { show: i === 0 }, axisLabel: { formatter: axisFormatter(metric, format) } };
+    }),
+    series: metrics.map((metric) => ({
+      name: labelOf(metric),
+      type: 'line',
+      smooth: true,
+      showSymbol: series.length <= 31,
+      yAxisIndex: axisOf(metric),
+      areaStyle: metrics.length === 1 ? { opacity: 0.08 } : undefined,
+      data: series.map((p) => plainMetricValue(metric, p.values[metric], format.currency)),
+    })),
+  };
+}

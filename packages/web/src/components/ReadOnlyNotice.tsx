@@ -1,0 +1,18 @@
+import { Alert } from 'antd';
+import { useCurrentSession } from '../api/session';
+import { useI18n } from '../i18n/i18n';
+
+/** Tells a viewer (or analyst) why there are no edit buttons on a page. */
+export function ReadOnlyNotice({ needsAdmin = false }: { needsAdmin?: boolean }) {
+  const { t, label } = useI18n();
+  const session = useCurrentSession();
+  return (
+    <Alert
+      type="info"
+      showIcon
+      data-testid="read-only"
+      style={{ marginBottom: 16 }}
+      message={needsAdmin ? t('app.needsAdmin') : t('app.readOnly', { role: label('role', session.role) })}
+    />
+  );
+}

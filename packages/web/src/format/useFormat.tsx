@@ -1,0 +1,50 @@
+import { createContext, useContext, useMemo, type ReactNode } from 'react';
+import type { Shop } from '@flywheel/contracts';
+import { useI18n } from '../i18n/i18n';
+import { formatTimestamp } from './dates';
+import { formatChangePct, formatCount, formatMetric, formatMoney, formatMultiple, formatPointChange, formatRatio, unitOf, type FormatOptions, type Lang } from './numbers';
+
+const ShopSettingsContext = createContext<Shop | null>(null);
+
+/** The shell provides the shop once it is loaded; every page below formats with its currency and time zone. */
+export function ShopSettingsProvider({ shop, children }: { shop: Shop; children: ReactNode }) {
+  return <ShopSettingsContext.Provider value={shop}>{children}</ShopSettingsContext.Provider>;
+}
+
+export function useShopSettings(): Shop {
+  const shop = useContext(ShopSettingsContext);
+  if (!shop) throw new Error('useShopSettings outside ShopSettingsProvider');
+  return shop;
+}
+
+export interface Format {
+  lang: Lang;
+  currency: string;
+  timezone: string;
+  metric(metric: string, value: number | null | undefined, options?: FormatOptions): string;
+  /** A comparison in the metric's habit: percentage points for ratios, percent change otherwise. */
+  change(metric: string, comparison: { change: number | null; changePct: number | null } | undefined): string;
+  money(minor: number | null | undefined, options?: FormatOptions): string;
+  count(value: number | null | undefined, options?: FormatOptions): string;
+  ratio(value: number | null | undefined): string;
+  multiple(value: number | null | undefined): string;
+  timestamp(iso: string): string;
+}
+
+export function useFormat(): Format {
+  const { lang } = useI18n();
+  const shop = useShopSettings();
+  return useMemo<Format>(() => {
+    const ctx = { lang, currency: shop.currency };
+    return {
+      lang, currency: shop.currency, timezone: shop.timezone,
+      metric: (metric, value, options) => formatMetric(metric, value, ctx, options),
+      change: (metric, comparison) => (unitOf(metric) === 'ratio' ? formatPointChange(comparison?.change, lang) : formatChangePct(comparison?.changePct, lang)),
+      money: (minor, options) => formatMoney(minor, shop.currency, lang, options),
+      count: (value, options) => formatCount(value, lang, options),
+      ratio: (value) => formatRatio(value, lang),
+      multiple: (value) => formatMultiple(value, lang),
+      timestamp: (iso) => formatTimestamp(iso, shop.timezone, lang),
+    };
+  }, [lang, shop.currency, shop.timezone]);
+}

@@ -1,0 +1,65 @@
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import type { Lang } from '../format/numbers';
+import { en } from './en';
+import { zhCN, type MessageKey } from './zh-CN';
+
+export type { MessageKey };
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+const catalogues: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
+const STORAGE_KEY = 'flywheel.lang';
+
+export function translate(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
+  const text = catalogues[lang][key] ?? zhCN[key] ?? key;
+  return params ? text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole)) : text;
+}
+
+/** A key that may not exist (a metric or channel the server added later): falls back to the raw name. */
+export function hasMessage(key: string): key is MessageKey {
+  return key in zhCN;
+}
+
+interface I18n {
+  lang: Lang;
+  setLang(lang: Lang): void;
+  t: Translate;
+  /** `metric.sales` etc. with a fallback to the raw identifier. */
+  label(prefix: 'metric' | 'channel' | 'dimension' | 'role', name: string): string;
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+function initialLang(): Lang {
+  const saved = typeof localStorage === 'undefined' ? null : localStorage.getItem(STORAGE_KEY);
+  return saved === 'en' ? 'en' : 'zh-CN';
+}
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>(initialLang);
+  const setLang = useCallback((next: Lang) => {
+    localStorage.setItem(STORAGE_KEY, next);
+    dayjs.locale(next === 'zh-CN' ? 'zh-cn' : 'en');
+    document.documentElement.lang = next;
+    setLangState(next);
+  }, []);
+  const value = useMemo<I18n>(() => {
+    dayjs.locale(lang === 'zh-CN' ? 'zh-cn' : 'en');
+    const t: Translate = (key, params) => translate(lang, key, params);
+    return {
+      lang, setLang, t,
+      label: (prefix, name) => {
+        const key = `${prefix}.${name}`;
+        return hasMessage(key) ? t(key) : name;
+      },
+    };
+  }, [lang, setLang]);
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const i18n = useContext(I18nContext);
+  if (!i18n) throw new Error('useI18n outside I18nProvider');
+  return i18n;
+}

@@ -1,0 +1,1 @@
+export function AttributionPage() { return <div>AttributionPage</div>; }

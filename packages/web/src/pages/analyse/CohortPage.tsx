@@ -1,0 +1,1 @@
+export function CohortPage() { return <div>CohortPage</div>; }

@@ -1,0 +1,1 @@
+export function FunnelPage() { return <div>FunnelPage</div>; }

@@ -1,0 +1,1 @@
+export function MetricExplorerPage() { return <div>MetricExplorerPage</div>; }

@@ -1,0 +1,1 @@
+export function ProductAnalyticsPage() { return <div>ProductAnalyticsPage</div>; }

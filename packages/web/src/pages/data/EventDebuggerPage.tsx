@@ -1,0 +1,1 @@
+export function EventDebuggerPage() { return <div>EventDebuggerPage</div>; }

@@ -1,0 +1,1 @@
+export function ImportPage() { return <div>ImportPage</div>; }

@@ -1,0 +1,1 @@
+export function TrackingSnippetPage() { return <div>TrackingSnippetPage</div>; }

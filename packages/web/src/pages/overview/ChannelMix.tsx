@@ -1,0 +1,33 @@
+import { useMemo } from 'react';
+import { Card, Skeleton } from 'antd';
+import { useMetrics } from '../../api/metrics';
+import { EChart } from '../../charts/EChart';
+import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { plainMetricValue } from '../../format/numbers';
+import { useFormat } from '../../format/useFormat';
+import { useI18n } from '../../i18n/i18n';
+import { usePeriod } from '../../shell/PeriodContext';
+
+/** Where the period's sales came from: sales by channel as a ring. */
+export function ChannelMix() {
+  const { t, label } = useI18n();
+  const format = useFormat();
+  const { period } = usePeriod();
+  const query = useMetrics({ metrics: ['sales', 'orders'], period, breakdown: 'channel' });
+  const option = useMemo(() => {
+    const rows = (query.data?.breakdown ?? []).filter((r) => (r.values.sales ?? 0) > 0);
+    return {
+      tooltip: { trigger: 'item', formatter: (p: { name: string; dataIndex: number; percent: number }) => `${p.name}<br/><b>${format.money(rows[p.dataIndex]?.values.sales)}</b> (${p.percent}%)` },
+      legend: { type: 'scroll', orient: 'vertical', right: 0, top: 'middle' },
+      series: [{
+        type: 'pie', radius: ['45%', '72%'], center: ['38%', '50%'], avoidLabelOverlap: true, label: { show: false },
+        data: rows.map((r) => ({ name: label('channel', r.key), value: plainMetricValue('sales', r.values.sales, format.currency) })),
+      }],
+    };
+  }, [query.data, format, label]);
+  return (
+    <Card size="small" title={t('overview.channelMix')} data-testid="channel-mix">
+      {query.isPending ? <Skeleton active /> : query.isError ? <ApiErrorAlert error={query.error} onRetry={() => query.refetch()} /> : <EChart name="channel-mix" option={option} height={300} />}
+    </Card>
+  );
+}

@@ -1,0 +1,1 @@
+export function PlanPage() { return <div>PlanPage</div>; }

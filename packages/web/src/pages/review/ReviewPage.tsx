@@ -1,0 +1,1 @@
+export function ReviewPage() { return <div>ReviewPage</div>; }

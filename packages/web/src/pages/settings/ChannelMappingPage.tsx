@@ -1,0 +1,1 @@
+export function ChannelMappingPage() { return <div>ChannelMappingPage</div>; }

@@ -1,0 +1,1 @@
+export function OperatorsPage() { return <div>OperatorsPage</div>; }

@@ -1,0 +1,1 @@
+export function ShopSettingsPage() { return <div>ShopSettingsPage</div>; }
