@@ -10,47 +10,52 @@ const windowSeconds = (w: string) => Number(w.slice(0, -1)) * { m: 60, h: 3600, 
  * The funnel of PRODUCT.md: a person reaches step k if they did steps 1..k in order (each at or after
  * the previous) and step k within the window from their step 1; counted per person, best attempt.
  *
- * Every step-1 event is an attempt. ASOF joins chain each attempt to the earliest next step at or after
- * the previous one (earliest is optimal for a given start); the attempt reaching the most steps (the
- * earliest of those) is the person's.
+ * Chains are built backwards: a step-k event continues from the LATEST step-(k-1) event at or before
+ * it (an ASOF join) and inherits that chain's start. That choice is always the best one: starts only
+ * grow along a person's timeline, so the latest predecessor has the latest start, leaving the most
+ * window; and if it cannot reach this event within the window, no earlier one can. So a person
+ * reaches step k exactly when one of their step-k events ends a valid chain. Persons are joined on a
+ * 64-bit hash of their id, which keeps the ASOF joins fast. (One event matching two consecutive steps
+ * may serve as both.)
  */
-function attemptsSql(req: FunnelRequest, params: Record<string, string | number>): string {
-  const ctes = req.steps.map((step, i) => {
+function levelsSql(req: FunnelRequest, params: Record<string, string | number>): string {
+  const w = windowSeconds(req.window);
+  const matches = req.steps.map((step, i) => {
     params[`e${i}`] = step.event;
     const conds = [step.event === '$pageview' ? `type = 'page'` : `event = $e${i}`];
     Object.entries(step.where ?? {}).forEach(([key, value], j) => {
       params[`w${i}_${j}`] = String(value);
       conds.push(`json_extract_string(properties, '$.${key}') = $w${i}_${j}`);
     });
-    const upper = i === 0 ? '$end' : `$end::timestamptz + interval ${windowSeconds(req.window)} second`;
-    return `s${i} as (select person_id, ts${i === 0 ? ', channel' : ''} from tracked_events where shop_id = $shop and ts >= $start and ts < ${upper} and ${conds.join(' and ')})`;
+    if (i === 0) conds.push('ts < $end');
+    return `coalesce(${conds.join(' and ')}, false) as m${i}`;
   });
-  // Chain one ASOF join at a time so each step starts from the previous step's time.
-  let chained = `select person_id, ts as t0, channel from s0 a`;
-  for (let i = 1; i < req.steps.length; i++) {
-    chained = `select a.*, s${i}.ts as t${i} from (${chained}) a asof left join s${i} on s${i}.person_id = a.person_id and s${i}.ts >= a.t${i - 1}`;
+  const ctes = [
+    `hits as materialized (select * from (select hash(person_id) as p, ts, channel, ${matches.join(', ')} from tracked_events
+      where shop_id = $shop and ts >= $start and ts < $end::timestamptz + interval ${w} second) where ${req.steps.map((_, i) => `m${i}`).join(' or ')})`,
+    `c0 as (select p, ts, ts as start, channel as ch, true as valid, 0.0 as gap from hits where m0)`,
+  ];
+  for (let k = 1; k < req.steps.length; k++) {
+    ctes.push(`c${k} as (select b.p, b.ts, a.start, a.ch, a.valid and b.ts <= a.start + interval ${w} second as valid, epoch(b.ts) - epoch(a.ts) as gap
+      from (select p, ts from hits where m${k}) b asof join c${k - 1} a on a.p = b.p and a.ts <= b.ts)`);
   }
-  const w = windowSeconds(req.window);
-  const within = req.steps.slice(1).map((_, k) => `(t${k + 1} is not null and t${k + 1} <= t0 + interval ${w} second)`);
-  // Matched step times only grow along the chain and a missing step leaves every later one missing,
-  // so the steps reached are 1 + the steps matched within the window.
-  const level = ['1', ...within.map((c) => `(${c})::int`)].join(' + ');
-  return `with ${ctes.join(',\n')},
-    attempts as (select *, ${level} as level from (${chained}) a),
-    best as (select person_id, arg_max(struct_pack(level := level, ${req.steps.map((_, i) => `t${i} := t${i}`).join(', ')}, channel := channel), struct_pack(l := level, n := -epoch(t0))) as b from attempts group by person_id)`;
+  const levels = req.steps.map((_, k) => `select p, ${k} as k, ts, gap, ch from c${k}${k ? ' where valid' : ''}`).join(' union all ');
+  const gaps = req.steps.slice(1).map((_, j) => `, arg_min(gap, ts) filter (where k = ${j + 1}) as gap${j + 1}`).join('');
+  ctes.push(`best as (select p, max(k) + 1 as level, arg_max(ch, k * 100000000000 - epoch(ts)) as channel${gaps} from (${levels}) group by p)`);
+  return `with ${ctes.join(',\n')}`;
 }
 
 export async function funnel(store: AnalyticsStore, shop: ShopContext, req: FunnelRequest) {
   const p = period(req.from, req.to, shop.timezone);
   const params: Record<string, string | number> = { shop: shop.shopId, start: p.start.toISOString(), end: p.end.toISOString() };
-  const base = attemptsSql(req, params);
+  const base = levelsSql(req, params);
   const n = req.steps.length;
   const cols = Array.from({ length: n }, (_, k) => {
-    const reached = `count_if(b.level >= ${k + 1}) as people${k}`;
-    const median = k === 0 ? '' : `, median(epoch(b.t${k}) - epoch(b.t${k - 1})) filter (where b.level >= ${k + 1}) as median${k}`;
+    const reached = `count_if(level >= ${k + 1}) as people${k}`;
+    const median = k === 0 ? '' : `, median(gap${k}) filter (where level >= ${k + 1}) as median${k}`;
     return reached + median;
   }).join(', ');
-  const group = req.breakdown === 'channel' ? `coalesce(b.channel, 'direct')` : `''`;
+  const group = req.breakdown === 'channel' ? `coalesce(channel, 'direct')` : `''`;
   const rows = await store.all(`${base} select ${group} as g, ${cols} from best group by g`, params);
   const steps = (row: Record<string, unknown> | undefined) => req.steps.map((s, k) => {
     const people = Number(row?.[`people${k}`] ?? 0);
@@ -78,6 +83,9 @@ export async function funnelDropOffs(store: AnalyticsStore, shop: ShopContext, r
   if (req.step > req.steps.length) throw new FlywheelError('invalid_field', `step: the funnel has ${req.steps.length} steps`, 'step');
   const p = period(req.from, req.to, shop.timezone);
   const params: Record<string, string | number> = { shop: shop.shopId, start: p.start.toISOString(), end: p.end.toISOString() };
-  const rows = await store.all<{ person_id: string }>(`${attemptsSql(req, params)} select person_id from best where b.level = ${req.step - 1} order by person_id limit ${req.limit}`, params);
+  const rows = await store.all<{ person_id: string }>(`${levelsSql(req, params)},
+    dropped as (select p from best where level = ${req.step - 1})
+    select distinct person_id from tracked_events
+    where shop_id = $shop and ts >= $start and ts < $end and hash(person_id) in (select p from dropped) order by person_id limit ${req.limit}`, params);
   return { step: req.step, people: rows.map((r) => r.person_id) };
 }

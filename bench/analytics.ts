@@ -1,0 +1,139 @@
+/**
+ * Analytics benchmark: the metric layer's queries beside hand-written DuckDB SQL doing the same work
+ * on the same tables, in the same run.
+ *   - KPI overview: 10 metrics for one month with the previous month, over the big shop
+ *   - 5-step funnel, 12x12 monthly cohort (first order, retention) and the attribution table, over the small shop
+ * Usage: npx tsx bench/analytics.ts [events=100000000] [orders=5000000] [smallEvents=10000000]
+ * Data is generated with DuckDB SQL straight into the analytics tables (a fast generator; the ingestion
+ * path has its own benchmark) and kept in $BENCH_DIR (default /tmp/flywheel-bench-analytics) for reruns.
+ */
+import fs from 'node:fs';
+import { AnalyticsStore } from '../packages/server/src/platform/analytics-store';
+import { analyticsSchemas } from '../packages/server/src/app';
+import { AnalyticsService, type ShopContext } from '../packages/server/src/modules/analytics/service';
+import { funnel } from '../packages/server/src/modules/analytics/funnels';
+import { cohorts } from '../packages/server/src/modules/analytics/cohorts';
+import type { MetricName } from '../packages/contracts/src';
+
+const EVENTS = Number(process.argv[2] ?? 100_000_000);
+const ORDERS = Number(process.argv[3] ?? 5_000_000);
+const SMALL_EVENTS = Number(process.argv[4] ?? 10_000_000);
+const dir = process.env.BENCH_DIR ?? '/tmp/flywheel-bench-analytics';
+const YEAR_SECONDS = 365 * 86400;
+
+async function generate(store: AnalyticsStore, shop: string, events: number, orders: number) {
+  const have = await store.one<{ n: number }>(`select count(*) as n from events where shop_id = ?`, [shop]);
+  if (have && have.n === events) return false;
+  const visitors = Math.max(1000, Math.floor(events / 40));
+  const customers = Math.max(500, Math.floor(orders / 2.5));
+  await store.write(async (c) => {
+    for (const t of ['events', 'identities', 'orders', 'refunds', 'spend', 'customers']) await c.run(`delete from ${t} where shop_id = '${shop}'`);
+    // Visits of ~12 events; a third of the visitors are known customers. Events are in time order.
+    await c.run(`insert into events (shop_id, message_id, type, event, anonymous_id, user_id, ts, received_at, session_id, channel, product_id, category, properties)
+      select '${shop}', 'm' || i, case when r < 30 then 'page' else 'track' end,
+        case when r < 30 then 'home' when r < 65 then 'Product Viewed' when r < 80 then 'Product Added' when r < 88 then 'Checkout Started' when r < 93 then 'Order Completed' else 'Products Searched' end,
+        'a' || v, case when v % 3 = 0 then 'c' || (v % ${customers}) end,
+        t, t, 'a' || v || ':' || (i // 12), ['direct','paid_search','organic_search','paid_social','social','kol','private_domain','email'][(1 + v % 8)::bigint],
+        'p' || (hash(i) % 500), ['服饰','美妆','数码','食品','家居','母婴'][(1 + hash(i) % 6)::bigint], '{}'
+      from (select i, hash(i) % 100 as r, hash(i // 12) % ${visitors} as v,
+                   timestamp with time zone '2025-01-01 00:00:00+08' + to_seconds((i * ${YEAR_SECONDS}.0 / ${events})::bigint) as t
+            from range(${events}) tbl(i))`);
+    await c.run(`insert into identities select '${shop}', 'a' || v, 'c' || (v % ${customers}), timestamp with time zone '2025-01-01 00:00:00+08'
+      from range(0, ${visitors}, 7) tbl(v)`);
+    await c.run(`insert into orders (shop_id, order_id, customer_id, status, placed_at, paid_at, payable_amount, paid_amount, discount, shipping_fee, currency, channel, item_count)
+      select '${shop}', 'o' || j, 'c' || (hash(j) % ${customers}), 'paid', t, t + interval 2 minute, amt, amt, 0, 0, 'CNY', 'direct', 1
+      from (select j, timestamp with time zone '2025-01-01 00:00:00+08' + to_seconds((j * ${YEAR_SECONDS}.0 / ${orders})::bigint) as t, 5000 + hash(j) % 50000 as amt from range(${orders}) tbl(j))`);
+    await c.run(`insert into refunds select '${shop}', 'r' || j, 'o' || j, 1000, '', timestamp with time zone '2025-01-01 00:00:00+08' + to_seconds((j * ${YEAR_SECONDS}.0 / ${orders})::bigint) + interval 3 day
+      from range(0, ${orders}, 20) tbl(j)`);
+    await c.run(`insert into spend select '${shop}', d::date, ch, 'always_on', 100000 + hash(d, ch) % 100000, null, null
+      from range(date '2025-01-01', date '2026-01-01', interval 1 day) t(d), (select unnest(['paid_search','paid_social','kol']) as ch)`);
+  });
+  await store.checkpoint();
+  return true;
+}
+
+async function time<T>(label: string, run: () => Promise<T>, repeat = 3): Promise<{ ms: number; result: T }> {
+  let best = Infinity;
+  let result!: T;
+  await run(); // warm-up: first touch of the data
+  for (let i = 0; i < repeat; i++) {
+    const t0 = performance.now();
+    result = await run();
+    best = Math.min(best, performance.now() - t0);
+  }
+  void label;
+  return { ms: best, result };
+}
+
+function report(name: string, ours: number, baseline: number, target: string) {
+  console.log(`${name.padEnd(34)} flywheel ${ours.toFixed(0).padStart(6)} ms   hand-written SQL ${baseline.toFixed(0).padStart(6)} ms   = ${(ours / baseline).toFixed(2)}x   (${target})`);
+}
+
+fs.mkdirSync(dir, { recursive: true });
+const store = await AnalyticsStore.open(dir);
+await store.ensureSchemas(analyticsSchemas);
+const t0 = performance.now();
+const madeBig = await generate(store, 'big', EVENTS, ORDERS);
+const madeSmall = await generate(store, 'small', SMALL_EVENTS, Math.floor(ORDERS / 10));
+const made = madeBig || madeSmall;
+if (made) console.log(`generated data in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+console.log(`big shop: ${EVENTS.toLocaleString('en-US')} events, ${ORDERS.toLocaleString('en-US')} orders; small shop: ${SMALL_EVENTS.toLocaleString('en-US')} events`);
+
+const analytics = new AnalyticsService(store);
+const shop = (id: string): ShopContext => ({ shopId: id, timezone: 'Asia/Shanghai', currency: 'CNY' });
+const kpis: MetricName[] = ['sales', 'orders', 'buyers', 'per_customer_spend', 'aov', 'gmv', 'uv', 'pv', 'conversion_rate', 'refund_rate'];
+
+const ours = await time('kpi', () => analytics.metrics(shop('big'), { metrics: kpis, from: '2025-11-01', to: '2025-12-01', compare: 'previous_period' }));
+const handKpi = (start: string, end: string) => `
+  with o as (select customer_id, paid_amount from orders where shop_id = 'big' and paid_at >= '${start}' and paid_at < '${end}'),
+  ev as (select e.type, coalesce(e.user_id, i.user_id, e.anonymous_id) as person from events e
+         left join (select anonymous_id, min(user_id) as user_id from identities where shop_id = 'big' group by 1) i on i.anonymous_id = e.anonymous_id
+         where e.shop_id = 'big' and e.ts >= '${start}' and e.ts < '${end}')
+  select (select sum(paid_amount) from o) as sales, (select count(*) from o) as orders, (select count(distinct customer_id) from o) as buyers,
+    (select sum(payable_amount) from orders where shop_id = 'big' and placed_at >= '${start}' and placed_at < '${end}') as gmv,
+    (select sum(amount) from refunds where shop_id = 'big' and created_at >= '${start}' and created_at < '${end}') as refunds,
+    (select count(distinct person) from ev) as uv, (select count_if(type = 'page') from ev) as pv`;
+const hand = await time('kpi-hand', async () => [await store.all(handKpi('2025-10-31T16:00:00Z', '2025-11-30T16:00:00Z')), await store.all(handKpi('2025-09-30T16:00:00Z', '2025-10-31T16:00:00Z'))]);
+const hs = hand.result[0][0] as Record<string, number>;
+if (Number(hs.sales) !== ours.result.totals.sales || Number(hs.uv) !== ours.result.totals.uv) throw new Error(`results differ: ${JSON.stringify(hs)} vs ${JSON.stringify(ours.result.totals)}`);
+report('KPI overview (10 metrics + compare)', ours.ms, hand.ms, 'target < 1000 ms, <= 1.5x');
+
+const steps = ['home', 'Product Viewed', 'Product Added', 'Checkout Started', 'Order Completed'];
+const funnelOurs = await time('funnel', () => funnel(store, shop('small'), { steps: steps.map((e) => (e === 'home' ? { event: '$pageview' } : { event: e })), window: '1d', from: '2025-01-01', to: '2026-01-01' }));
+// Hand-written: the same ordered, windowed funnel, as an analyst would write it for these five steps.
+const funnelHand = await time('funnel-hand', () => store.all(`
+  with e as (select hash(coalesce(e.user_id, i.user_id, e.anonymous_id)) as p, e.ts, e.type, e.event from events e
+             left join (select anonymous_id, min(user_id) as user_id from identities where shop_id = 'small' group by 1) i on i.anonymous_id = e.anonymous_id
+             where e.shop_id = 'small' and e.ts >= '2024-12-31T16:00:00Z' and e.ts < '2026-01-01T16:00:00Z'),
+  c0 as (select p, ts, ts as start from e where type = 'page' and ts < '2025-12-31T16:00:00Z'),
+  c1 as (select b.p, b.ts, a.start from (select p, ts from e where event = 'Product Viewed') b asof join c0 a on a.p = b.p and a.ts <= b.ts where b.ts <= a.start + interval 1 day),
+  c2 as (select b.p, b.ts, a.start from (select p, ts from e where event = 'Product Added') b asof join c1 a on a.p = b.p and a.ts <= b.ts where b.ts <= a.start + interval 1 day),
+  c3 as (select b.p, b.ts, a.start from (select p, ts from e where event = 'Checkout Started') b asof join c2 a on a.p = b.p and a.ts <= b.ts where b.ts <= a.start + interval 1 day),
+  c4 as (select b.p, b.ts, a.start from (select p, ts from e where event = 'Order Completed') b asof join c3 a on a.p = b.p and a.ts <= b.ts where b.ts <= a.start + interval 1 day)
+  select (select count(distinct p) from c0), (select count(distinct p) from c1), (select count(distinct p) from c2), (select count(distinct p) from c3), (select count(distinct p) from c4)`));
+const fh = Object.values(funnelHand.result[0]).map(Number);
+if (fh.join() !== funnelOurs.result.steps.map((x) => x.people).join()) throw new Error(`funnel results differ: ${fh} vs ${funnelOurs.result.steps.map((x) => x.people)}`);
+report('5-step funnel', funnelOurs.ms, funnelHand.ms, `${SMALL_EVENTS.toLocaleString('en-US')} events; target < 1000 ms, <= 1.5x`);
+
+const cohortOurs = await time('cohort', () => cohorts(store, shop('small'), { by: 'first_order', grain: 'month', measure: 'retention', from: '2025-01-01', to: '2026-01-01', periods: 12 }, new Date('2027-01-01')));
+const cohortHand = await time('cohort-hand', () => store.all(`
+  with f as (select customer_id, date_trunc('month', timezone('Asia/Shanghai', min(paid_at))) as cohort from orders where shop_id = 'small' group by 1),
+  a as (select distinct customer_id, date_trunc('month', timezone('Asia/Shanghai', paid_at)) as m from orders where shop_id = 'small')
+  select f.cohort, date_diff('month', f.cohort, a.m) as k, count(*) as active from f join a using (customer_id) group by all`));
+report('12x12 monthly cohort', cohortOurs.ms, cohortHand.ms, 'target < 1000 ms, <= 1.5x');
+
+const attrOurs = await time('attribution', () => analytics.attribution(shop('small'), { model: 'last_touch', from: '2025-11-01', to: '2025-12-01' }));
+const attrHand = await time('attribution-hand', () => store.all(`
+  with o as (select order_id, customer_id, paid_at, paid_amount from orders where shop_id = 'small' and paid_at >= '2025-10-31T16:00:00Z' and paid_at < '2025-11-30T16:00:00Z'),
+  s as (select coalesce(e.user_id, i.user_id, e.anonymous_id) as p, session_id, min(ts) as started, any_value(channel) as channel from events e
+        left join (select anonymous_id, min(user_id) as user_id from identities where shop_id = 'small' group by 1) i on i.anonymous_id = e.anonymous_id
+        where e.shop_id = 'small' and e.ts >= '2025-10-01T16:00:00Z' and e.ts < '2025-11-30T16:00:00Z' group by all),
+  credited as (select o.order_id, any_value(o.customer_id) as customer_id, any_value(o.paid_amount) as paid_amount,
+               coalesce(arg_max(s.channel, s.started) filter (where s.channel <> 'direct'), 'direct') as channel
+               from o left join s on s.p = o.customer_id and s.started <= o.paid_at and s.started > o.paid_at - interval 30 day group by o.order_id),
+  visitors as (select channel, count(distinct p) as visitors from s where started >= '2025-10-31T16:00:00Z' group by 1)
+  select c.channel, count(distinct customer_id) as buyers, sum(paid_amount) as sales, any_value(v.visitors) as visitors,
+         (select sum(amount) from spend sp where sp.shop_id = 'small' and sp.channel = c.channel and date >= '2025-11-01' and date < '2025-12-01') as spend
+  from credited c left join visitors v using (channel) group by 1`));
+report('attribution table (last touch)', attrOurs.ms, attrHand.ms, 'one month, <= 1.5x');
+await store.close();
