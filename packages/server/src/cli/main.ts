@@ -8,6 +8,8 @@ import { loadConfig, type Config } from '../platform/config';
 import { FlywheelError } from '../platform/errors';
 import { createLogger } from '../platform/logger';
 import { errorReport } from '../modules/imports/service';
+import { localDateOf } from '../platform/timezone';
+import { assertDemoOptions, DEMO_LOGIN, loadDemo, readDemo, resetDataDir } from './demo';
 
 const program = new Command();
 program
@@ -72,8 +74,10 @@ program
     await serve(config);
   });
 
-export async function serve(config: Config): Promise<Flywheel> {
-  const fw = await openFlywheel(config, { startProjector: true });
+/** Serves an open Flywheel (or opens one) until SIGINT/SIGTERM. */
+export async function serve(config: Config, opened?: Flywheel): Promise<Flywheel> {
+  const fw = opened ?? (await openFlywheel(config));
+  fw.projector.start();
   const address = await fw.http.listen({ port: config.port, host: config.host });
   fw.log.info({ address, dataDir: config.databaseUrl ? undefined : config.dataDir }, `Flywheel is listening on ${address} (API docs at ${address}/docs)`);
   const stop = async () => { await fw.close(); process.exit(0); };
@@ -111,6 +115,54 @@ program
       print(opts.json, { accepted: result.accepted, rejected: result.rejected.length, errorFile },
         `${result.accepted} ${entity} records imported, ${result.rejected.length} rejected${errorFile ? ` (reasons by line in ${errorFile})` : ''}.`);
     });
+  });
+
+program
+  .command('demo')
+  .description('load a realistic demo shop (a year of history) and serve it; run again to reuse it')
+  .option('--seed <n>', 'random seed: the same seed gives the same shop', (v) => Number(v), 42)
+  .option('--customers <n>', 'number of customers', (v) => Number(v), 20_000)
+  .option('--days <n>', 'days of history, ending today in the shop time zone', (v) => Number(v), 400)
+  .option('--reset', 'throw away the demo data and generate it again')
+  .option('--no-serve', 'load the demo shop and exit')
+  .option('--port <n>', 'port to serve on', (v) => Number(v))
+  .option('--json', 'print JSON (the same keys as init)')
+  .action(async (opts, cmd) => {
+    const config = configFrom(cmd, opts.port !== undefined ? { port: opts.port } : {});
+    assertDemoOptions(opts);
+    if (opts.reset) resetDataDir(config.dataDir);
+    let demo = readDemo(config.dataDir);
+    const fw = await openFlywheel({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
+    try {
+      if (!demo) {
+        const endDate = localDateOf(new Date(), 'Asia/Shanghai');
+        const bar = opts.json || !process.stderr.isTTY ? null : new cliProgress.SingleBar({ format: 'loading the demo shop [{bar}] {percentage}% | day {value}/{total} | {eta}s left', stream: process.stderr }, cliProgress.Presets.shades_classic);
+        bar?.start(opts.days, 0);
+        const started = Date.now();
+        demo = await loadDemo(fw, { seed: opts.seed, customers: opts.customers, days: opts.days, endDate }, (done) => bar?.update(done));
+        bar?.stop();
+        if (!opts.json) process.stderr.write(`Loaded in ${((Date.now() - started) / 1000).toFixed(0)} s: ${Object.entries(demo.rows).map(([k, v]) => `${v.toLocaleString('en-US')} ${k}`).join(', ')}\n`);
+      } else if (!opts.json) {
+        process.stderr.write(`Reusing the demo shop in ${config.dataDir} (seed ${demo.seed}; --reset starts over).\n`);
+      }
+    } catch (error) {
+      await fw.close();
+      throw error;
+    }
+    const keys = { shopId: demo.shopId, publishableKey: demo.publishableKey, secretKey: demo.secretKey, ownerEmail: demo.ownerEmail, ownerPassword: demo.ownerPassword };
+    if (opts.serve === false) {
+      await fw.close();
+      print(opts.json, keys, `Demo shop ${demo.shopId} is ready in ${config.dataDir}. Start it with: npx flywheel serve`);
+      return;
+    }
+    const url = `http://${config.host}:${config.port}`;
+    print(opts.json, { ...keys, url }, [
+      `Flywheel demo: ${url}  (API docs: ${url}/docs)`,
+      `  log in as ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`,
+      `  secret key ${demo.secretKey}, publishable key ${demo.publishableKey}`,
+      `  live traffic: npx flywheel simulate --live`,
+    ].join('\n'));
+    await serve({ ...config, logLevel: 'warn' }, fw);
   });
 
 async function onlyShop(fw: Flywheel): Promise<string> {

@@ -70,7 +70,9 @@ describe('file import over HTTP', () => {
     const res = await call(fw, 'POST', '/v1/import/events?fileName=events.ndjson', s.secretKey, lines, { 'content-type': 'application/x-ndjson' });
     expect(res.body.accepted).toBe(2);
     expect(res.body.rejected.map((r: { line: number }) => r.line)).toEqual([3, 4]);
-    const rows = await fw.store.all(`select channel, ts = received_at as backfilled from events where shop_id = ? order by ts`, [s.shopId]);
+    const again = await call(fw, 'POST', '/v1/import/events?fileName=events.ndjson', s.secretKey, lines, { 'content-type': 'application/x-ndjson' });
+    expect(again.body.accepted).toBe(2); // recognised as already stored...
+    const rows = await fw.store.all(`select channel, ts = received_at as backfilled from events where shop_id = ? order by ts`, [s.shopId]); // ...and not stored twice
     expect(rows).toEqual([{ channel: 'social', backfilled: true }, { channel: 'social', backfilled: true }]);
   });
 

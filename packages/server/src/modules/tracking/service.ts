@@ -149,7 +149,7 @@ export class TrackingService {
       }
       const messageId = call.messageId ?? `srv-${randomUUID()}`;
       const key = `${shopId}|${messageId}`;
-      if (this.isDuplicate(key) || keys.has(key)) { duplicates++; return; }
+      if (keys.has(key) || (!options.historical && this.isDuplicate(key))) { duplicates++; return; }
       keys.add(key);
       const ts = eventTime(call.timestamp ?? call.originalTimestamp, call.sentAt ?? options.sentAt, receivedAt);
       const row = this.toRow(shopId, messageId, type, call, ts, options.historical ? ts : receivedAt, { ...options.context, ...call.context }, mapping);
@@ -163,17 +163,42 @@ export class TrackingService {
         if (!this.linked.has(link)) { this.linked.add(link); identities.push({ shopId, anonymousId: String(anonymousId), userId: String(call.userId), ts }); }
       }
     });
-    for (const key of keys) this.remember(key, receivedAt.getTime());
+    if (options.historical) {
+      const before = events.length;
+      events.splice(0, events.length, ...(await this.notYetStored(shopId, events)));
+      duplicates += before - events.length;
+    } else {
+      for (const key of keys) this.remember(key, receivedAt.getTime());
+    }
     if (events.length > 0) {
       try {
         await this.enqueue(events, identities);
       } catch (error) {
-        for (const key of keys) this.forget(key);
+        if (!options.historical) for (const key of keys) this.forget(key);
         for (const i of identities) this.linked.delete(`${i.shopId}|${i.anonymousId}|${i.userId}`);
         throw error;
       }
     }
     return { accepted: events.length, duplicates, rejected };
+  }
+
+  /**
+   * Backfills are de-duplicated against what DuckDB holds in the batch's time range (cheap: events are
+   * stored in time order), so importing the same history twice changes nothing without filling the
+   * live window's memory with old ids.
+   */
+  private async notYetStored(shopId: string, events: EventRow[]): Promise<EventRow[]> {
+    if (events.length === 0) return events;
+    let min = events[0].ts.getTime();
+    let max = min;
+    for (const e of events) { const t = e.ts.getTime(); if (t < min) min = t; if (t > max) max = t; }
+    const stored = await this.store.all<{ message_id: string }>(
+      `select message_id from events where shop_id = $shop and ts >= $min::timestamptz and ts <= $max::timestamptz
+         and message_id in (select unnest(from_json($ids::json, '["VARCHAR"]')))`,
+      { shop: shopId, min: new Date(min).toISOString(), max: new Date(max).toISOString(), ids: JSON.stringify(events.map((e) => e.messageId)) });
+    if (stored.length === 0) return events;
+    const seen = new Set(stored.map((r) => r.message_id));
+    return events.filter((e) => !seen.has(e.messageId));
   }
 
   private toRow(shopId: string, messageId: string, type: string, call: Record<string, unknown>, ts: Date, receivedAt: Date, context: Record<string, unknown>, mapping: ChannelMapping | null): EventRow {

@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EntityName, InitResult } from '@flywheel/contracts';
+import type { Flywheel } from '../app';
+import { generateCatalog, generateCustomers, generateDays, type DemoOptions } from '../modules/demo/generator';
+import { FlywheelError } from '../platform/errors';
+
+export const DEMO_LOGIN = { email: 'demo@flywheel.local', password: 'flywheel-demo' };
+
+export interface DemoShop extends InitResult {
+  seed: number;
+  customers: number;
+  days: number;
+  endDate: string;
+  rows: Record<string, number>;
+}
+
+export const demoMarker = (dataDir: string) => path.join(dataDir, 'demo.json');
+
+export function readDemo(dataDir: string): DemoShop | null {
+  try { return JSON.parse(fs.readFileSync(demoMarker(dataDir), 'utf8')); } catch { return null; }
+}
+
+/** `--reset`: removes what Flywheel keeps in the data dir (and nothing else that may live there). */
+export function resetDataDir(dataDir: string) {
+  for (const name of ['pg', 'analytics.duckdb', 'analytics.duckdb.wal', 'demo.json']) fs.rmSync(path.join(dataDir, name), { recursive: true, force: true });
+}
+
+async function upsertAll(fw: Flywheel, shopId: string, entity: EntityName, records: readonly unknown[]) {
+  for (let i = 0; i < records.length; i += 1000) {
+    const result = await fw.commerce.upsert(shopId, entity, records.slice(i, i + 1000));
+    if (result.rejected.length > 0) throw new Error(`demo ${entity} rejected: ${JSON.stringify(result.rejected[0])}`);
+  }
+}
+
+/**
+ * Generates the demo shop and loads it through the platform's own services (commerce upserts, tracking
+ * ingestion, the outbox projector), day by day, as a shop's history would have arrived.
+ */
+export async function loadDemo(fw: Flywheel, opts: DemoOptions, onProgress?: (done: number, total: number) => void): Promise<DemoShop> {
+  const shop = await fw.shops.createShop({ name: '飞轮优选旗舰店 (demo)', ownerEmail: DEMO_LOGIN.email, ownerPassword: DEMO_LOGIN.password, timezone: opts.timezone });
+  const rows: Record<string, number> = { products: 0, skus: 0, customers: 0, events: 0, orders: 0, refunds: 0, spend: 0 };
+  const catalog = generateCatalog(opts);
+  await upsertAll(fw, shop.shopId, 'products', catalog.products);
+  await upsertAll(fw, shop.shopId, 'inventory', catalog.inventory);
+  rows.products = catalog.products.length;
+  rows.skus = catalog.inventory.length;
+  const customers = generateCustomers(opts);
+  await upsertAll(fw, shop.shopId, 'customers', customers);
+  rows.customers = customers.length;
+  let done = 0;
+  for (const day of generateDays(opts, catalog, customers)) {
+    for (let i = 0; i < day.events.length; i += 20_000) {
+      const r = await fw.tracking.ingest(shop.shopId, day.events.slice(i, i + 20_000), null, { historical: true });
+      if (r.rejected.length > 0) throw new Error(`demo event rejected: ${JSON.stringify(r.rejected[0])}`);
+      rows.events += r.accepted;
+    }
+    await upsertAll(fw, shop.shopId, 'orders', day.orders);
+    await upsertAll(fw, shop.shopId, 'refunds', day.refunds);
+    await upsertAll(fw, shop.shopId, 'spend', day.spend);
+    await upsertAll(fw, shop.shopId, 'inventory', day.inventory);
+    rows.orders += day.orders.length;
+    rows.refunds += day.refunds.length;
+    rows.spend += day.spend.length;
+    // Keep the outbox short so the projector's batches stay small and memory flat.
+    if (++done % 20 === 0) await fw.projector.drain();
+    onProgress?.(done, opts.days);
+  }
+  await fw.projector.drain();
+  await fw.store.checkpoint();
+  const demo: DemoShop = { ...shop, seed: opts.seed, customers: opts.customers, days: opts.days, endDate: opts.endDate, rows };
+  fs.writeFileSync(demoMarker(fw.config.dataDir), JSON.stringify(demo, null, 2));
+  return demo;
+}
+
+export function assertDemoOptions(o: { seed: number; customers: number; days: number }) {
+  if (!Number.isSafeInteger(o.seed)) throw new FlywheelError('invalid_field', '--seed must be a whole number', 'seed');
+  if (!Number.isSafeInteger(o.customers) || o.customers < 1) throw new FlywheelError('invalid_field', '--customers must be a whole number of at least 1', 'customers');
+  if (!Number.isSafeInteger(o.days) || o.days < 1 || o.days > 3660) throw new FlywheelError('invalid_field', '--days must be between 1 and 3660', 'days');
+}
