@@ -317,31 +317,33 @@ describe('demo generator: a small shop over 400 days', () => {
     expect(missing).toEqual([]);
   });
 
-  it('refunds 2%-10% of sales per category, 服饰 the most and 数码 the least', () => {
-    const sales = new Map<string, number>();
-    const refunded = new Map<string, number>();
-    const add = (map: Map<string, number>, key: string, v: number) => map.set(key, (map.get(key) ?? 0) + v);
+  it('refunds 3-8% of paid orders, 2%-10% by category (服饰 the most, 数码 less), 2%-10% of sales', () => {
+    // By category: refunded orders among the paid orders holding the category. (Per category in
+    // money, a 3,000-customer shop swings by a couple of phone refunds; the platform metric
+    // refund_rate = refunds / sales is checked over the whole shop.)
     const byId = new Map(o.orders.map((order) => [order.externalId, order]));
-    for (const order of paid()) for (const it of order.items) add(sales, categoryOfSku.get(it.sku)!, it.unitPrice * it.quantity - (it.discount ?? 0));
-    for (const { refund } of o.refunds) {
-      if (refund.items) {
-        add(refunded, categoryOfSku.get(refund.items[0].sku)!, refund.amount);
-        continue;
-      }
-      // A partial refund names no goods: spread it over the order's lines, as a report would.
-      const order = byId.get(refund.orderId)!;
-      const goods = order.items.reduce((s, it) => s + it.unitPrice * it.quantity, 0);
-      for (const it of order.items) add(refunded, categoryOfSku.get(it.sku)!, (refund.amount * it.unitPrice * it.quantity) / goods);
-    }
-    const rate = (category: string) => (refunded.get(category) ?? 0) / sales.get(category)!;
+    const categoriesOf = (order: OrderRecord) => new Set(order.items.map((it) => categoryOfSku.get(it.sku)!));
+    const refundedOrders = new Set(o.refunds.map((r) => r.refund.orderId));
+    const paidWith = new Map<string, number>();
+    const refundedWith = new Map<string, number>();
+    const add = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+    for (const order of paid()) for (const category of categoriesOf(order)) add(paidWith, category);
+    for (const id of refundedOrders) for (const category of categoriesOf(byId.get(id)!)) add(refundedWith, category);
+    const rate = (category: string) => (refundedWith.get(category) ?? 0) / paidWith.get(category)!;
     for (const category of ['服饰', '美妆', '数码', '食品', '家居', '母婴']) {
       expect(rate(category), category).toBeGreaterThan(0.02);
       expect(rate(category), category).toBeLessThan(0.1);
     }
     expect(rate('服饰')).toBeGreaterThan(rate('数码'));
-    const refundedOrders = new Set(o.refunds.map((r) => r.refund.orderId)).size;
-    expect(refundedOrders / paid().length).toBeGreaterThan(0.03);
-    expect(refundedOrders / paid().length).toBeLessThan(0.1);
+    expect(refundedOrders.size / paid().length).toBeGreaterThan(0.03);
+    expect(refundedOrders.size / paid().length).toBeLessThan(0.08);
+    const refunds = o.refunds.reduce((sum, r) => sum + r.refund.amount, 0);
+    const sales = paid().reduce((sum, order) => sum + (order.paidAmount ?? 0), 0);
+    expect(refunds / sales).toBeGreaterThan(0.02);
+    expect(refunds / sales).toBeLessThan(0.1);
+    // Both returns (退货, with items) and partial refunds (仅退款, without) happen.
+    expect(o.refunds.some((r) => r.refund.items)).toBe(true);
+    expect(o.refunds.some((r) => !r.refund.items)).toBe(true);
   });
 
   it('refunds only orders given on an earlier or the same day, never more than was paid', () => {
@@ -415,7 +417,7 @@ describe('demo generator: a small shop over 400 days', () => {
       level.set(record.sku, record.onHand);
     }
     expect(wentOut.size).toBeGreaterThan(0);
-    expect(wentOut.size).toBeLessThan(o.catalog.inventory.length / 5);
+    expect(wentOut.size).toBeLessThan(o.catalog.inventory.length / 10);
     expect(replenishedAfterOut.size).toBeGreaterThan(0);
     expect(costOfSku.size).toBe(o.catalog.inventory.length);
   });

@@ -7,6 +7,11 @@
  *   const catalog = generateCatalog(opts);
  *   const customers = generateCustomers(opts);
  *   for (const day of generateDays(opts, catalog, customers)) load(day);
+ *
+ * Treat the calls as read-only: to keep a million-customer shop fast, calls of the same page or
+ * product share their context / properties objects (frozen), and the products list of a
+ * purchase is shared by its Cart Viewed, Checkout Started and Order Completed calls.
+ * JSON.stringify or a zod parse gives independent copies.
  */
 import type { CustomerRecord, InventoryRecord, OrderRecord, ProductRecord, RefundRecord, SpendRecord } from '@flywheel/contracts';
 import { toDayNumber } from './calendar';

@@ -9,7 +9,7 @@ import type { DemoCategory } from './calendar';
 import { dayProfile, demoCategories, fromDayNumber, toDayNumber } from './calendar';
 import type { ShopClock } from './clock';
 import { drawSecondOfDay } from './clock';
-import { Rng, WeightedTable, hash32 } from './random';
+import { Rng, WeightedTable, hash32, seed32 } from './random';
 import type { TrafficPlan } from './traffic';
 import { channelIndex, channelProfiles } from './traffic';
 
@@ -239,10 +239,10 @@ export function customerTraits(seed: number, customers: CustomerRecord[], startD
 
 /** The anonymousId of a customer's own phone / browser, stable across sessions. */
 export function deviceId(seed: number, customer: number): string {
-  return `anon-${hash32(seed, customer, 11).toString(16).padStart(8, '0')}-${customer.toString(36)}`;
+  return `anon-${hash32(seed32(seed), customer, 11).toString(16).padStart(8, '0')}-${customer.toString(36)}`;
 }
 
 /** The anonymousId of an anonymous visitor number k. */
 export function visitorId(seed: number, k: number): string {
-  return `anon-${hash32(seed, k, 13).toString(16).padStart(8, '0')}-v${k.toString(36)}`;
+  return `anon-${hash32(seed32(seed), k, 13).toString(16).padStart(8, '0')}-v${k.toString(36)}`;
 }

@@ -21,6 +21,11 @@ export function hash32(...parts: number[]): number {
   return h >>> 0;
 }
 
+/** A seed of up to 53 bits folded into 32 (a plain `| 0` would make 2^40 the same seed as 0). */
+export function seed32(seed: number): number {
+  return hash32(seed | 0, Math.floor(seed / 4294967296) | 0);
+}
+
 /** Hash of a string (FNV-1a), to turn names such as 'catalog' into stream ids. */
 export function hashString(text: string): number {
   let h = 0x811c9dc5;
@@ -38,9 +43,10 @@ export class Rng {
   /** `stream` separates independent uses of one seed (catalog, customers, days...). */
   constructor(seed: number, stream: number | string = 0) {
     const s = typeof stream === 'string' ? hashString(stream) : stream;
-    this.a = hash32(seed, s, 1);
-    this.b = hash32(seed, s, 2);
-    this.c = hash32(seed, s, 3);
+    const folded = seed32(seed);
+    this.a = hash32(folded, s, 1);
+    this.b = hash32(folded, s, 2);
+    this.c = hash32(folded, s, 3);
     this.d = 1;
     for (let i = 0; i < 12; i++) this.next();
   }

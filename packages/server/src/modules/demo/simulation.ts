@@ -50,7 +50,7 @@ export interface SimulatedDay {
 }
 
 /** Chance that a paid order with a line of the category is refunded (退货退款 or partly); 服饰 (sizes) most, 数码 least. */
-export const refundChance: Record<DemoCategory, number> = { 服饰: 0.095, 美妆: 0.058, 数码: 0.05, 食品: 0.055, 家居: 0.06, 母婴: 0.055 };
+export const refundChance: Record<DemoCategory, number> = { 服饰: 0.085, 美妆: 0.06, 数码: 0.03, 食品: 0.05, 家居: 0.06, 母婴: 0.055 };
 
 const refundReasons: Record<DemoCategory, string[]> = {
   服饰: ['尺码不合适', '尺码不合适', '不喜欢/不想要了', '有色差', '质量问题'],
@@ -170,6 +170,7 @@ export class Simulation {
   private readonly pageCache = new Map<string, Page>();
   /** Per SKU, the two searches that find it: by product type, and by brand + product type. */
   private readonly searches: [SearchPage, SearchPage][];
+  private readonly categoryPages = Object.fromEntries(demoCategories.map((c) => [c, sharedPage('分类', `/category/${encode(c)}`, c)])) as Record<DemoCategory, Page>;
   /** Static pages, per simulation (their shared contexts are filled lazily). */
   private readonly pages = staticPages();
 
@@ -236,9 +237,10 @@ export class Simulation {
       }
     }
     for (const [name, leaf] of this.leafTables) this.leafTables.set(name, { skus: leaf.skus, table: new WeightedTable(leaf.skus.map((s) => s.popularity)) });
-    this.viewedProperties = this.catalog.skus.map((s) => ({ product_id: s.productId, sku: s.sku, name: s.title, category: s.path, brand: s.brand, price: s.price, currency: 'CNY' }));
+    // Shared by every Product Viewed call of the SKU, so frozen (see generator.ts on read-only calls).
+    this.viewedProperties = this.catalog.skus.map((s) => Object.freeze({ product_id: s.productId, sku: s.sku, name: s.title, category: s.path, brand: s.brand, price: s.price, currency: 'CNY' }));
     this.productPages = this.catalog.skus.map((s) => sharedPage('商品详情', `/product/${s.productId}?sku=${encode(s.sku)}`, s.title));
-    const search = (query: string): SearchPage => ({ page: this.cachedPage('搜索结果', `/search?q=${encode(query)}`, `${query} - 搜索`), properties: { query } });
+    const search = (query: string): SearchPage => ({ page: this.cachedPage('搜索结果', `/search?q=${encode(query)}`, `${query} - 搜索`), properties: Object.freeze({ query }) });
     this.searches = this.catalog.skus.map((s) => [search(s.leafName), search(`${s.brand} ${s.leafName}`)]);
   }
 
@@ -412,7 +414,8 @@ export class Simulation {
 
   private viewProduct(session: Session, sku: SkuInfo): void {
     session.track('Product Viewed', this.viewedProperties[sku.index]);
-    session.wait(this.rng.logNormal(35, 0.8) + 3);
+    // Dwell on a product page: half a minute typically, never so long the session would time out.
+    session.wait(Math.min(600, this.rng.logNormal(35, 0.8) + 3));
   }
 
   /** Looks at `looks` products, searching now and then; `wanted` are put among them. */
@@ -430,7 +433,7 @@ export class Simulation {
         session.track('Products Searched', search.properties);
         session.wait(this.rng.between(3, 15));
       } else if (this.rng.chance(0.15)) {
-        session.page(this.cachedPage('分类', `/category/${encode(sku.category)}`, sku.category));
+        session.page(this.categoryPages[sku.category]);
         session.wait(this.rng.between(3, 20));
       }
       session.page(this.productPages[sku.index]);
@@ -697,7 +700,7 @@ export class Simulation {
     const chances = lines.map((line) => refundChance[line.sku.category]);
     const riskiest = chances.indexOf(Math.max(...chances));
     if (!this.rng.chance(chances[riskiest])) return false;
-    const wholeOrder = this.rng.chance(0.4);
+    const wholeOrder = this.rng.chance(0.5);
     const refundDay = paid.paidDay + this.rng.between(1, 15);
     if (refundDay >= this.days) return false;
     const shares = paidPerLine(order);

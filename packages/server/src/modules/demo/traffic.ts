@@ -207,7 +207,7 @@ export function isMarketingChannel(channel: Channel): boolean {
 /** Cost per click; the day's adCostIndex raises it in big sales. */
 export const costPerClick: Partial<Record<Channel, number>> = {
   paid_search: 230,
-  paid_social: 125,
+  paid_social: 150,
 };
 /** Click-through rate, to report impressions. */
 export const clickThroughRate: Partial<Record<Channel, number>> = { paid_search: 0.035, paid_social: 0.012, kol: 0.02, email: 0.03, sms: 0.02 };
