@@ -4,3 +4,4 @@ export * from './tracking';
 export * from './channels';
 export * from './shops';
 export * from './metrics';
+export * from './planning';

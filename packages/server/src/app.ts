@@ -17,6 +17,7 @@ import { commerceRoutes } from './modules/commerce/routes';
 import { CommerceService } from './modules/commerce/service';
 import { importRoutes } from './modules/imports/routes';
 import { ImportService } from './modules/imports/service';
+import { createPlanning, planningMigrations, planningRoutes, type Planning } from './modules/planning';
 import { shopMigrations } from './modules/shops/migrations';
 import { shopRoutes } from './modules/shops/routes';
 import { ShopService } from './modules/shops/service';
@@ -26,7 +27,7 @@ import { trackingAnalyticsSchema, TrackingService } from './modules/tracking/ser
 /** The console build, served at / when `npm install` has built it. */
 const consoleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
-export const migrations = [...outboxMigrations, ...shopMigrations, ...commerceMigrations];
+export const migrations = [...outboxMigrations, ...shopMigrations, ...commerceMigrations, ...planningMigrations];
 export const analyticsSchemas = [trackingAnalyticsSchema, commerceAnalyticsSchema];
 
 export interface Flywheel {
@@ -39,6 +40,7 @@ export interface Flywheel {
   tracking: TrackingService;
   imports: ImportService;
   analytics: AnalyticsService;
+  planning: Planning;
   projector: OutboxProjector;
   http: HttpApp;
   close(): Promise<void>;
@@ -72,6 +74,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     const projector = new OutboxProjector(db, store, commerceProjections, log, config.projectorIntervalMs);
     await projector.init();
     const analytics = new AnalyticsService(store);
+    const planning = createPlanning(db, analytics, shops, log);
     const imports = new ImportService(commerce, tracking, async (shopId) => (await shops.getShop(shopId)).timezone);
 
     const http = await createHttpApp({
@@ -85,15 +88,18 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     trackingRoutes(http, tracking);
     await importRoutes(http, imports);
     analyticsRoutes(http, analytics, (shopId) => shops.getShop(shopId).then((s) => ({ shopId, timezone: s.timezone, currency: s.currency })));
+    planningRoutes(http, planning, (shopId, actor, action, detail) => shops.audit(shopId, actor, action, detail));
     if (options.startProjector) projector.start();
+    if (options.startProjector) planning.alerts.start();
 
     let closed = false;
     return {
-      config, log, db, store, shops, commerce, tracking, imports, analytics, projector, http,
+      config, log, db, store, shops, commerce, tracking, imports, analytics, planning, projector, http,
       async close() {
         if (closed) return;
         closed = true;
         await http.close();
+        await planning.alerts.stop();
         await projector.stop();
         await tracking.drain();
         await store.close();

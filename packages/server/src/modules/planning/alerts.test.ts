@@ -1,0 +1,165 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Flywheel } from '../../app';
+import { call, newShop, startFlywheel } from '../../testing/harness';
+import { AlertService } from './alerts';
+
+/** A real local webhook receiver: records every POST; `/flaky` answers 500 the first time it sees a key. */
+interface Received { path: string; key: string; body: { type: string; shopId: string; alert: { id: string; kind: string; conditionKey: string } } }
+const received: Received[] = [];
+const flakySeen = new Set<string>();
+let receiver: http.Server;
+let receiverUrl: string;
+let fw: Flywheel;
+
+beforeAll(async () => {
+  receiver = http.createServer((req, res) => {
+    let data = '';
+    req.on('data', (chunk) => { data += chunk; });
+    req.on('end', () => {
+      const key = String(req.headers['idempotency-key']);
+      received.push({ path: req.url ?? '', key, body: JSON.parse(data) });
+      if (req.url === '/flaky' && !flakySeen.has(key)) { flakySeen.add(key); res.writeHead(500).end('try again'); return; }
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  fw = await startFlywheel();
+});
+afterAll(async () => {
+  await fw?.close();
+  await new Promise((resolve) => receiver?.close(resolve));
+});
+
+const at = (date: string, time = '10:00:00') => `${date}T${time}+08:00`;
+const order = (id: string, customerId: string, amount: number, date: string) => ({
+  externalId: id, customerId, status: 'paid', placedAt: at(date), paidAt: at(date), items: [{ sku: 'SKU-1', quantity: 1, unitPrice: amount }], payableAmount: amount,
+});
+const visit = (id: string, who: Record<string, string>, date: string, medium?: string) => ({
+  type: 'page', messageId: id, ...who, timestamp: at(date, '09:00:00'), context: { page: { url: `https://shop.cn/${medium ? `?utm_source=ads&utm_medium=${medium}` : ''}` } },
+});
+
+async function load(shop: { secretKey: string; publishableKey: string }, data: { orders?: unknown[]; spend?: unknown[]; events?: unknown[] }) {
+  if (data.orders) expect((await call(fw, 'POST', '/v1/orders/batch', shop.secretKey, { records: data.orders })).body.accepted).toBe(data.orders.length);
+  if (data.spend) expect((await call(fw, 'POST', '/v1/spend/batch', shop.secretKey, { records: data.spend })).body.accepted).toBe(data.spend.length);
+  if (data.events) expect((await call(fw, 'POST', '/v1/batch', shop.publishableKey, { batch: data.events })).body.accepted).toBe(data.events.length);
+  await fw.projector.drain();
+}
+
+const evaluate = async (key: string, asOf: string) => {
+  const res = await call(fw, 'POST', '/v1/alerts/evaluate', key, { asOf });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body as { opened: { id: string; kind: string; conditionKey: string; message: string; delivery: { status: string; attempts: number } }[]; closed: { id: string }[]; open: number };
+};
+
+/** A paid_social ROAS of 0.5 in October 2026: 20,000 spent, 10,000 sold through it. */
+async function roasShop(path: string) {
+  const shop = await newShop(fw);
+  const settings = await call(fw, 'PUT', '/v1/alerts/settings', shop.secretKey, { webhookUrl: `${receiverUrl}${path}` });
+  expect(settings.body).toMatchObject({ webhookUrl: `${receiverUrl}${path}`, channelShareMax: 0.5, sigma: 3, trailingDays: 28, roasFloor: 2 });
+  await load(shop, {
+    events: [visit('e1', { userId: 'c1' }, '2026-10-03', 'feed')],
+    orders: [order('o1', 'c1', 10_000, '2026-10-03')],
+    spend: [{ date: '2026-10-05', channel: 'paid_social', amount: 20_000 }],
+  });
+  return shop;
+}
+
+describe('alert episodes and webhook delivery', () => {
+  it('fires once per episode: one POST while ROAS stays under its floor, closes when it recovers, fires again after', async () => {
+    const shop = await roasShop('/hook');
+    const mine = () => received.filter((r) => r.body.shopId === shop.shopId);
+
+    const first = await evaluate(shop.secretKey, '2026-10-15');
+    expect(first.opened.map((a) => a.conditionKey)).toEqual(['roas_below_floor:2026-10:paid_social:']);
+    expect(first.opened[0].message).toMatch(/ROAS of channel paid_social is 0.50 month to date, under its floor of 2.00/);
+    expect(first.opened[0].delivery).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(mine()).toHaveLength(1);
+    expect(mine()[0]).toMatchObject({ path: '/hook', key: first.opened[0].id, body: { type: 'alert.opened', alert: { id: first.opened[0].id, kind: 'roas_below_floor' } } });
+
+    const again = await evaluate(shop.secretKey, '2026-10-15');
+    expect(again).toMatchObject({ opened: [], closed: [], open: 1 });
+    expect(mine()).toHaveLength(1);
+
+    // A second paid_social buyer: 50,000 sold on 20,000 spent, ROAS 2.5.
+    await load(shop, { events: [visit('e2', { userId: 'c2' }, '2026-10-06', 'feed')], orders: [order('o2', 'c2', 40_000, '2026-10-06')] });
+    const cleared = await evaluate(shop.secretKey, '2026-10-15');
+    expect(cleared.closed.map((a) => a.id)).toEqual([first.opened[0].id]);
+    expect(cleared.open).toBe(0);
+    expect(mine()).toHaveLength(1);
+
+    // More spend: 50,000 on 30,000, ROAS 1.67 — a new episode, a new notification with its own key.
+    await load(shop, { spend: [{ date: '2026-10-08', channel: 'paid_social', amount: 10_000 }] });
+    const back = await evaluate(shop.secretKey, '2026-10-15');
+    expect(back.opened).toHaveLength(1);
+    expect(back.opened[0].id).not.toBe(first.opened[0].id);
+    expect(mine().map((r) => r.key)).toEqual([first.opened[0].id, back.opened[0].id]);
+
+    const listed = await call(fw, 'GET', '/v1/alerts?status=all', shop.secretKey);
+    expect(listed.body.alerts.map((a: { status: string }) => a.status).sort()).toEqual(['closed', 'open']);
+    expect((await call(fw, 'GET', '/v1/alerts?status=open', shop.secretKey)).body.alerts).toHaveLength(1);
+  });
+
+  it('retries a failed delivery with the same Idempotency-Key', async () => {
+    const shop = await roasShop('/flaky');
+    const r = await evaluate(shop.secretKey, '2026-10-15');
+    expect(r.opened[0].delivery).toMatchObject({ status: 'delivered', attempts: 2 });
+    const calls = received.filter((x) => x.body.shopId === shop.shopId);
+    expect(calls.map((x) => x.key)).toEqual([r.opened[0].id, r.opened[0].id]);
+  });
+
+  it('keeps episodes of shops apart', async () => {
+    const a = await roasShop('/hook');
+    const b = await newShop(fw);
+    await evaluate(a.secretKey, '2026-10-15');
+    expect((await evaluate(b.secretKey, '2026-10-15')).open).toBe(0);
+    expect((await call(fw, 'GET', '/v1/alerts', b.secretKey)).body.alerts).toEqual([]);
+  });
+});
+
+describe('alert conditions', () => {
+  it('finds an off-track target, a 3-sigma day, single-channel dependency, ROAS under floor and CAC over ceiling', async () => {
+    const shop = await newShop(fw);
+    await call(fw, 'PUT', '/v1/alerts/settings', shop.secretKey, { cacCeiling: 1000 });
+    const days = Array.from({ length: 29 }, (_, i) => `2026-10-${String(i + 1).padStart(2, '0')}`);
+    // 28 ordinary days of 9,000 / 11,000, then 60,000 on the 29th
+    const orders = days.map((d, i) => order(`o${i}`, `c${i}`, i === 28 ? 60_000 : i % 2 ? 11_000 : 9_000, d));
+    // 60 visitors: 40 from paid_social feeds, 20 direct
+    const events = Array.from({ length: 60 }, (_, i) => visit(`v${i}`, { anonymousId: `a${i}` }, days[i % 29], i < 40 ? 'feed' : undefined));
+    await load(shop, { orders, events, spend: [{ date: '2026-10-10', channel: 'paid_social', amount: 5_000 }] });
+    const plan = await call(fw, 'POST', '/v1/plans', shop.secretKey, { name: 'Q4', period: '2026-Q4', targets: [{ metric: 'sales', value: 10_000_000, period: '2026-10' }] });
+    expect(plan.status).toBe(201);
+
+    const r = await evaluate(shop.secretKey, '2026-10-30');
+    const byKind = Object.fromEntries(r.opened.map((a) => [a.kind, a]));
+    expect(Object.keys(byKind).sort()).toEqual(['cac_above_ceiling', 'channel_concentration', 'kpi_anomaly', 'roas_below_floor', 'target_off_track']);
+    expect(byKind.kpi_anomaly.conditionKey).toBe('kpi_anomaly:sales');
+    expect(byKind.kpi_anomaly.message).toMatch(/^sales on 2026-10-29 was ¥600.00, \d+\.\dσ above its 28-day level of ¥100.00/);
+    expect(byKind.channel_concentration.message).toMatch(/^paid_social carries 66.7% of sessions/);
+    expect(byKind.target_off_track.message).toMatch(/^sales 2026-10 is off track/);
+    expect(byKind.cac_above_ceiling.message).toMatch(/brought no new buyers/);
+    expect(byKind.roas_below_floor.conditionKey).toBe('roas_below_floor:2026-10:paid_social:');
+    // The next day is ordinary again (a 10,000 sale, 2 visitors): the anomaly episode closes, the others hold.
+    await load(shop, { orders: [order('o-30', 'c-30', 10_000, '2026-10-30')], events: [visit('v-30a', { anonymousId: 'b1' }, '2026-10-30'), visit('v-30b', { anonymousId: 'b2' }, '2026-10-30')] });
+    const next = await evaluate(shop.secretKey, '2026-10-31');
+    expect(next.opened.map((a) => a.conditionKey)).toEqual([]);
+    expect(next.closed.map((a) => a.id)).toEqual([byKind.kpi_anomaly.id]);
+    expect(next.open).toBe(4);
+  });
+
+  it('runs evaluation on a timer only when started, and stops cleanly', async () => {
+    let rounds = 0;
+    const service = new AlertService(fw.db, fw.planning.plans, async () => { rounds++; return []; }, pino({ level: 'silent' }));
+    expect(rounds).toBe(0);
+    service.start(5);
+    for (let i = 0; i < 400 && rounds < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    await service.stop();
+    const after = rounds;
+    expect(after).toBeGreaterThanOrEqual(2);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(rounds).toBe(after);
+  });
+});

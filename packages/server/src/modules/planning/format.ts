@@ -1,0 +1,36 @@
+import type { MetricName } from '@flywheel/contracts';
+import { unitOf } from './targets';
+
+/** Numbers in words people read: alert messages, next actions and the review report. */
+
+const grouped = (v: number, digits: number) => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** Minor units as major units with the currency: 123456 CNY -> ¥1,234.56 */
+export function money(minor: number | null, currency = 'CNY'): string {
+  if (minor === null) return '–';
+  const major = grouped(minor / 100, 2);
+  return currency === 'CNY' ? `¥${major}` : `${major} ${currency}`;
+}
+
+export function pct(ratio: number | null, digits = 1): string {
+  return ratio === null ? '–' : `${(ratio * 100).toFixed(digits)}%`;
+}
+
+export function count(v: number | null): string {
+  return v === null ? '–' : grouped(v, Number.isInteger(v) ? 0 : 1);
+}
+
+/** A signed change: +12.3% / -4.0% */
+export function signedPct(ratio: number | null, digits = 1): string {
+  return ratio === null ? '–' : `${ratio >= 0 ? '+' : ''}${(ratio * 100).toFixed(digits)}%`;
+}
+
+export function metricValue(metric: MetricName, v: number | null, currency = 'CNY'): string {
+  if (v === null) return '–';
+  switch (unitOf(metric)) {
+    case 'money': return money(v, currency);
+    case 'count': return count(v);
+    case 'seconds': return `${v.toFixed(0)} s`;
+    case 'ratio': return metric === 'roas' ? v.toFixed(2) : pct(v, 2);
+  }
+}

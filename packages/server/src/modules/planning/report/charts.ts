@@ -1,0 +1,104 @@
+import * as echarts from 'echarts';
+import type { ReviewReport } from '@flywheel/contracts';
+
+/**
+ * The review's charts, rendered to SVG on the server with ECharts' SSR renderer, so the HTML report
+ * (and the PDF printed from it) carries its charts inline with no script and no network.
+ */
+const FONT = '"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
+const COLORS = ['#1677ff', '#52c41a', '#faad14', '#ff4d4f', '#722ed1', '#13c2c2'];
+const yuan = (minor: number) => Math.round(minor) / 100;
+
+function render(option: echarts.EChartsCoreOption, width = 720, height = 300): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  try {
+    chart.setOption({ animation: false, color: COLORS, textStyle: { fontFamily: FONT }, ...option });
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}
+
+/** Target -> UV effect -> conversion effect -> 客单价 effect -> actual, as a waterfall (元). */
+export function varianceWaterfall(r: ReviewReport): string {
+  const v = r.salesVariance;
+  const steps = [
+    { name: v.baseline === 'target' ? 'Target 目标' : 'Previous 上期', value: v.target, total: true },
+    { name: 'UV 流量', value: v.uvEffect, total: false },
+    { name: 'Conversion 转化', value: v.conversionEffect, total: false },
+    { name: '客单价', value: v.perCustomerSpendEffect, total: false },
+    { name: 'Actual 实际', value: v.actual, total: true },
+  ];
+  let level = 0;
+  const base: number[] = [];
+  const up: (number | string)[] = [];
+  const down: (number | string)[] = [];
+  for (const s of steps) {
+    if (s.total) { base.push(0); up.push(yuan(s.value)); down.push('-'); level = s.value; continue; }
+    const next = level + s.value;
+    base.push(yuan(Math.min(level, next)));
+    if (s.value >= 0) { up.push(yuan(s.value)); down.push('-'); } else { up.push('-'); down.push(yuan(-s.value)); }
+    level = next;
+  }
+  return render({
+    title: { text: 'Sales gap by driver 销售差距拆解 (LMDI)', left: 'center', textStyle: { fontSize: 14 } },
+    grid: { left: 90, right: 20, top: 40, bottom: 30 },
+    xAxis: { type: 'category', data: steps.map((s) => s.name) },
+    yAxis: { type: 'value', name: r.currency === 'CNY' ? '元' : r.currency },
+    series: [
+      { type: 'bar', stack: 'w', data: base, itemStyle: { color: 'transparent' }, silent: true },
+      { type: 'bar', stack: 'w', name: 'up', data: up, itemStyle: { color: '#52c41a' }, label: { show: true, position: 'top' } },
+      { type: 'bar', stack: 'w', name: 'down', data: down, itemStyle: { color: '#ff4d4f' }, label: { show: true, position: 'bottom' } },
+    ],
+  });
+}
+
+/** Attainment (actual / target) of each KPI that has a target, against the 100% line. */
+export function kpiAttainment(r: ReviewReport): string | null {
+  const rows = r.kpis.filter((k) => k.attainment !== null);
+  if (rows.length === 0) return null;
+  return render({
+    title: { text: 'Target attainment 目标达成率', left: 'center', textStyle: { fontSize: 14 } },
+    grid: { left: 150, right: 40, top: 40, bottom: 30 },
+    xAxis: { type: 'value', axisLabel: { formatter: '{value}%' } },
+    yAxis: { type: 'category', data: rows.map((k) => k.metric), inverse: true },
+    series: [{
+      type: 'bar',
+      data: rows.map((k) => ({ value: Math.round(k.attainment! * 1000) / 10, itemStyle: { color: k.attainment! >= 0.97 ? '#52c41a' : k.attainment! >= 0.9 ? '#faad14' : '#ff4d4f' } })),
+      label: { show: true, position: 'right', formatter: '{c}%' },
+      markLine: { symbol: 'none', data: [{ xAxis: 100 }], lineStyle: { color: '#555', type: 'dashed' }, label: { formatter: '100%' } },
+    }],
+  }, 720, Math.max(160, 60 + rows.length * 28));
+}
+
+/** Sales by channel: target against actual. */
+export function channelGap(r: ReviewReport): string | null {
+  const rows = r.gapByChannel.rows.slice(0, 10);
+  if (rows.length === 0) return null;
+  return render({
+    title: { text: 'Sales by channel 渠道销售: target vs actual', left: 'center', textStyle: { fontSize: 14 } },
+    legend: { top: 24 },
+    grid: { left: 90, right: 20, top: 60, bottom: 40 },
+    xAxis: { type: 'category', data: rows.map((x) => x.key), axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0 } },
+    yAxis: { type: 'value', name: r.currency === 'CNY' ? '元' : r.currency },
+    series: [
+      { type: 'bar', name: 'Target 目标', data: rows.map((x) => (x.target === null ? '-' : yuan(x.target))) },
+      { type: 'bar', name: 'Actual 实际', data: rows.map((x) => yuan(x.actual)) },
+    ],
+  });
+}
+
+/** Daily sales of the period beside the same day of the previous one. */
+export function dailySales(r: ReviewReport): string {
+  return render({
+    title: { text: 'Daily sales 每日销售', left: 'center', textStyle: { fontSize: 14 } },
+    legend: { top: 24 },
+    grid: { left: 90, right: 20, top: 60, bottom: 30 },
+    xAxis: { type: 'category', data: r.daily.map((d) => d.date.slice(5)) },
+    yAxis: { type: 'value', name: r.currency === 'CNY' ? '元' : r.currency },
+    series: [
+      { type: 'line', name: r.period.label, data: r.daily.map((d) => yuan(d.sales)), showSymbol: false },
+      { type: 'line', name: 'Previous 上期', data: r.daily.map((d) => (d.previous === null ? '-' : yuan(d.previous))), showSymbol: false, lineStyle: { type: 'dashed' } },
+    ],
+  });
+}
