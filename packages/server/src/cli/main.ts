@@ -10,6 +10,7 @@ import { createLogger } from '../platform/logger';
 import { errorReport } from '../modules/imports/service';
 import { localDateOf } from '../platform/timezone';
 import { assertDemoOptions, DEMO_LOGIN, loadDemo, readDemo, resetDataDir } from './demo';
+import { reviewCommand } from './review';
 
 const program = new Command();
 program
@@ -171,6 +172,8 @@ async function onlyShop(fw: Flywheel): Promise<string> {
   if (shops.length === 0) throw new FlywheelError('not_found', 'there is no shop yet: run `flywheel init` (or `flywheel demo`) first');
   throw new FlywheelError('invalid_field', `there are ${shops.length} shops; say which with --shop (${shops.map((s) => s.id).join(', ')})`, 'shop');
 }
+
+program.addCommand(reviewCommand({ configFrom, withFlywheel, onlyShop }));
 
 export { program };
 

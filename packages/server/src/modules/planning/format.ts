@@ -5,11 +5,12 @@ import { unitOf } from './targets';
 
 const grouped = (v: number, digits: number) => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-/** Minor units as major units with the currency: 123456 CNY -> ¥1,234.56 */
+/** Minor units as major units with the currency: 123456 CNY -> ¥1,234.56, -5000 -> -¥50.00 */
 export function money(minor: number | null, currency = 'CNY'): string {
   if (minor === null) return '–';
-  const major = grouped(minor / 100, 2);
-  return currency === 'CNY' ? `¥${major}` : `${major} ${currency}`;
+  const major = grouped(Math.abs(minor) / 100, 2);
+  const sign = minor < 0 ? '-' : '';
+  return currency === 'CNY' ? `${sign}¥${major}` : `${sign}${major} ${currency}`;
 }
 
 export function pct(ratio: number | null, digits = 1): string {

@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { call, startFlywheel } from '../testing/harness';
+
+const bin = path.resolve(__dirname, '../../bin/flywheel.js');
+
+function flywheel(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'warn' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const at = (date: string) => `${date}T10:00:00+08:00`;
+const order = (id: string, customerId: string, amount: number, date: string) => ({
+  externalId: id, customerId, status: 'paid', placedAt: at(date), paidAt: at(date), items: [{ sku: 'SKU-1', quantity: 1, unitPrice: amount }], payableAmount: amount,
+});
+const visit = (id: string, userId: string, date: string) => ({ type: 'page', messageId: id, userId, timestamp: at(date), context: { page: { url: 'https://shop.cn/?utm_source=ads&utm_medium=cpc' } } });
+
+/**
+ * A data dir made by `flywheel init`, filled through the API: October 2026 sells 30,000 to 2 of 4
+ * visitors against a plan of 50,000 at 40% conversion and 250元 per buyer (= 5 visitors).
+ */
+let dir: string;
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-review-'));
+  const init = flywheel('--data-dir', dir, 'init', '--shop-name', '花间服饰', '--json');
+  expect(init.status, init.stderr).toBe(0);
+  const shop = JSON.parse(init.stdout);
+  const fw = await startFlywheel({ dataDir: dir });
+  try {
+    await call(fw, 'POST', '/v1/orders/batch', shop.secretKey, { records: [order('o1', 'c1', 10_000, '2026-10-03'), order('o2', 'c2', 20_000, '2026-10-09'), order('o0', 'c9', 25_000, '2026-09-09')] });
+    await call(fw, 'POST', '/v1/batch', shop.publishableKey, { batch: [visit('e1', 'c1', '2026-10-03'), visit('e2', 'c2', '2026-10-09'), visit('e3', 'v3', '2026-10-11'), visit('e4', 'v4', '2026-10-12')] });
+    await call(fw, 'POST', '/v1/spend/batch', shop.secretKey, { records: [{ date: '2026-10-02', channel: 'paid_search', amount: 20_000 }] });
+    const plan = await call(fw, 'POST', '/v1/plans', shop.secretKey, { name: '2026 Q4', period: '2026-Q4', targets: [{ metric: 'sales', value: 50_000, period: '2026-10' }] });
+    expect(plan.status).toBe(201);
+    await call(fw, 'PUT', `/v1/plans/${plan.body.id}/targets/${plan.body.targets[0].id}/assumptions`, shop.secretKey, { conversionRate: 0.4, perCustomerSpend: 25_000 });
+    await fw.projector.drain();
+  } finally {
+    await fw.close();
+  }
+});
+
+describe('flywheel review', () => {
+  it('prints the JSON report of the contract: kpis and the sales gap by driver', () => {
+    const r = flywheel('review', '--month', '2026-10', '--format', 'json', '--data-dir', dir, '--as-of', '2026-11-02');
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.kpis).toEqual(expect.arrayContaining([expect.objectContaining({ metric: 'sales', target: 50_000, actual: 30_000 })]));
+    const v = report.salesVariance;
+    expect(v).toMatchObject({ gap: -20_000, drivers: { uv: { target: 5, actual: 4 } } });
+    expect(v.uvEffect + v.conversionEffect + v.perCustomerSpendEffect).toBe(-20_000);
+    // 4 visitors of 5 planned, conversion 50% vs 40%, 客单价 150元 vs 250元
+    expect(v.uvEffect).toBeLessThan(0);
+    expect(v.conversionEffect).toBeGreaterThan(0);
+    expect(v.perCustomerSpendEffect).toBeLessThan(0);
+    expect(report.risks.some((x: { kind: string }) => x.kind === 'roas_below_floor')).toBe(true); // 30,000 on 20,000: ROAS 1.5
+  });
+
+  it('writes the Markdown report to --out', () => {
+    const out = path.join(dir, 'review.md');
+    const r = flywheel('--data-dir', dir, 'review', '--month', '2026-10', '--format', 'md', '--out', out);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    const md = fs.readFileSync(out, 'utf8');
+    expect(md).toMatch(/^# 复盘 Review: 花间服饰 — 2026-10/);
+    expect(md).toContain('## Sales gap by driver 差距拆解');
+    expect(md).toContain('| **Gap 差距** | ¥500.00 | ¥300.00 | **-¥200.00** |');
+  });
+
+  it('says what is wrong with the period', () => {
+    const r = flywheel('--data-dir', dir, 'review', '--month', '2026-10', '--quarter', '2026-Q4');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/give either month=YYYY-MM or quarter=YYYY-QN/);
+  });
+});

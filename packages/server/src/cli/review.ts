@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import { Command, Option } from 'commander';
+import { reviewFormats, reviewQuery, type ReviewFormat } from '@flywheel/contracts';
+import type { Flywheel } from '../app';
+import type { Config } from '../platform/config';
+import { FlywheelError, fromZodIssue } from '../platform/errors';
+import { renderReview } from '../modules/planning/report/render';
+
+/** What `flywheel review` borrows from main.ts, so the commands open stores and pick shops one way. */
+export interface CliHelpers {
+  configFrom(cmd: Command): Config;
+  withFlywheel<T>(config: Config, work: (fw: Flywheel) => Promise<T>): Promise<T>;
+  onlyShop(fw: Flywheel): Promise<string>;
+}
+
+/**
+ * `flywheel review --month 2026-10 | --quarter 2026-Q4 [--format md|html|pdf|json] [--out FILE]`:
+ * the 复盘 report (the same as `GET /v1/reviews`), printed or written to a file.
+ */
+export function reviewCommand(cli: CliHelpers): Command {
+  return new Command('review')
+    .description('the 复盘 report of a month or quarter: target vs actual, the sales gap by driver, channels, ROI, risks, next actions')
+    .option('--month <YYYY-MM>', 'the month to review, e.g. 2026-10')
+    .option('--quarter <YYYY-QN>', 'the quarter to review, e.g. 2026-Q4')
+    .addOption(new Option('--format <format>', 'md, html (with charts), pdf (needs Chromium) or json').choices(reviewFormats).default('md'))
+    .option('--out <file>', 'write the report to this file instead of printing it')
+    .option('--shop <id>', 'the shop to review (default: the only shop)')
+    .option('--plan <id>', 'the plan to review against (default: the newest live plan for the period)')
+    .option('--as-of <date>', 'judge targets in progress as of this date, YYYY-MM-DD (default: today)')
+    .action(async (opts: { month?: string; quarter?: string; format: ReviewFormat; out?: string; shop?: string; plan?: string; asOf?: string }, cmd: Command) => {
+      const parsed = reviewQuery.safeParse({ month: opts.month, quarter: opts.quarter, format: opts.format, planId: opts.plan });
+      if (!parsed.success) {
+        const error = fromZodIssue(parsed.error.issues[0]);
+        throw new FlywheelError('invalid_field', `--${error.message.replace(/^planId/, 'plan')}`, error.field);
+      }
+      if (opts.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.asOf)) throw new FlywheelError('invalid_field', '--as-of: must be a date YYYY-MM-DD', 'asOf');
+      if (opts.format === 'pdf' && !opts.out && process.stdout.isTTY) throw new FlywheelError('invalid_field', '--out: a PDF is binary; say where to write it with --out FILE', 'out');
+      const rendered = await cli.withFlywheel(cli.configFrom(cmd), async (fw) => {
+        const shopId = opts.shop ?? (await cli.onlyShop(fw));
+        const report = await fw.planning.reviews.report(shopId, { month: parsed.data.month, quarter: parsed.data.quarter, planId: parsed.data.planId, asOf: opts.asOf });
+        return renderReview(report, parsed.data.format);
+      });
+      if (opts.out) {
+        fs.writeFileSync(opts.out, rendered.body);
+        process.stderr.write(`Review written to ${opts.out}\n`);
+      } else {
+        process.stdout.write(rendered.body);
+      }
+    });
+}
