@@ -23,11 +23,13 @@ const visit = (id: string, userId: string, date: string) => ({ type: 'page', mes
  * visitors against a plan of 50,000 at 40% conversion and 250元 per buyer (= 5 visitors).
  */
 let dir: string;
+let shopId: string; // named with --shop: on PostgreSQL every test file's shops share the database
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-review-'));
   const init = flywheel('--data-dir', dir, 'init', '--shop-name', '花间服饰', '--json');
   expect(init.status, init.stderr).toBe(0);
   const shop = JSON.parse(init.stdout);
+  shopId = shop.shopId;
   const fw = await startFlywheel({ dataDir: dir });
   try {
     await call(fw, 'POST', '/v1/orders/batch', shop.secretKey, { records: [order('o1', 'c1', 10_000, '2026-10-03'), order('o2', 'c2', 20_000, '2026-10-09'), order('o0', 'c9', 25_000, '2026-09-09')] });
@@ -44,7 +46,7 @@ beforeAll(async () => {
 
 describe('flywheel review', () => {
   it('prints the JSON report of the contract: kpis and the sales gap by driver', () => {
-    const r = flywheel('review', '--month', '2026-10', '--format', 'json', '--data-dir', dir, '--as-of', '2026-11-02');
+    const r = flywheel('review', '--month', '2026-10', '--format', 'json', '--data-dir', dir, '--shop', shopId, '--as-of', '2026-11-02');
     expect(r.status, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.kpis).toEqual(expect.arrayContaining([expect.objectContaining({ metric: 'sales', target: 50_000, actual: 30_000 })]));
@@ -60,7 +62,7 @@ describe('flywheel review', () => {
 
   it('writes the Markdown report to --out', () => {
     const out = path.join(dir, 'review.md');
-    const r = flywheel('--data-dir', dir, 'review', '--month', '2026-10', '--format', 'md', '--out', out);
+    const r = flywheel('--data-dir', dir, 'review', '--month', '2026-10', '--format', 'md', '--out', out, '--shop', shopId);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     const md = fs.readFileSync(out, 'utf8');
