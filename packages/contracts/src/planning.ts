@@ -247,7 +247,8 @@ export const alert = z.object({
 });
 export type Alert = z.infer<typeof alert>;
 export const alertsQuery = z.object({ status: z.enum(['open', 'closed', 'all']).default('all'), limit: z.coerce.number().int().min(1).max(1000).default(100) });
-export const alertsEvaluateRequest = z.object({ asOf: localDate.optional() }).default({});
+/** The body may be left out: evaluate as of today. */
+export const alertsEvaluateRequest = z.object({ asOf: localDate.optional() }).nullish();
 export const alertsEvaluateResult = z.object({ asOf: z.string(), opened: z.array(alert), closed: z.array(alert), open: z.number() });
 
 export const reviewFormats = ['json', 'md', 'html', 'pdf'] as const;

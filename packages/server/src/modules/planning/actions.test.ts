@@ -33,6 +33,10 @@ describe('risks and next actions from the numbers', () => {
     expect(out.risks).toEqual([expect.objectContaining({ kind: 'channel_concentration', message: expect.stringMatching(/^paid_social carries 55.0%/) })]);
   });
 
+  it('asks for data when there is nothing to review', () => {
+    expect(risksAndActions({ ...base, variance: { ...base.variance, target: 0, gap: 0 } }).nextActions[0].action).toMatch(/^Load the shop's orders/);
+  });
+
   it('still suggests something when all is well', () => {
     expect(risksAndActions({ ...base, variance: { ...base.variance, gap: 5000 } }).nextActions[0].because).toMatch(/beat the target/);
   });

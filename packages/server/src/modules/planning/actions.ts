@@ -105,6 +105,9 @@ export function risksAndActions(input: ActionInput): { risks: Risk[]; nextAction
 
   for (const t of input.offTrack) risks.push({ kind: 'target_off_track', severity: 'critical', message: t.message });
 
+  if (actions.length === 0 && v.gap === 0 && v.target === 0) {
+    actions.push({ action: 'Load the shop\'s orders, visits and spend (the batch APIs or flywheel import) before reviewing', because: 'there are no sales in this period nor in its baseline' });
+  }
   if (actions.length === 0) {
     actions.push(v.gap >= 0
       ? { action: 'Keep what worked and raise the next period\'s bar where the plan was beaten', because: `sales beat ${against} by ${money(v.gap, currency)}` }

@@ -116,6 +116,9 @@ describe('alert episodes and webhook delivery', () => {
     const b = await newShop(fw);
     await evaluate(a.secretKey, '2026-10-15');
     expect((await evaluate(b.secretKey, '2026-10-15')).open).toBe(0);
+    const today = await call(fw, 'POST', '/v1/alerts/evaluate', b.secretKey); // no body: as of today
+    expect(today.status, JSON.stringify(today.body)).toBe(200);
+    expect(today.body.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect((await call(fw, 'GET', '/v1/alerts', b.secretKey)).body.alerts).toEqual([]);
   });
 });

@@ -72,15 +72,14 @@ export class ReviewService {
     }
     const actualSales = current.sales ?? 0;
     const variance = salesVariance(targetSales, rates, { sales: actualSales, uv: current.uv ?? 0, buyers: current.buyers ?? 0 });
-    const [uv0, cr0, p0] = variance.factors.target;
     const notes = [baseline === 'previous_period' ? 'the plan has no sales target for this period: the baseline is the previous period' : null, variance.note].filter(Boolean);
     const salesVarianceOut = {
       method: VARIANCE_METHOD, baseline, target: targetSales, actual: actualSales, gap: variance.gap,
       uvEffect: variance.uvEffect, conversionEffect: variance.conversionEffect, perCustomerSpendEffect: variance.perCustomerSpendEffect,
       drivers: {
-        uv: { target: Math.round(uv0), actual: current.uv ?? 0 },
-        conversionRate: { target: cr0, actual: current.conversion_rate ?? null },
-        perCustomerSpend: { target: p0, actual: current.per_customer_spend ?? null },
+        uv: { target: variance.target.uv === null ? null : Math.round(variance.target.uv), actual: current.uv ?? 0 },
+        conversionRate: { target: variance.target.conversionRate, actual: current.conversion_rate ?? null },
+        perCustomerSpend: { target: variance.target.perCustomerSpend, actual: current.per_customer_spend ?? null },
       },
       note: notes.length ? notes.join('; ') : null,
     };

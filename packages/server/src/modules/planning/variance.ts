@@ -44,6 +44,8 @@ export interface SalesVariance {
   perCustomerSpendEffect: number;
   /** The factors used: target (implied UV, assumed rates) and actual (rates from their parts). */
   factors: { target: [number, number, number]; actual: [number, number, number] };
+  /** The target side as people should read it: null where neither an assumption nor an actual was known. */
+  target: { uv: number | null; conversionRate: number | null; perCustomerSpend: number | null };
   note: string | null;
 }
 
@@ -68,8 +70,10 @@ export function salesVariance(targetSales: number, target: { conversionRate: num
   let cr0 = target.conversionRate && target.conversionRate > 0 ? target.conversionRate : null;
   let p0 = target.perCustomerSpend && target.perCustomerSpend > 0 ? target.perCustomerSpend : null;
   // Without a target rate, the actual one stands in: that driver then explains nothing.
+  // A 1 stands in where nothing at all is known: it cancels out of the effects, and is not reported.
   if (cr0 === null) { cr0 = actualRate ?? 1; notes.push('no conversion assumption: held at the actual rate'); }
   if (p0 === null) { p0 = actualSpend ?? 1; notes.push('no 客单价 assumption: held at the actual value'); }
+  const known = { conversionRate: target.conversionRate || actualRate, perCustomerSpend: target.perCustomerSpend || actualSpend };
   const uv0 = targetSales / (cr0 * p0);
 
   let uv1 = actual.uv;
@@ -91,5 +95,13 @@ export function salesVariance(targetSales: number, target: { conversionRate: num
   const size = effects.reduce((a, b) => a + Math.abs(b), 0);
   const adjusted = effects.map((e) => e + (size > 0 ? drift * Math.abs(e) / size : drift / effects.length));
   const [uvEffect, conversionEffect, perCustomerSpendEffect] = roundToSum(adjusted, gap);
-  return { gap, uvEffect, conversionEffect, perCustomerSpendEffect, factors: { target: x0, actual: x1 }, note: notes.length ? notes.join('; ') : null };
+  return {
+    gap, uvEffect, conversionEffect, perCustomerSpendEffect, factors: { target: x0, actual: x1 },
+    target: {
+      uv: known.conversionRate && known.perCustomerSpend ? uv0 : targetSales === 0 ? 0 : null,
+      conversionRate: known.conversionRate ? cr0 : null,
+      perCustomerSpend: known.perCustomerSpend ? p0 : null,
+    },
+    note: notes.length ? notes.join('; ') : null,
+  };
 }

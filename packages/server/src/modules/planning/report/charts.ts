@@ -42,7 +42,7 @@ export function varianceWaterfall(r: ReviewReport): string {
   }
   return render({
     title: { text: 'Sales gap by driver 销售差距拆解 (LMDI)', left: 'center', textStyle: { fontSize: 14 } },
-    grid: { left: 90, right: 20, top: 40, bottom: 30 },
+    grid: { left: 90, right: 20, top: 50, bottom: 30 },
     xAxis: { type: 'category', data: steps.map((s) => s.name) },
     yAxis: { type: 'value', name: r.currency === 'CNY' ? '元' : r.currency },
     series: [
@@ -66,7 +66,7 @@ export function kpiAttainment(r: ReviewReport): string | null {
       type: 'bar',
       data: rows.map((k) => ({ value: Math.round(k.attainment! * 1000) / 10, itemStyle: { color: k.attainment! >= 0.97 ? '#52c41a' : k.attainment! >= 0.9 ? '#faad14' : '#ff4d4f' } })),
       label: { show: true, position: 'right', formatter: '{c}%' },
-      markLine: { symbol: 'none', data: [{ xAxis: 100 }], lineStyle: { color: '#555', type: 'dashed' }, label: { formatter: '100%' } },
+      markLine: { symbol: 'none', data: [{ xAxis: 100 }], lineStyle: { color: '#555', type: 'dashed' }, label: { show: false } },
     }],
   }, 720, Math.max(160, 60 + rows.length * 28));
 }
@@ -77,8 +77,8 @@ export function channelGap(r: ReviewReport): string | null {
   if (rows.length === 0) return null;
   return render({
     title: { text: 'Sales by channel 渠道销售: target vs actual', left: 'center', textStyle: { fontSize: 14 } },
-    legend: { top: 24 },
-    grid: { left: 90, right: 20, top: 60, bottom: 40 },
+    legend: { bottom: 0 },
+    grid: { left: 90, right: 20, top: 50, bottom: 60 },
     xAxis: { type: 'category', data: rows.map((x) => x.key), axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0 } },
     yAxis: { type: 'value', name: r.currency === 'CNY' ? '元' : r.currency },
     series: [
@@ -92,8 +92,8 @@ export function channelGap(r: ReviewReport): string | null {
 export function dailySales(r: ReviewReport): string {
   return render({
     title: { text: 'Daily sales 每日销售', left: 'center', textStyle: { fontSize: 14 } },
-    legend: { top: 24 },
-    grid: { left: 90, right: 20, top: 60, bottom: 30 },
+    legend: { bottom: 0 },
+    grid: { left: 90, right: 20, top: 50, bottom: 50 },
     xAxis: { type: 'category', data: r.daily.map((d) => d.date.slice(5)) },
     yAxis: { type: 'value', name: r.currency === 'CNY' ? '元' : r.currency },
     series: [
