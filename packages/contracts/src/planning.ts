@@ -254,7 +254,14 @@ export const alertsEvaluateResult = z.object({ asOf: z.string(), opened: z.array
 export const reviewFormats = ['json', 'md', 'html', 'pdf'] as const;
 export type ReviewFormat = (typeof reviewFormats)[number];
 export const reviewQuery = z
-  .object({ month: monthLabel.optional(), quarter: quarterLabel.optional(), format: z.enum(reviewFormats).default('json'), planId: z.string().optional() })
+  .object({
+    month: monthLabel.optional(),
+    quarter: quarterLabel.optional(),
+    format: z.enum(reviewFormats).default('json'),
+    planId: z.string().optional(),
+    /** Review as of this date (default today): a period still running is measured up to it. */
+    asOf: localDate.optional(),
+  })
   .refine((q) => (q.month === undefined) !== (q.quarter === undefined), { error: 'give either month=YYYY-MM or quarter=YYYY-QN', path: ['month'] });
 
 const gapRow = z.object({ key: z.string(), target: z.number().nullable(), actual: z.number(), gap: z.number().nullable(), previous: z.number(), changePct: z.number().nullable() });
@@ -264,8 +271,13 @@ export const reviewReport = z.object({
   currency: z.string(),
   timezone: z.string(),
   period: planPeriod,
+  /** What was measured: the whole period, or [from, asOf) while it is in progress (a 复盘 on the 25th). */
+  measured: z.object({ from: z.string(), to: z.string() }),
+  /** The window compared with: the previous period, cut to as many days as were measured. */
   previous: z.object({ from: z.string(), to: z.string() }),
   asOf: z.string(),
+  /** The share of the period's sales target expected by the end of `measured` (last year's curve; 1 when the period is over). */
+  targetShare: z.number(),
   plan: z.object({ id: z.string(), name: z.string() }).nullable(),
   kpis: z.array(z.object({
     metric: z.enum(metricNames), label: z.string(), unit: z.string(),

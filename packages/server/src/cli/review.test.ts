@@ -62,7 +62,7 @@ describe('flywheel review', () => {
 
   it('writes the Markdown report to --out', () => {
     const out = path.join(dir, 'review.md');
-    const r = flywheel('--data-dir', dir, 'review', '--month', '2026-10', '--format', 'md', '--out', out, '--shop', shopId);
+    const r = flywheel('--data-dir', dir, 'review', '--month', '2026-10', '--format', 'md', '--out', out, '--shop', shopId, '--as-of', '2026-11-02');
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     const md = fs.readFileSync(out, 'utf8');

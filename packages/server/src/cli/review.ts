@@ -26,18 +26,18 @@ export function reviewCommand(cli: CliHelpers): Command {
     .option('--out <file>', 'write the report to this file instead of printing it')
     .option('--shop <id>', 'the shop to review (default: the only shop)')
     .option('--plan <id>', 'the plan to review against (default: the newest live plan for the period)')
-    .option('--as-of <date>', 'judge targets in progress as of this date, YYYY-MM-DD (default: today)')
+    .option('--as-of <date>', 'review as of this date, YYYY-MM-DD (default: today): a period still running is measured up to it')
     .action(async (opts: { month?: string; quarter?: string; format: ReviewFormat; out?: string; shop?: string; plan?: string; asOf?: string }, cmd: Command) => {
-      const parsed = reviewQuery.safeParse({ month: opts.month, quarter: opts.quarter, format: opts.format, planId: opts.plan });
+      const parsed = reviewQuery.safeParse({ month: opts.month, quarter: opts.quarter, format: opts.format, planId: opts.plan, asOf: opts.asOf });
       if (!parsed.success) {
         const error = fromZodIssue(parsed.error.issues[0]);
-        throw new FlywheelError('invalid_field', `--${error.message.replace(/^planId/, 'plan')}`, error.field);
+        throw new FlywheelError('invalid_field', `--${error.message.replace(/^planId/, 'plan').replace(/^asOf/, 'as-of')}`, error.field);
       }
-      if (opts.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.asOf)) throw new FlywheelError('invalid_field', '--as-of: must be a date YYYY-MM-DD', 'asOf');
       if (opts.format === 'pdf' && !opts.out && process.stdout.isTTY) throw new FlywheelError('invalid_field', '--out: a PDF is binary; say where to write it with --out FILE', 'out');
       const rendered = await cli.withFlywheel(cli.configFrom(cmd), async (fw) => {
         const shopId = opts.shop ?? (await cli.onlyShop(fw));
-        const report = await fw.planning.reviews.report(shopId, { month: parsed.data.month, quarter: parsed.data.quarter, planId: parsed.data.planId, asOf: opts.asOf });
+        const { format: _format, ...query } = parsed.data;
+        const report = await fw.planning.reviews.report(shopId, query);
         return renderReview(report, parsed.data.format);
       });
       if (opts.out) {

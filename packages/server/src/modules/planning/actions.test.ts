@@ -14,6 +14,12 @@ describe('risks and next actions from the numbers', () => {
     expect(out.nextActions).toEqual([{ action: 'Review landing pages and bids of paid_social', because: 'conversion of paid_social fell 18% (5.00% -> 4.10%)' }]);
   });
 
+  it('keeps the three channels that lost the most buyers', () => {
+    const channelConversion = [100, 500, 300, 200, 400].map((uv, i) => ({ channel: `c${i}`, previous: 0.05, current: 0.04, uv }));
+    const out = risksAndActions({ ...base, channelConversion });
+    expect(out.nextActions.map((a) => a.action)).toEqual(['Review landing pages and bids of c1', 'Review landing pages and bids of c4', 'Review landing pages and bids of c2']);
+  });
+
   it('names the driver that cost the most, and the channel under its ROAS floor with where to move budget', () => {
     const out = risksAndActions({
       ...base,

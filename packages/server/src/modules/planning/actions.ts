@@ -8,6 +8,7 @@ import { direction } from './targets';
  * conversion of a channel down 10% or more vs the previous period (with at least 30 visitors, so one
  * lost buyer is not a trend), ROAS under its floor (1:2 by default), a KPI under 90% of its target,
  * one channel over the traffic share limit (单一流量依赖), refunds up by a fifth, spend over budget.
+ * Per rule, only the biggest three channels get an action (risks list them all).
  */
 export interface ActionInput {
   currency: string;
@@ -28,6 +29,8 @@ export const CONVERSION_DROP = -0.1;
 export const MIN_CHANNEL_UV = 30;
 export const KPI_SHORTFALL = 0.9;
 export const REFUND_RISE = 0.2;
+/** A report that lists every channel is not read: the biggest few per rule. */
+export const MAX_ACTIONS_PER_RULE = 3;
 
 export function risksAndActions(input: ActionInput): { risks: Risk[]; nextActions: NextAction[] } {
   const { currency } = input;
@@ -58,22 +61,28 @@ export function risksAndActions(input: ActionInput): { risks: Risk[]; nextAction
     }
   }
 
-  for (const c of input.channelConversion) {
-    if (c.current === null || c.previous === null || c.previous <= 0 || c.uv < MIN_CHANNEL_UV) continue;
-    const change = (c.current - c.previous) / c.previous;
-    if (change <= CONVERSION_DROP) {
-      actions.push({ action: `Review landing pages and bids of ${c.channel}`, because: `conversion of ${c.channel} fell ${pct(-change, 0)} (${pct(c.previous, 2)} -> ${pct(c.current, 2)})` });
-    }
+  // Channels whose conversion fell, the ones that lost the most buyers first (visitors x drop).
+  const falling = input.channelConversion
+    .filter((c) => c.current !== null && c.previous !== null && c.previous > 0 && c.uv >= MIN_CHANNEL_UV && (c.current - c.previous) / c.previous <= CONVERSION_DROP)
+    .sort((a, b) => b.uv * (b.previous! - b.current!) - a.uv * (a.previous! - a.current!))
+    .slice(0, MAX_ACTIONS_PER_RULE);
+  for (const c of falling) {
+    actions.push({ action: `Review landing pages and bids of ${c.channel}`, because: `conversion of ${c.channel} fell ${pct((c.previous! - c.current!) / c.previous!, 0)} (${pct(c.previous, 2)} -> ${pct(c.current, 2)})` });
   }
 
-  const best = input.channels.filter((c) => c.spend > 0 && c.roas !== null && c.roas >= c.roasFloor).sort((a, b) => (b.roas ?? 0) - (a.roas ?? 0))[0];
-  for (const c of input.channels) {
-    if (c.spend <= 0) continue;
+  // Budget moves only to a channel that takes real money (5% of spend or more) and clears its floor.
+  const totalSpend = input.channels.reduce((a, c) => a + c.spend, 0);
+  const best = input.channels.filter((c) => c.spend >= totalSpend * 0.05 && c.roas !== null && c.roas >= c.roasFloor).sort((a, b) => (b.roas ?? 0) - (a.roas ?? 0))[0];
+  const underFloor = input.channels.filter((c) => c.spend > 0 && (c.roas ?? 0) < c.roasFloor).sort((a, b) => b.spend - a.spend);
+  for (const c of underFloor) {
     const roas = c.roas ?? 0;
-    if (roas < c.roasFloor) {
-      risks.push({ kind: 'roas_below_floor', severity: roas < c.roasFloor / 2 ? 'critical' : 'warning', message: `ROAS of ${c.key} is ${roas.toFixed(2)}, under its floor of ${c.roasFloor.toFixed(2)}` });
-      actions.push({ action: `Cut bids or pause the weakest ${c.key} campaigns and refresh their creatives${best && best.key !== c.key ? `; move budget to ${best.key} (ROAS ${best.roas!.toFixed(2)})` : ''}`, because: `ROAS of ${c.key} is ${roas.toFixed(2)} on ${money(c.spend, currency)} of spend (floor ${c.roasFloor.toFixed(2)})` });
-    }
+    risks.push({ kind: 'roas_below_floor', severity: roas < c.roasFloor / 2 ? 'critical' : 'warning', message: `ROAS of ${c.key} is ${roas.toFixed(2)}, under its floor of ${c.roasFloor.toFixed(2)}` });
+  }
+  for (const c of underFloor.slice(0, MAX_ACTIONS_PER_RULE)) {
+    const roas = c.roas ?? 0;
+    actions.push({ action: `Cut bids or pause the weakest ${c.key} campaigns and refresh their creatives${best && best.key !== c.key ? `; move budget to ${best.key} (ROAS ${best.roas!.toFixed(2)})` : ''}`, because: `ROAS of ${c.key} is ${roas.toFixed(2)} on ${money(c.spend, currency)} of spend (floor ${c.roasFloor.toFixed(2)})` });
+  }
+  for (const c of input.channels) {
     if (c.budget !== null && c.budget > 0 && c.spend > c.budget) {
       risks.push({ kind: 'over_budget', severity: 'warning', message: `${c.key} spent ${money(c.spend, currency)}, ${pct(c.spend / c.budget, 0)} of its budget of ${money(c.budget, currency)}` });
       actions.push({ action: `Cap daily spend of ${c.key} or approve the extra budget`, because: `${c.key} is ${pct(c.spend / c.budget - 1, 0)} over budget` });

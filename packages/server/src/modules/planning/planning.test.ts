@@ -213,7 +213,7 @@ describe('budgets', () => {
 
 describe('the 复盘 review', () => {
   it('explains October: target vs actual, the gap by driver adding up exactly, by channel, ROI, risks, actions', async () => {
-    const r = await ok('GET', '/v1/reviews?month=2026-10');
+    const r = await ok('GET', '/v1/reviews?month=2026-10&asOf=2026-11-02');
     expect(r.plan).toEqual({ id: planId, name: '2026 年度经营计划' });
     const kpi = (metric: string) => r.kpis.find((k: { metric: string }) => k.metric === metric);
     expect(kpi('sales')).toMatchObject({ target: 200_000, actual: 80_000, gap: -120_000, attainment: 0.4, previous: 40_000, targetSource: 'plan' });
@@ -239,25 +239,33 @@ describe('the 复盘 review', () => {
     expect(r.daily).toHaveLength(31);
   });
 
-  it('reviews a quarter against the sum of its month targets', async () => {
-    const r = await ok('GET', '/v1/reviews?quarter=2026-Q4');
+  it('reviews a quarter in progress against the part of its target expected by then', async () => {
+    // Q4 = the sum of its month targets, 500,000; by 11-28 last year's Q4 had done 90,000 of 100,000
+    const r = await ok('GET', '/v1/reviews?quarter=2026-Q4&asOf=2026-11-28');
+    expect(r.measured).toEqual({ from: '2026-10-01', to: '2026-11-28' });
+    expect(r.previous).toEqual({ from: '2026-07-01', to: '2026-08-28' });
+    expect(r.targetShare).toBeCloseTo(0.9, 12);
     const sales = r.kpis.find((k: { metric: string }) => k.metric === 'sales');
-    expect(sales).toMatchObject({ target: 500_000, actual: 80_000 });
-    expect(sales.targetSource).toMatch(/sum of the 2026-10, 2026-11, 2026-12/);
-    expect(r.salesVariance.uvEffect + r.salesVariance.conversionEffect + r.salesVariance.perCustomerSpendEffect).toBe(80_000 - 500_000);
+    expect(sales).toMatchObject({ target: 450_000, actual: 80_000 });
+    expect(sales.targetSource).toMatch(/sum of the 2026-10, 2026-11, 2026-12 targets, 90.0% of it expected by 2026-11-28/);
+    expect(r.salesVariance.target).toBe(450_000);
+    expect(r.salesVariance.uvEffect + r.salesVariance.conversionEffect + r.salesVariance.perCustomerSpendEffect).toBe(80_000 - 450_000);
+    expect(r.gapByChannel.rows.reduce((a: number, x: { target: number }) => a + x.target, 0)).toBe(450_000);
+    const future = await call(fw, 'GET', '/v1/reviews?month=2026-12&asOf=2026-11-28', key);
+    expect(future.body.error).toMatchObject({ code: 'invalid_field', field: 'month' });
   });
 
   it('renders Markdown, HTML with SVG charts, and PDF', async () => {
-    const md = await call(fw, 'GET', '/v1/reviews?month=2026-10&format=md', key);
+    const md = await call(fw, 'GET', '/v1/reviews?month=2026-10&format=md&asOf=2026-11-02', key);
     expect(md.headers['content-type']).toMatch(/text\/markdown/);
     expect(md.body).toMatch(/^# 复盘 Review: 花间服饰 — 2026-10/);
     expect(md.body).toContain('| UV 访客数 | 20 | 10 |');
     expect(md.body).not.toMatch(/NaN|undefined/);
-    const html = await call(fw, 'GET', '/v1/reviews?month=2026-10&format=html', key);
+    const html = await call(fw, 'GET', '/v1/reviews?month=2026-10&format=html&asOf=2026-11-02', key);
     expect(html.headers['content-type']).toMatch(/text\/html/);
     expect((html.body.match(/<svg/g) ?? []).length).toBe(4);
     expect(html.body).not.toMatch(/NaN|undefined/);
-    const pdf = await fw.http.inject({ method: 'GET', url: '/v1/reviews?month=2026-10&format=pdf', headers: { authorization: `Bearer ${key}` } });
+    const pdf = await fw.http.inject({ method: 'GET', url: '/v1/reviews?month=2026-10&format=pdf&asOf=2026-11-02', headers: { authorization: `Bearer ${key}` } });
     expect(pdf.statusCode).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');

@@ -1,11 +1,14 @@
 import type { Dimension, MetricName, PlanPeriod, ReviewReport, Target } from '@flywheel/contracts';
+import { FlywheelError } from '../../platform/errors';
 import { addDays, daysBetween } from '../../platform/timezone';
-import { risksAndActions } from './actions';
+import { MIN_CHANNEL_UV, risksAndActions } from './actions';
 import { splitByLargestRemainder } from './allocation';
 import type { AlertService } from './alerts';
-import { labelOf, unitOf, distinctCountMetrics } from './targets';
+import { metricValue, pct } from './format';
+import { distinctCountMetrics, isAdditive, isWhole, labelOf, unitOf } from './targets';
 import type { Measure, Values } from './measure';
-import { lastYearOf, parsePeriodLabel, periodDays, previousOf } from './periods';
+import { clipDate, lastYearOf, parsePeriodLabel, periodDays, previousOf } from './periods';
+import { expectedShare } from './seasonality';
 import type { PlanningService } from './service';
 import { salesVariance } from './variance';
 
@@ -15,6 +18,8 @@ const TOP_MOVERS = 8;
 
 export const VARIANCE_METHOD = 'LMDI-I (log-mean Divisia index): effect_i = (S1 - S0) / (ln S1 - ln S0) x ln(x1_i / x0_i) over sales = UV x conversion x 客单价; the effects add up exactly to the gap (rounded to the cent by largest remainder); a driver that is zero takes the change at the limit';
 
+type Range = { from: string; to: string };
+const minDate = (a: string, b: string) => (a < b ? a : b);
 const changePct = (current: number | null, previous: number | null) => (current === null || previous === null || previous === 0 ? null : (current - previous) / Math.abs(previous));
 
 /**
@@ -30,39 +35,57 @@ export class ReviewService {
   ) {}
 
   async report(shopId: string, q: { month?: string; quarter?: string; planId?: string; asOf?: string }): Promise<ReviewReport> {
-    const period = parsePeriodLabel((q.month ?? q.quarter)!, q.month ? 'month' : 'quarter');
-    const previous = previousOf(period);
+    const field = q.month ? 'month' : 'quarter';
+    const period = parsePeriodLabel((q.month ?? q.quarter)!, field);
     const asOf = q.asOf ?? (await this.planning.today(shopId));
+    if (asOf <= period.from) throw new FlywheelError('invalid_field', `${field}: ${period.label} has not started yet (as of ${asOf})`, field);
+    // A review while the period runs (the seeds' 复盘 on the 25th) measures it to date, against as
+    // many days of the previous period and against the target expected by then.
+    const measured = { from: period.from, to: clipDate(asOf, period) };
+    const inProgress = measured.to < period.to;
+    const elapsed = daysBetween(measured.from, measured.to);
+    const previousWhole = previousOf(period);
+    const previous = { from: previousWhole.from, to: inProgress ? minDate(addDays(previousWhole.from, elapsed), previousWhole.to) : previousWhole.to };
     const m = await this.planning.measure(shopId);
     const { currency, timezone } = m.shop;
     const plan = await this.planning.planFor(shopId, period, q.planId);
     const targets = plan ? await this.planning.targets(shopId, plan.id) : [];
     const settings = await this.planning.alertSettings(shopId);
+    const shares = new Map<MetricName, number>();
+    const shareOf = async (metric: MetricName) => {
+      if (!inProgress) return 1;
+      if (!shares.has(metric)) shares.set(metric, expectedShare(await this.planning.curveOf(m, metric, period), elapsed, periodDays(period)));
+      return shares.get(metric)!;
+    };
+    const upTo = (share: number) => (inProgress ? `, ${pct(share)} of it expected by ${measured.to}` : '');
 
-    // KPIs: target (set or derived) vs actual, and the change on the previous period.
+    // KPIs: target (set or derived; additive ones pro-rated while in progress) vs actual, and the change on the previous period.
     const metrics = [...new Set([...reviewKpis, ...targets.filter((t) => !t.dimension).map((t) => t.metric)])];
-    const current = await this.totals(m, metrics, period);
+    const current = await this.totals(m, metrics, measured);
     const before = await this.totals(m, metrics, previous);
     const kpis = [];
     for (const metric of metrics) {
       const resolved = await this.planning.resolveTarget(shopId, targets, metric, period);
+      const share = resolved && isAdditive(metric) ? await shareOf(metric) : 1;
+      const target = resolved === null ? null : share === 1 ? resolved.value : isWhole(metric) ? Math.round(resolved.value * share) : resolved.value * share;
       const actual = current[metric] ?? null;
-      const target = resolved?.value ?? null;
       kpis.push({
         metric, label: `${labelOf(metric).en} (${labelOf(metric).zh})`, unit: unitOf(metric),
         target, actual, gap: target === null || actual === null ? null : actual - target,
         attainment: target === null || actual === null || target === 0 ? null : actual / target,
-        previous: before[metric] ?? null, changePct: changePct(actual, before[metric] ?? null), targetSource: resolved?.source ?? null,
+        previous: before[metric] ?? null, changePct: changePct(actual, before[metric] ?? null),
+        targetSource: resolved ? `${resolved.source}${upTo(share)}` : null,
       });
     }
 
     // The sales gap by driver; without a sales target, against the previous period.
     const salesTarget = await this.planning.resolveTarget(shopId, targets, 'sales', period);
+    const targetShare = await shareOf('sales');
     let baseline: 'target' | 'previous_period' = 'target';
     let targetSales: number;
     let rates: { conversionRate: number | null; perCustomerSpend: number | null };
     if (salesTarget) {
-      targetSales = salesTarget.value;
+      targetSales = Math.round(salesTarget.value * targetShare);
       const a = await this.planning.assumptionsFor(shopId, targets, salesTarget.target, period);
       rates = { conversionRate: a.conversionRate.value, perCustomerSpend: a.perCustomerSpend.value };
     } else {
@@ -72,7 +95,11 @@ export class ReviewService {
     }
     const actualSales = current.sales ?? 0;
     const variance = salesVariance(targetSales, rates, { sales: actualSales, uv: current.uv ?? 0, buyers: current.buyers ?? 0 });
-    const notes = [baseline === 'previous_period' ? 'the plan has no sales target for this period: the baseline is the previous period' : null, variance.note].filter(Boolean);
+    const notes = [
+      baseline === 'previous_period' ? 'the plan has no sales target for this period: the baseline is the previous period' : null,
+      inProgress && baseline === 'target' ? `the period is in progress: the target is the ${pct(targetShare)} of it expected by ${measured.to}` : null,
+      variance.note,
+    ].filter(Boolean);
     const salesVarianceOut = {
       method: VARIANCE_METHOD, baseline, target: targetSales, actual: actualSales, gap: variance.gap,
       uvEffect: variance.uvEffect, conversionEffect: variance.conversionEffect, perCustomerSpendEffect: variance.perCustomerSpendEffect,
@@ -84,13 +111,14 @@ export class ReviewService {
       note: notes.length ? notes.join('; ') : null,
     };
 
-    const gapByChannel = await this.gapBy(shopId, m, targets, period, previous, 'channel', salesTarget?.value ?? null);
-    const gapByCategory = await this.gapBy(shopId, m, targets, period, previous, 'category', salesTarget?.value ?? null);
+    const proRated = salesTarget ? targetSales : null;
+    const gapByChannel = await this.gapBy(shopId, m, targets, period, measured, previous, 'channel', proRated, targetShare);
+    const gapByCategory = await this.gapBy(shopId, m, targets, period, measured, previous, 'category', proRated, targetShare);
 
     // Top movers: sales by every dimension against the previous period, biggest absolute change first.
     const movers: ReviewReport['topMovers'] = [];
     for (const dimension of ['channel', 'category', 'platform', 'campaign'] as Dimension[]) {
-      const cur = await m.breakdown(['sales'], period, dimension);
+      const cur = await m.breakdown(['sales'], measured, dimension);
       const prev = await m.breakdown(['sales'], previous, dimension);
       for (const key of new Set([...cur.map((c) => c.key), ...prev.map((p) => p.key)])) {
         const c = cur.find((x) => x.key === key)?.values.sales ?? 0;
@@ -99,26 +127,26 @@ export class ReviewService {
       }
     }
     movers.sort((a, b) => Math.abs(b.change!) - Math.abs(a.change!) || a.key.localeCompare(b.key));
-    const convNow = await m.breakdown(['uv', 'buyers', 'conversion_rate'], period, 'channel');
+    const convNow = await m.breakdown(['uv', 'buyers', 'conversion_rate'], measured, 'channel');
     const convBefore = await m.breakdown(['uv', 'buyers', 'conversion_rate'], previous, 'channel');
     const channelConversion = convNow.map((c) => ({ channel: c.key, current: c.values.conversion_rate ?? null, previous: convBefore.find((p) => p.key === c.key)?.values.conversion_rate ?? null, uv: c.values.uv ?? 0 }));
     const conversionMovers = channelConversion
-      .filter((c) => c.uv >= 30 && changePct(c.current, c.previous) !== null)
+      .filter((c) => c.uv >= MIN_CHANNEL_UV && changePct(c.current, c.previous) !== null)
       .map((c) => ({ dimension: 'channel', key: c.channel, metric: 'conversion_rate', current: c.current, previous: c.previous, change: c.current! - c.previous!, changePct: changePct(c.current, c.previous) }))
       .sort((a, b) => Math.abs(b.changePct!) - Math.abs(a.changePct!)).slice(0, 3);
     const topMovers = [...movers.slice(0, TOP_MOVERS), ...conversionMovers];
 
-    const roi = await this.roi(shopId, m, period, settings.roasFloor);
-    const daily = await this.daily(m, period, previous);
-    const sessions = await m.breakdown(['sessions'], period, 'channel');
+    const roi = await this.roi(shopId, m, period, measured, settings.roasFloor);
+    const daily = await this.daily(m, period, previousWhole);
+    const sessions = await m.breakdown(['sessions'], measured, 'channel');
     const totalSessions = sessions.reduce((a, s) => a + (s.values.sessions ?? 0), 0);
 
-    // Targets in progress that are off track (pacing as of today), and alerts still open.
+    // Plan targets running now that are off track (pacing as of asOf).
     const offTrack: { label: string; message: string }[] = [];
     for (const t of targets) {
       if (!(t.period.from < asOf && asOf < t.period.to) || t.dimension) continue;
       const p = await this.planning.paceTarget(m, t, asOf);
-      if (p.status === 'off_track') offTrack.push({ label: t.period.label, message: `${t.metric} ${t.period.label} is off track: forecast ${p.forecast} against ${t.value}` });
+      if (p.status === 'off_track') offTrack.push({ label: t.period.label, message: `${t.metric} ${t.period.label} is off track: forecast ${metricValue(t.metric, p.forecast, currency)} against a target of ${metricValue(t.metric, t.value, currency)}` });
     }
     const { risks, nextActions } = risksAndActions({
       currency, variance: salesVarianceOut, drivers: salesVarianceOut.drivers,
@@ -127,12 +155,13 @@ export class ReviewService {
       channelShares: totalSessions >= 50 ? sessions.map((s) => ({ channel: s.key, share: (s.values.sessions ?? 0) / totalSessions })) : [],
       channelShareMax: settings.channelShareMax, offTrack,
     });
+    // Open alerts the review's own rules do not cover (ROAS, off-track targets and channel share are above).
     for (const a of await this.alerts.list(shopId, 'open', 20)) {
-      if (!risks.some((r) => r.message === a.message)) risks.push({ kind: `alert:${a.kind}`, severity: a.severity === 'critical' ? 'critical' : 'info', message: a.message });
+      if (a.kind === 'kpi_anomaly' || a.kind === 'cac_above_ceiling') risks.push({ kind: `alert:${a.kind}`, severity: a.severity === 'critical' ? 'critical' : 'warning', message: a.message });
     }
 
     return {
-      shopId, shopName: await this.shopName(shopId), currency, timezone, period, previous, asOf,
+      shopId, shopName: await this.shopName(shopId), currency, timezone, period, measured, previous, asOf, targetShare,
       plan: plan ? { id: plan.id, name: plan.name } : null,
       kpis, salesVariance: salesVarianceOut, gapByChannel, gapByCategory, topMovers, roi, daily, risks, nextActions,
     };
@@ -156,8 +185,8 @@ export class ReviewService {
   }
 
   /** Sales target vs actual by channel or category: the plan's own split, else the sales target split by last year's mix. */
-  private async gapBy(shopId: string, m: Measure, targets: readonly Target[], period: PlanPeriod, previous: { from: string; to: string }, dimension: Dimension, salesTarget: number | null): Promise<ReviewReport['gapByChannel']> {
-    const cur = await m.breakdown(['sales'], period, dimension);
+  private async gapBy(shopId: string, m: Measure, targets: readonly Target[], period: PlanPeriod, measured: Range, previous: Range, dimension: Dimension, salesTarget: number | null, share: number): Promise<ReviewReport['gapByChannel']> {
+    const cur = await m.breakdown(['sales'], measured, dimension);
     const prev = await m.breakdown(['sales'], previous, dimension);
     const planned = new Map<string, number>();
     for (const key of new Set(targets.filter((t) => t.metric === 'sales' && t.dimension === dimension).map((t) => t.dimensionValue!))) {
@@ -165,6 +194,14 @@ export class ReviewService {
       if (r) planned.set(key, r.value);
     }
     let source: string | null = planned.size ? 'the plan\'s targets by ' + dimension : null;
+    if (planned.size && share < 1) {
+      // Pro-rated like the total, by largest remainder so the channels still add up.
+      const keys = [...planned.keys()];
+      const total = Math.round([...planned.values()].reduce((a, b) => a + b, 0) * share);
+      const split = splitByLargestRemainder(total, keys.map((k) => planned.get(k)!));
+      keys.forEach((k, i) => planned.set(k, split[i]));
+      source += `, ${pct(share)} of them expected by ${measured.to}`;
+    }
     if (!planned.size && salesTarget !== null) {
       const history = (await m.breakdown(['sales'], lastYearOf(period), dimension)).filter((h) => (h.values.sales ?? 0) > 0);
       if (history.length) {
@@ -185,12 +222,12 @@ export class ReviewService {
   }
 
   /** Spend, sales, ROAS and CAC by channel and by campaign, with the period's budgets. */
-  private async roi(shopId: string, m: Measure, period: PlanPeriod, defaultFloor: number): Promise<ReviewReport['roi']> {
+  private async roi(shopId: string, m: Measure, period: PlanPeriod, measured: Range, defaultFloor: number): Promise<ReviewReport['roi']> {
     const months = period.grain === 'quarter' ? [0, 1, 2].map((i) => `${period.from.slice(0, 4)}-${String(Number(period.from.slice(5, 7)) + i).padStart(2, '0')}`) : [period.label];
     const budgets: Awaited<ReturnType<PlanningService['budgets']>>['budgets'] = [];
     for (const month of months) budgets.push(...(await this.planning.budgets(shopId, month)).budgets);
     const metrics: MetricName[] = ['spend', 'sales', 'roas', 'new_buyers', 'cac'];
-    const rowsOf = async (dimension: Dimension, isChannel: boolean) => (await m.breakdown(metrics, period, dimension))
+    const rowsOf = async (dimension: Dimension, isChannel: boolean) => (await m.breakdown(metrics, measured, dimension))
       .filter((b) => (b.values.spend ?? 0) > 0 || (isChannel && budgets.some((x) => x.campaign === '' && x.channel === b.key)))
       .map((b) => {
         const mine = budgets.filter((x) => (isChannel ? x.campaign === '' && x.channel === b.key : x.campaign === b.key));

@@ -14,7 +14,7 @@ import { impliedDrivers } from './driver-tree';
 import { Measure, type Scope } from './measure';
 import { pace } from './pacing';
 import { planChecks } from './plan-checks';
-import { clipDate, contains, datesOf, lastYearOf, parsePeriodLabel, periodDays, periodFromInput, splitPeriod } from './periods';
+import { clipDate, contains, datesOf, lastYearOf, parsePeriodLabel, periodDays, periodFromInput, periodOf, splitPeriod } from './periods';
 import { dailyCurve, seasonalWeights } from './seasonality';
 import { checkTargetValue, direction, distinctCountMetrics, isAdditive, isWhole, ratioParts } from './targets';
 
@@ -315,14 +315,21 @@ export class PlanningService {
     const containing = scoped.filter((t) => contains(t.period, period)).sort((a, b) => periodDays(a.period) - periodDays(b.period))[0];
     if (containing) {
       if (!isAdditive(metric)) return { value: containing.value, source: `the ${containing.period.label} target`, target: containing };
-      const m = await this.measure(shopId);
-      const scope = scopeOf(containing);
-      const part = await m.totals([metric], { ...scope, ...lastYearOf(period) });
-      const whole = await m.totals([metric], { ...scope, ...lastYearOf(containing.period) });
-      const p = part[metric];
-      const w = whole[metric];
-      const share = p !== null && w !== null && p > 0 && w > 0 ? p / w : periodDays(period) / periodDays(containing.period);
-      const how = p !== null && w !== null && p > 0 && w > 0 ? `last year's share` : 'its share of the days';
+      // The share a seasonal split of the containing target would give this period (the same rule:
+      // last year's months if every one had some, else days), so a derived target equals that child.
+      const grain = periodOf(period.from, period.to).grain;
+      const siblings = grain === 'quarter' || grain === 'month' || grain === 'week' ? splitPeriod(containing.period, grain) : [];
+      const index = siblings.findIndex((c) => c.from === period.from && c.to === period.to);
+      let share = periodDays(period) / periodDays(containing.period);
+      let how = 'its share of the days';
+      if (index >= 0) {
+        const m = await this.measure(shopId);
+        const history: (number | null)[] = [];
+        for (const c of siblings) history.push((await m.totals([metric], scopeOf(containing, lastYearOf(c))))[metric]);
+        const w = seasonalWeights(history, siblings.map((c) => c.label), siblings.map(periodDays));
+        share = w.weights[index];
+        if (w.method === 'seasonal') how = 'last year\'s share';
+      }
       const value = isWhole(metric) ? Math.round(containing.value * share) : containing.value * share;
       return { value, source: `the ${containing.period.label} target x ${how} (${(share * 100).toFixed(1)}%)`, target: containing };
     }
@@ -402,6 +409,13 @@ export class PlanningService {
     return { planId, asOf: date, targets: rows };
   }
 
+  /** Last year's daily values of a metric over the same dates as the scope: the seasonality curve (null without history). */
+  async curveOf(m: Measure, metric: MetricName, scope: Scope): Promise<number[] | null> {
+    const lastYear = lastYearOf(scope);
+    const history = await m.series([metric], { ...scope, ...lastYear }, 'day');
+    return dailyCurve(history.map((h) => h.values[metric] ?? 0), datesOf(lastYear).map((d) => d.slice(0, 7)));
+  }
+
   /** Pacing of one target by `asOf` (exclusive: the days before it count, today is not over yet). */
   async paceTarget(m: Measure, t: Target, asOf: string): Promise<PacingRow> {
     const totalDays = periodDays(t.period);
@@ -425,9 +439,7 @@ export class PlanningService {
       } else actualToDate = (await m.totals([t.metric], done))[t.metric];
     }
     if (additive) {
-      const lastYear = lastYearOf(t.period);
-      const history = await m.series([t.metric], scopeOf(t, lastYear), 'day');
-      curve = dailyCurve(history.map((h) => h.values[t.metric] ?? 0), datesOf(lastYear).map((d) => d.slice(0, 7)));
+      curve = await this.curveOf(m, t.metric, scopeOf(t));
       if (!curve) notes.push('no history for the same dates last year: expected along a straight line');
     }
     const out = pace({ kind: additive ? 'additive' : 'ratio', direction: direction(t.metric), target: t.value, totalDays, elapsedDays, daily, actualToDate, curve, whole: isWhole(t.metric) });

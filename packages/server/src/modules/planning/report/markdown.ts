@@ -8,8 +8,10 @@ const table = (head: string[], rows: (string | number)[][]) =>
   [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
 
 export function periodLine(r: ReviewReport): string {
-  const inProgress = r.asOf < r.period.to ? ` · in progress: data through the day before ${r.asOf}` : '';
-  return `Period ${r.period.from} – ${r.period.to} (to exclusive, ${r.timezone}) · previous ${r.previous.from} – ${r.previous.to} · plan: ${r.plan ? `${r.plan.name} (${r.plan.id})` : 'none'}${inProgress}`;
+  const inProgress = r.measured.to < r.period.to
+    ? ` · in progress: measured ${r.measured.from} – ${r.measured.to}, targets pro-rated along last year's curve (sales ${pct(r.targetShare)})`
+    : '';
+  return `Period ${r.period.from} – ${r.period.to} (to exclusive, ${r.timezone}) · compared with ${r.previous.from} – ${r.previous.to} · plan: ${r.plan ? `${r.plan.name} (${r.plan.id})` : 'none'}${inProgress}`;
 }
 
 export function headline(r: ReviewReport): string {
