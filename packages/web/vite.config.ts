@@ -1,4 +1,27 @@
-import { defineConfig } from 'vite';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * exceljs ships a ready browser build (a UMD script defining `ExcelJS`). Bundling it again would cost
+ * the build seconds for a button few people press, so it is copied as is and loaded on demand.
+ */
+function excelVendorScript(): Plugin {
+  const file = createRequire(import.meta.url).resolve('exceljs/dist/exceljs.min.js');
+  const path = '/vendor/exceljs.min.js';
+  return {
+    name: 'flywheel-exceljs-vendor',
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: path.slice(1), source: fs.readFileSync(file) });
+    },
+    configureServer(server) {
+      server.middlewares.use(path, (_req, res) => {
+        res.setHeader('content-type', 'text/javascript');
+        res.end(fs.readFileSync(file));
+      });
+    },
+  };
+}
 
 /**
  * The console build. Vite compiles TSX with esbuild (automatic JSX runtime), so no React plugin is
@@ -8,6 +31,7 @@ export default defineConfig({
   root: import.meta.dirname,
   base: '/',
   esbuild: { jsx: 'automatic' },
+  plugins: [excelVendorScript()],
   server: { proxy: { '/v1': 'http://127.0.0.1:8787' } },
   build: {
     outDir: 'dist',

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { InitResult, MetricsResult } from '@flywheel/contracts';
 import { startFlywheel } from '../../server/src/testing/harness';
-import { todayIn, presetPeriod } from './format/dates';
+import { addDays, presetPeriod, todayIn } from './format/dates';
 import { formatMetric, formatMoney } from './format/numbers';
 import { customers, catalog, orderRecords, plannedOrders, spendRecords, trackingCalls } from './testing/demo-data';
 
@@ -115,7 +115,7 @@ afterAll(async () => {
   await fw?.close();
 });
 
-describe('console in Chromium', () => {
+describe('console in Chromium', { timeout: 120_000 }, () => {
   let owner: { context: BrowserContext; page: Page };
   let today: string;
 
@@ -151,5 +151,154 @@ describe('console in Chromium', () => {
     expect(await page.getByTestId('kpi-sales').getByTestId('kpi-value').innerText()).toBe(formatMoney(api.body.totals.sales, 'CNY', 'zh-CN', { compact: true }));
     expect(await page.getByTestId('kpi-orders').getByTestId('kpi-value').innerText()).toBe(String(inPeriod.length));
     await screenshot(page, 'overview');
+  });
+
+  it('builds a funnel whose people per step equal the API', async () => {
+    const { page } = owner;
+    await page.getByTestId('navigation').getByText('分析').click();
+    await page.getByTestId('navigation').getByText('漏斗').click();
+    await page.waitForURL(/\/analyse\/funnels$/);
+    await page.getByTestId('funnel-run').click();
+    await page.getByTestId('funnel-table').waitFor();
+    await chartsDrawn(page);
+    const period = presetPeriod('last_30_days', today);
+    const steps = ['$pageview', 'Product Viewed', 'Product Added', 'Checkout Started', 'Order Completed'].map((event) => ({ event }));
+    const api = await http<{ steps: { people: number }[]; breakdown: { key: string }[] }>('POST', '/v1/funnels', shop.secretKey, { steps, window: '7d', from: period.from, to: period.to, breakdown: 'channel' });
+    expect(api.status).toBe(200);
+    const shown = await page.getByTestId('funnel-people').allInnerTexts();
+    expect(shown).toEqual(api.body.steps.map((s) => s.people.toLocaleString('zh-CN')));
+    expect(api.body.steps[0].people).toBeGreaterThan(api.body.steps[4].people);
+    await expect.poll(() => page.getByTestId('funnel-breakdown').locator('tbody tr.ant-table-row').count()).toBe(api.body.breakdown.length);
+    await screenshot(page, 'funnels');
+  });
+
+  it('switches to English, numbers and all', async () => {
+    const { page } = owner;
+    await page.getByTestId('language-switch').getByText('English').click();
+    await page.getByTestId('navigation').getByText('Overview').click();
+    await page.waitForURL(/\/overview$/);
+    await expect.poll(() => page.getByTestId('kpi-sales').innerText()).toContain('Sales');
+    const period = presetPeriod('last_30_days', today);
+    const api = await http<MetricsResult>('GET', `/v1/metrics?metrics=sales,uv&from=${period.from}&to=${period.to}`, shop.secretKey);
+    expect(await page.getByTestId('kpi-sales').getByTestId('kpi-value').innerText()).toBe(formatMetric('sales', api.body.totals.sales, { lang: 'en', currency: 'CNY' }, { compact: true }));
+    expect(await page.locator('h3').first().innerText()).toBe('Overview');
+    await chartsDrawn(page);
+    await screenshot(page, 'overview-en');
+  });
+
+  it('imports a CSV and lists the bad row with its line and reason', async () => {
+    const { page } = owner;
+    await page.goto(`${baseUrl}/data/import`);
+    await page.getByTestId('import-page').waitFor();
+    const day = addDays(today, -2);
+    const csv = [
+      '订单号,用户ID,商品编码,数量,单价,应付金额,实付金额,订单状态,下单时间,支付时间',
+      `IMP-1,C001,TEE-L,1,79.00,79.00,79.00,已付款,${day} 10:00:00,${day} 10:01:00`,
+      `IMP-2,C002,TEE-L,两件,79.00,158.00,158.00,已付款,${day} 11:00:00,${day} 11:01:00`,
+      `IMP-3,C003,MUG-1,2,39.00,78.00,78.00,已付款,${day} 12:00:00,${day} 12:01:00`,
+    ].join('\n');
+    await page.locator('input[type=file]').setInputFiles({ name: 'orders.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    const result = page.getByTestId('import-result');
+    await result.waitFor({ timeout: 30_000 });
+    expect(await result.innerText()).toContain('2 rows accepted, 1 rejected');
+    const errorRow = page.getByTestId('import-errors').locator('tbody tr').first();
+    const cells = await errorRow.locator('td').allInnerTexts();
+    expect(cells[0]).toBe('3');
+    expect(cells[1]).toContain('quantity');
+    await screenshot(page, 'import');
+  });
+
+  it('shows events as they arrive in the live debugger', async () => {
+    const { page } = owner;
+    await page.goto(`${baseUrl}/data/events`);
+    await page.getByTestId('events-page').waitFor();
+    const sent = await http('POST', '/v1/track', shop.publishableKey, { event: 'Products Searched', anonymousId: 'debugger-visitor', properties: { query: '连衣裙' }, messageId: 'live-1' });
+    expect(sent.status).toBe(200);
+    await expect.poll(() => page.getByTestId('events-table').innerText(), { timeout: 15_000 }).toContain('Products Searched');
+    await screenshot(page, 'events');
+  });
+
+  it('writes a plan, splits its sales target by quarter and shows the 复盘 with a PDF', async () => {
+    const { page } = owner;
+    await page.getByTestId('language-switch').getByText('中文').click();
+    await page.goto(`${baseUrl}/plan`);
+    const form = page.getByTestId('new-plan');
+    await form.waitFor();
+    await form.locator('#name').fill('年度经营计划');
+    await form.locator('#period').fill(today.slice(0, 4));
+    await form.locator('#sales').fill('1200000');
+    await form.locator('button[type=submit]').click();
+    await page.getByTestId('target-tree').waitFor();
+    await page.getByTestId('decomposition-editor').waitFor();
+    await page.getByTestId('decomposition-editor').getByText('平均（按天数）').click();
+    await page.getByTestId('decompose-run').click();
+    await expect.poll(() => page.getByTestId('target-tree').locator('tbody tr.ant-table-row').count(), { timeout: 15_000 }).toBe(5);
+    const plans = await http<{ plans: { id: string }[] }>('GET', '/v1/plans', shop.secretKey);
+    const plan = await http<{ targets: { value: number; parentId: string | null }[] }>('GET', `/v1/plans/${plans.body.plans[0].id}`, shop.secretKey);
+    const quarters = plan.body.targets.filter((x) => x.parentId);
+    expect(quarters.reduce((sum, x) => sum + x.value, 0)).toBe(120_000_000);
+    const shown = await page.getByTestId('target-value').allInnerTexts();
+    expect(shown[0]).toBe(formatMoney(120_000_000, 'CNY', 'zh-CN'));
+    await page.getByTestId('driver-tree').waitFor();
+    await screenshot(page, 'plan');
+
+    await page.goto(`${baseUrl}/review`);
+    await page.getByTestId('review-report').waitFor({ timeout: 30_000 });
+    await chartsDrawn(page);
+    await screenshot(page, 'review');
+    const [pdf] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('review-pdf').click()]);
+    const pdfPath = path.join(artifacts, 'review.pdf');
+    await pdf.saveAs(pdfPath);
+    expect(fs.readFileSync(pdfPath).subarray(0, 5).toString()).toBe('%PDF-');
+
+    await page.goto(`${baseUrl}/overview`);
+    await page.getByTestId('overview-pacing').getByTestId('pacing-row').first().waitFor();
+  });
+
+  it('draws every other page without an error', async () => {
+    const { page } = owner;
+    const pages: [string, string, boolean][] = [
+      ['/analyse/metrics', 'metrics', true], ['/analyse/cohorts', 'cohorts', true], ['/analyse/attribution', 'attribution', true], ['/analyse/products', 'products', true],
+      ['/data/api-keys', 'api-keys', false], ['/data/tracking', 'tracking', false],
+      ['/settings/shop', 'settings-shop', false], ['/settings/channels', 'settings-channels', false], ['/settings/operators', 'settings-operators', false],
+    ];
+    for (const [url, name, hasCharts] of pages) {
+      await page.goto(`${baseUrl}${url}`);
+      await page.locator('h3').first().waitFor();
+      await page.waitForFunction(() => document.querySelectorAll('.ant-skeleton, .ant-spin-spinning').length === 0, undefined, { timeout: 30_000 });
+      if (hasCharts) await chartsDrawn(page);
+      expect(await page.getByTestId('api-error').count(), `${url} shows an error: ${await page.getByTestId('api-error').allInnerTexts()}`).toBe(0);
+      await screenshot(page, name);
+    }
+  });
+
+  it('gives a viewer no edit buttons, and the API refuses a viewer\'s edits', async () => {
+    const { context, page } = await newPage();
+    await login(page, viewer.email, viewer.password);
+    await page.waitForURL(/\/overview$/);
+    await chartsDrawn(page);
+    expect(await page.getByTestId('role').innerText()).toBe('只读');
+    await screenshot(page, 'viewer-overview');
+
+    const editLabels = /^(保存|添加|新建|吊销|删除|添加规则|添加成员|新建计划|拆解|设置预算|立即检查|新建公开密钥|保存假设)$/;
+    for (const url of ['/settings/shop', '/settings/channels', '/settings/operators', '/data/import', '/data/api-keys', '/data/tracking', '/plan']) {
+      await page.goto(`${baseUrl}${url}`);
+      await page.locator('h3').first().waitFor();
+      if (url !== '/data/tracking') await page.getByTestId('read-only').waitFor();
+      await page.waitForFunction(() => document.querySelectorAll('.ant-skeleton').length === 0);
+      const buttons = await page.locator('main button, .ant-layout-content button').allInnerTexts();
+      expect(buttons.filter((b) => editLabels.test(b.replace(/\s/g, ''))), url).toEqual([]);
+      expect(await page.locator('input[type=file]').count(), url).toBe(0);
+    }
+    await screenshot(page, 'viewer-settings');
+
+    const token = await page.evaluate(() => JSON.parse(localStorage.getItem('flywheel.session') ?? '{}').token as string);
+    expect(token).toMatch(/^fws_/);
+    expect((await http('PATCH', '/v1/shop', token, { timezone: 'UTC' })).status).toBe(403);
+    expect((await http('PUT', '/v1/shop/channel-mapping', token, { rules: [] })).status).toBe(403);
+    expect((await http('POST', '/v1/api-keys', token, { kind: 'secret' })).status).toBe(403);
+    expect((await http('POST', '/v1/orders/batch', token, { records: [] })).status).toBe(403);
+    expect((await http('POST', '/v1/plans', token, { name: 'x', period: today.slice(0, 4) })).status).toBe(403);
+    await context.close();
   });
 });

@@ -88,3 +88,29 @@ export async function apiBlob(path: string): Promise<Blob> {
   if (!response.ok) throw await errorOf(response);
   return response.blob();
 }
+
+/**
+ * Uploads a file as multipart field `file`, reporting upload progress (fetch cannot): XMLHttpRequest.
+ * Resolves with the parsed JSON answer; rejects with an ApiError like `api()`.
+ */
+export function uploadFile<T>(path: string, file: File, onProgress: (fraction: number) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', path);
+    const token = tokenOf();
+    if (token) request.setRequestHeader('authorization', `Bearer ${token}`);
+    request.upload.onprogress = (event) => { if (event.lengthComputable) onProgress(event.loaded / event.total); };
+    request.onerror = () => reject(new ApiError(0, 'network', 'upload failed'));
+    request.onload = () => {
+      let body: unknown = null;
+      try { body = JSON.parse(request.responseText); } catch { /* not JSON */ }
+      if (request.status >= 200 && request.status < 300) return resolve(body as T);
+      const error = (body as Partial<ErrorBody> | null)?.error;
+      if (request.status === 401 && token) onUnauthorised();
+      reject(new ApiError(request.status, error?.code ?? `http_${request.status}`, error?.message ?? request.statusText, error?.field));
+    };
+    const form = new FormData();
+    form.append('file', file, file.name);
+    request.send(form);
+  });
+}

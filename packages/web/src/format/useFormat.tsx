@@ -2,7 +2,7 @@ import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import type { Shop } from '@flywheel/contracts';
 import { useI18n } from '../i18n/i18n';
 import { formatTimestamp } from './dates';
-import { formatChangePct, formatCount, formatMetric, formatMoney, formatMultiple, formatPointChange, formatRatio, unitOf, type FormatOptions, type Lang } from './numbers';
+import { formatChangePct, formatCount, formatMetric, formatMoney, formatMultiple, formatPointChange, formatRatio, minorDigits, unitOf, type FormatOptions, type Lang } from './numbers';
 
 const ShopSettingsContext = createContext<Shop | null>(null);
 
@@ -25,6 +25,8 @@ export interface Format {
   /** A comparison in the metric's habit: percentage points for ratios, percent change otherwise. */
   change(metric: string, comparison: { change: number | null; changePct: number | null } | undefined): string;
   money(minor: number | null | undefined, options?: FormatOptions): string;
+  /** Money already in major units (chart values), formatted like `money`. */
+  moneyFromMajor(major: number | null | undefined, options?: FormatOptions): string;
   count(value: number | null | undefined, options?: FormatOptions): string;
   ratio(value: number | null | undefined): string;
   multiple(value: number | null | undefined): string;
@@ -41,6 +43,7 @@ export function useFormat(): Format {
       metric: (metric, value, options) => formatMetric(metric, value, ctx, options),
       change: (metric, comparison) => (unitOf(metric) === 'ratio' ? formatPointChange(comparison?.change, lang) : formatChangePct(comparison?.changePct, lang)),
       money: (minor, options) => formatMoney(minor, shop.currency, lang, options),
+      moneyFromMajor: (major, options) => formatMoney(major === null || major === undefined ? major : Math.round(major * 10 ** minorDigits(shop.currency)), shop.currency, lang, options),
       count: (value, options) => formatCount(value, lang, options),
       ratio: (value) => formatRatio(value, lang),
       multiple: (value) => formatMultiple(value, lang),

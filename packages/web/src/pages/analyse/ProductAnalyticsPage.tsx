@@ -1,1 +1,93 @@
-export function ProductAnalyticsPage() { return <div>ProductAnalyticsPage</div>; }
+import { useMemo, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { Card, Col, Row, Segmented, Table, Typography } from 'antd';
+import { api, queryString } from '../../api/client';
+import { useCurrentSession } from '../../api/session';
+import { EChart } from '../../charts/EChart';
+import { axisFormatter } from '../../charts/options';
+import { ExportButtons } from '../../components/ExportButtons';
+import { PageHeader } from '../../components/PageHeader';
+import { PeriodPicker } from '../../components/PeriodPicker';
+import { QueryView } from '../../components/QueryView';
+import { addDays } from '../../format/dates';
+import { toMajor } from '../../format/numbers';
+import { useFormat } from '../../format/useFormat';
+import { useI18n } from '../../i18n/i18n';
+import { usePeriod } from '../../shell/PeriodContext';
+
+type Level = 'spu' | 'sku' | 'category';
+interface ProductRow {
+  key: string; views: number; visitors: number; addToCart: number; buyers: number; units: number; sales: number;
+  conversionRate: number | null; refundRate: number | null; grossMargin: number | null; previousSales: number; salesChange: number;
+}
+interface ProductAnalytics { level: Level; previous: { from: string; to: string }; items: ProductRow[]; topMovers: ProductRow[] }
+
+/** Which products moved sales most against the previous period: gains right in green, losses left in red. */
+function TopMovers({ movers }: { movers: ProductRow[] }) {
+  const format = useFormat();
+  const option = useMemo(() => ({
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: (p: { dataIndex: number }[]) => {
+      const row = movers[p[0].dataIndex];
+      return `${row.key}<br/>${format.money(row.previousSales)} → <b>${format.money(row.sales)}</b>`;
+    } },
+    grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', axisLabel: { formatter: axisFormatter('sales', format) } },
+    yAxis: { type: 'category', inverse: true, data: movers.map((m) => m.key) },
+    series: [{ type: 'bar', data: movers.map((m) => ({ value: toMajor(m.salesChange, format.currency), itemStyle: { color: m.salesChange >= 0 ? '#52c41a' : '#ff4d4f' } })) }],
+  }), [movers, format]);
+  return <EChart name="top-movers" option={option} height={Math.max(200, movers.length * 30 + 30)} />;
+}
+
+export function ProductAnalyticsPage() {
+  const { t } = useI18n();
+  const format = useFormat();
+  const { shopId } = useCurrentSession();
+  const { period } = usePeriod();
+  const [level, setLevel] = useState<Level>('spu');
+  const path = `/v1/products/analytics${queryString({ from: period.from, to: period.to, level, limit: 200 })}`;
+  const query = useQuery({ queryKey: [shopId, 'products', path], queryFn: () => api<ProductAnalytics>(path) });
+
+  const columns = [
+    { title: t('products.key'), dataIndex: 'key', fixed: 'left' as const },
+    { title: t('products.views'), dataIndex: 'views', align: 'right' as const, render: (v: number) => format.count(v) },
+    { title: t('products.visitors'), dataIndex: 'visitors', align: 'right' as const, render: (v: number) => format.count(v) },
+    { title: t('products.addToCart'), dataIndex: 'addToCart', align: 'right' as const, render: (v: number) => format.count(v) },
+    { title: t('products.buyers'), dataIndex: 'buyers', align: 'right' as const, render: (v: number) => format.count(v) },
+    { title: t('products.units'), dataIndex: 'units', align: 'right' as const, render: (v: number) => format.count(v) },
+    { title: t('products.sales'), dataIndex: 'sales', align: 'right' as const, render: (v: number) => format.money(v), sorter: (a: ProductRow, b: ProductRow) => a.sales - b.sales },
+    { title: t('products.change'), dataIndex: 'salesChange', align: 'right' as const, render: (v: number) => <Typography.Text type={v < 0 ? 'danger' : v > 0 ? 'success' : undefined}>{v > 0 ? '+' : ''}{format.money(v)}</Typography.Text>, sorter: (a: ProductRow, b: ProductRow) => a.salesChange - b.salesChange },
+    { title: t('products.conversion'), dataIndex: 'conversionRate', align: 'right' as const, render: (v: number | null) => format.ratio(v) },
+    { title: t('products.refundRate'), dataIndex: 'refundRate', align: 'right' as const, render: (v: number | null) => format.ratio(v) },
+    { title: t('products.margin'), dataIndex: 'grossMargin', align: 'right' as const, render: (v: number | null) => format.ratio(v) },
+  ];
+
+  return (
+    <div data-testid="products-page">
+      <PageHeader
+        title={t('products.title')}
+        extra={<>
+          <Segmented<Level> value={level} onChange={setLevel} options={(['spu', 'sku', 'category'] as const).map((l) => ({ value: l, label: t(`products.level.${l}`) }))} />
+          <PeriodPicker withCompare={false} />
+        </>}
+      />
+      <QueryView query={query} isEmpty={(d) => d.items.length === 0 && d.topMovers.length === 0}>
+        {(data) => (
+          <Row gutter={[12, 12]}>
+            <Col span={24}>
+              <Card size="small" title={`${t('products.movers')} · ${t('period.vs', { from: data.previous.from, to: addDays(data.previous.to, -1) })}`}><TopMovers movers={data.topMovers} /></Card>
+            </Col>
+            <Col span={24}>
+              <Card size="small" title={t('products.all')} extra={<ExportButtons table={() => ({
+                name: `flywheel-products-${level}-${period.from}-${period.to}`,
+                headers: columns.map((c) => c.title),
+                rows: data.items.map((r) => [r.key, r.views, r.visitors, r.addToCart, r.buyers, r.units, toMajor(r.sales, format.currency), toMajor(r.salesChange, format.currency), r.conversionRate, r.refundRate, r.grossMargin]),
+              })} />}>
+                <Table size="small" rowKey="key" dataSource={data.items} columns={columns} scroll={{ x: true }} pagination={{ pageSize: 20, hideOnSinglePage: true }} data-testid="products-table" />
+              </Card>
+            </Col>
+          </Row>
+        )}
+      </QueryView>
+    </div>
+  );
+}
