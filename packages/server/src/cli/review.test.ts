@@ -1,15 +1,24 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, startFlywheel } from '../testing/harness';
+import { reviewCommand } from './review';
 
 const bin = path.resolve(__dirname, '../../bin/flywheel.js');
 
-function flywheel(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'warn' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+/** Runs the CLI without blocking the test worker (a blocked worker cannot answer vitest while the child runs). */
+function flywheel(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, LOG_LEVEL: 'warn' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 const at = (date: string) => `${date}T10:00:00+08:00`;
@@ -26,7 +35,7 @@ let dir: string;
 let shopId: string; // named with --shop: on PostgreSQL every test file's shops share the database
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-review-'));
-  const init = flywheel('--data-dir', dir, 'init', '--shop-name', '花间服饰', '--json');
+  const init = await flywheel('--data-dir', dir, 'init', '--shop-name', '花间服饰', '--json');
   expect(init.status, init.stderr).toBe(0);
   const shop = JSON.parse(init.stdout);
   shopId = shop.shopId;
@@ -45,8 +54,8 @@ beforeAll(async () => {
 });
 
 describe('flywheel review', () => {
-  it('prints the JSON report of the contract: kpis and the sales gap by driver', () => {
-    const r = flywheel('review', '--month', '2026-10', '--format', 'json', '--data-dir', dir, '--shop', shopId, '--as-of', '2026-11-02');
+  it('prints the JSON report of the contract: kpis and the sales gap by driver', async () => {
+    const r = await flywheel('review', '--month', '2026-10', '--format', 'json', '--data-dir', dir, '--shop', shopId, '--as-of', '2026-11-02');
     expect(r.status, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.kpis).toEqual(expect.arrayContaining([expect.objectContaining({ metric: 'sales', target: 50_000, actual: 30_000 })]));
@@ -60,9 +69,9 @@ describe('flywheel review', () => {
     expect(report.risks.some((x: { kind: string }) => x.kind === 'roas_below_floor')).toBe(true); // 30,000 on 20,000: ROAS 1.5
   });
 
-  it('writes the Markdown report to --out', () => {
+  it('writes the Markdown report to --out', async () => {
     const out = path.join(dir, 'review.md');
-    const r = flywheel('--data-dir', dir, 'review', '--month', '2026-10', '--format', 'md', '--out', out, '--shop', shopId, '--as-of', '2026-11-02');
+    const r = await flywheel('--data-dir', dir, 'review', '--month', '2026-10', '--format', 'md', '--out', out, '--shop', shopId, '--as-of', '2026-11-02');
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     const md = fs.readFileSync(out, 'utf8');
@@ -71,9 +80,11 @@ describe('flywheel review', () => {
     expect(md).toContain('| **Gap 差距** | ¥500.00 | ¥300.00 | **-¥200.00** |');
   });
 
-  it('says what is wrong with the period', () => {
-    const r = flywheel('--data-dir', dir, 'review', '--month', '2026-10', '--quarter', '2026-Q4');
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/give either month=YYYY-MM or quarter=YYYY-QN/);
+  it('says what is wrong with the period before opening the stores', async () => {
+    const refuse = () => { throw new Error('must not open the stores'); };
+    const run = (...args: string[]) => reviewCommand({ configFrom: refuse, withFlywheel: refuse, onlyShop: refuse }).exitOverride().parseAsync(args, { from: 'user' });
+    await expect(run('--month', '2026-10', '--quarter', '2026-Q4')).rejects.toThrow(/--month: give either month=YYYY-MM or quarter=YYYY-QN/);
+    await expect(run('--month', '2026-10', '--as-of', '11/02')).rejects.toThrow(/--as-of: must be a date/);
+    await expect(run('--month', '2026-10')).rejects.toThrow(/must not open the stores/); // valid: it goes on to open them
   });
 });
