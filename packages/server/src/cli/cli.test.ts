@@ -85,5 +85,40 @@ describe('flywheel CLI', () => {
     } finally {
       await fw.close();
     }
-  });
+  }, 180_000);
+});
+
+describe('flywheel demo and simulate', () => {
+  it('loads a small demo shop through the services, and reuses it when run again', () => {
+    const dir = tmp();
+    const first = flywheel(dir, 'demo', '--customers', '300', '--days', '20', '--seed', '7', '--no-serve', '--json');
+    expect(first.status, first.stderr).toBe(0);
+    const keys = JSON.parse(first.stdout);
+    expect(keys).toMatchObject({ shopId: expect.stringMatching(/^shop_/), ownerEmail: 'demo@flywheel.local' });
+    const again = JSON.parse(flywheel(dir, 'demo', '--no-serve', '--json').stdout);
+    expect(again.shopId).toBe(keys.shopId);
+  }, 180_000);
+
+  it('sends live traffic through the HTTP APIs of a running server', async () => {
+    const dir = tmp();
+    const demo = JSON.parse(flywheel(dir, 'demo', '--customers', '200', '--days', '5', '--no-serve', '--json').stdout);
+    const fw = await startFlywheel({ dataDir: dir });
+    try {
+      const address = await fw.http.listen({ port: 0, host: '127.0.0.1' });
+      const before = (await fw.store.one<{ n: number }>(`select count(*) as n from events where shop_id = ?`, [demo.shopId]))!.n;
+      // Asynchronously: the server answering it runs in this process.
+      const child = spawn(process.execPath, [bin, '--data-dir', dir, 'simulate', '--live', '--url', address, '--rate', '200', '--duration', '3']);
+      const r = { stderr: '', status: -1 };
+      child.stderr.on('data', (d) => (r.stderr += d));
+      r.status = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+      expect(r.status, r.stderr).toBe(0);
+      const sent = Number(/(\d+) events and/.exec(r.stderr)![1]);
+      expect(sent).toBeGreaterThan(100);
+      const after = (await fw.store.one<{ n: number }>(`select count(*) as n from events where shop_id = ? and message_id like 'live-%'`, [demo.shopId]))!.n;
+      expect(after).toBe(sent);
+      expect(before).toBeGreaterThan(0);
+    } finally {
+      await fw.close();
+    }
+  }, 180_000);
 });

@@ -11,6 +11,7 @@ import { errorReport } from '../modules/imports/service';
 import { localDateOf } from '../platform/timezone';
 import { assertDemoOptions, DEMO_LOGIN, loadDemo, readDemo, resetDataDir } from './demo';
 import { reviewCommand } from './review';
+import { simulateLive } from './simulate';
 
 const program = new Command();
 program
@@ -164,6 +165,33 @@ program
       `  live traffic: npx flywheel simulate --live`,
     ].join('\n'));
     await serve({ ...config, logLevel: 'warn' }, fw);
+  });
+
+program
+  .command('simulate')
+  .description('send live demo traffic (events and orders) to a running Flywheel through its HTTP APIs')
+  .option('--live', 'keep sending in real time (the only mode)')
+  .option('--rate <n>', 'events a second', (v) => Number(v), 50)
+  .option('--url <url>', 'the Flywheel server', 'http://127.0.0.1:8787')
+  .option('--publishable-key <key>', 'default: the demo shop of the data dir')
+  .option('--secret-key <key>', 'default: the demo shop of the data dir')
+  .option('--duration <seconds>', 'stop after this long (default: until Ctrl-C)', (v) => Number(v))
+  .action(async (opts, cmd) => {
+    const config = configFrom(cmd);
+    const demo = readDemo(config.dataDir);
+    const publishableKey = opts.publishableKey ?? demo?.publishableKey;
+    const secretKey = opts.secretKey ?? demo?.secretKey;
+    if (!publishableKey || !secretKey) throw new FlywheelError('invalid_field', `no demo shop in ${config.dataDir}: run \`flywheel demo\` first or pass --publishable-key and --secret-key`, 'publishable-key');
+    if (!(opts.rate > 0)) throw new FlywheelError('invalid_field', '--rate must be a positive number of events a second', 'rate');
+    const abort = new AbortController();
+    process.once('SIGINT', () => abort.abort());
+    process.stderr.write(`Sending about ${opts.rate} events a second to ${opts.url} (Ctrl-C stops)\n`);
+    const sent = await simulateLive({
+      url: opts.url.replace(/\/$/, ''), publishableKey, secretKey, rate: opts.rate, seed: demo?.seed ?? 42, customers: demo?.customers ?? 20_000,
+      durationSeconds: opts.duration, signal: abort.signal,
+      onTick: (s) => { if (process.stderr.isTTY) process.stderr.write(`\r${s.events.toLocaleString('en-US')} events, ${s.orders.toLocaleString('en-US')} orders sent`); },
+    });
+    process.stderr.write(`\n${sent.events} events and ${sent.orders} orders sent.\n`);
   });
 
 async function onlyShop(fw: Flywheel): Promise<string> {
