@@ -145,7 +145,9 @@ function orderFactSql(q: FactQuery): string {
     where true${filterSql(q, dimExpr)})`);
 
   let select: string;
-  if (q.fact === 'paid') {
+  const perCustomer = q.measures.some((m) => m === 'repeat_buyers' || m === 'new_buyers' || m === 'returning_buyers');
+  if (q.fact === 'paid' && perCustomer) {
+    // Repurchase and new/returning need each buyer's orders in the group first.
     select = `select g, sum(sales_c) as sales, sum(n) as orders, count(*) as buyers, count_if(n >= 2) as repeat_buyers,
       ${needsFirsts ? 'count_if(first_paid >= g_start) as new_buyers, count_if(first_paid < g_start) as returning_buyers,' : ''}
       ${needsCost ? 'sum(cost_c) as cogs,' : ''} 0 as _
@@ -153,6 +155,9 @@ function orderFactSql(q: FactQuery): string {
             ${needsFirsts ? ', any_value(first_paid) as first_paid' : ''}${needsCost ? ', sum(cost) as cost_c' : ''}
             from fact_rows group by g, customer_id)
       group by g`;
+  } else if (q.fact === 'paid') {
+    select = `select g, sum(value) as sales, count(distinct order_id) as orders, count(distinct customer_id) as buyers${needsCost ? ', sum(cost) as cogs' : ''}
+      from fact_rows group by g`;
   } else {
     select = `select g, sum(value) as ${q.fact === 'placed' ? 'gmv' : 'refunds'} from fact_rows group by g`;
   }
