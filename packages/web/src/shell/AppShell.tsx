@@ -77,7 +77,7 @@ function SignedInShell({ onLogout }: { onLogout: () => Promise<void> }) {
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider width={208} theme="light" breakpoint="lg" collapsedWidth={0} style={{ borderRight: '1px solid #f0f0f0' }}>
+      <Layout.Sider width={208} theme="light" style={{ borderRight: '1px solid #f0f0f0' }}>
         <Typography.Title level={5} style={{ padding: '16px 24px', margin: 0 }}>{t('app.name')}</Typography.Title>
         <Menu
           mode="inline"

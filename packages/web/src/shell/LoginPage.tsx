@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { Button, Card, Flex, Form, Input, Typography } from 'antd';
 import { useSession } from '../api/session';
@@ -16,6 +16,9 @@ export function LoginPage() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const back = (location.state as { from?: string } | null)?.from ?? '/overview';
+
+  // Fetch the overview's code while the user types: it is the first page after logging in.
+  useEffect(() => { void import('../pages/overview/OverviewPage'); }, []);
 
   if (session) return <Navigate to={back} replace />;
 

@@ -28,7 +28,7 @@ function CohortHeatmap({ cohorts, measure }: { cohorts: Cohort[]; measure: Measu
     const scaled = measure === 'ltv' ? values : data.filter((d) => d[0] !== 0 && d[2] !== null).map((d) => d[2] as number);
     return {
       tooltip: { formatter: (p: { data: [number, number, number | null] }) => `${cohorts[p.data[1]].cohort} · ${t('cohort.period', { n: p.data[0] })}<br/><b>${p.data[2] === null ? '—' : cell(p.data[2])}</b>` },
-      grid: { left: 8, right: 16, top: 8, bottom: 48, containLabel: true },
+      grid: { left: 8, right: 16, top: 8, bottom: 64, containLabel: true },
       xAxis: { type: 'category', data: Array.from({ length: periods }, (_, k) => t('cohort.period', { n: k })), splitArea: { show: true } },
       yAxis: { type: 'category', inverse: true, data: cohorts.map((c) => `${c.cohort} (${format.count(c.size)})`), splitArea: { show: true } },
       visualMap: { min: 0, max: Math.max(0.0001, ...(scaled.length ? scaled : [1])), calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 200, formatter: (v: number) => cell(v), inRange: { color: ['#f0f5ff', '#1677ff', '#002c8c'] } },

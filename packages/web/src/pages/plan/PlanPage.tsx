@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Card, Col, Empty, Row, Select, Space, Tabs, Tag, Typography } from 'antd';
+import { Card, Col, Collapse, Empty, Row, Select, Space, Tabs, Tag, Typography } from 'antd';
 import type { PlanDetail, Target } from '@flywheel/contracts';
 import { usePacing, usePlan, usePlans } from '../../api/planning';
 import { useSession } from '../../api/session';
@@ -94,9 +94,20 @@ export function PlanPage() {
         )}
       />
       {!can('write') && <ReadOnlyNotice />}
-      {can('write') && <Card size="small" style={{ marginBottom: 12 }}><NewPlanForm onCreated={setChosen} /></Card>}
       <QueryView query={plans}>
-        {() => (planId ? <PlanView planId={planId} /> : <Empty description={t('plan.none')} />)}
+        {(data) => (
+          <>
+            {can('write') && (
+              <Collapse
+                size="small"
+                style={{ marginBottom: 12 }}
+                defaultActiveKey={data.plans.length === 0 ? ['new'] : []}
+                items={[{ key: 'new', label: t('plan.new'), children: <NewPlanForm onCreated={setChosen} /> }]}
+              />
+            )}
+            {planId ? <PlanView planId={planId} /> : <Empty description={t('plan.none')} />}
+          </>
+        )}
       </QueryView>
     </div>
   );
