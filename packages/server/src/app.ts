@@ -90,7 +90,8 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     analyticsRoutes(http, analytics, (shopId) => shops.getShop(shopId).then((s) => ({ shopId, timezone: s.timezone, currency: s.currency })));
     planningRoutes(http, planning, (shopId, actor, action, detail) => shops.audit(shopId, actor, action, detail));
     if (options.startProjector) projector.start();
-    if (options.startProjector) planning.alerts.start();
+    // Alerts are evaluated on a timer only by a server that listens (never in tests or one-off commands).
+    http.addHook('onListen', async () => { planning.alerts.start(); });
 
     let closed = false;
     return {

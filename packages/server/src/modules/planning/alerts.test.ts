@@ -153,6 +153,16 @@ describe('alert conditions', () => {
     expect(next.open).toBe(4);
   });
 
+  it('starts the timer when the server listens, not for in-process calls', async () => {
+    let starts = 0;
+    const start = fw.planning.alerts.start.bind(fw.planning.alerts);
+    fw.planning.alerts.start = (ms?: number) => { starts++; start(ms); };
+    await call(fw, 'GET', '/v1/alerts', (await newShop(fw)).secretKey);
+    expect(starts).toBe(0);
+    await fw.http.listen({ port: 0, host: '127.0.0.1' });
+    expect(starts).toBe(1);
+  });
+
   it('runs evaluation on a timer only when started, and stops cleanly', async () => {
     let rounds = 0;
     const service = new AlertService(fw.db, fw.planning.plans, async () => { rounds++; return []; }, pino({ level: 'silent' }));

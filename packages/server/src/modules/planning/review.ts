@@ -74,7 +74,7 @@ export class ReviewService {
         target, actual, gap: target === null || actual === null ? null : actual - target,
         attainment: target === null || actual === null || target === 0 ? null : actual / target,
         previous: before[metric] ?? null, changePct: changePct(actual, before[metric] ?? null),
-        targetSource: resolved ? `${resolved.source}${upTo(share)}` : null,
+        targetSource: resolved ? `${resolved.source}${isAdditive(metric) ? upTo(share) : ''}` : null,
       });
     }
 

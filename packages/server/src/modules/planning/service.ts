@@ -50,12 +50,21 @@ function toTarget(r: Row): Target {
   };
 }
 
+/** What a target is about: a metric, a period and perhaps one channel / category / platform. */
+interface TargetScope {
+  metric: MetricName;
+  period: { from: string; to: string; label: string };
+  dimension: string | null;
+  dimensionValue: string | null;
+}
+
 const scopeOf = (t: Pick<Target, 'period' | 'dimension' | 'dimensionValue'>, period: { from: string; to: string } = t.period): Scope => ({
   from: period.from, to: period.to, dimension: t.dimension as Dimension | null, dimensionValue: t.dimensionValue,
 });
-const sameScope = (a: Pick<Target, 'metric' | 'period' | 'dimension' | 'dimensionValue'>, b: Pick<Target, 'metric' | 'period' | 'dimension' | 'dimensionValue'>) =>
+const rowScope = (r: Row): TargetScope => ({ metric: r.metric, period: { from: r.period_from, to: r.period_to, label: r.period_label }, dimension: r.dimension ?? null, dimensionValue: r.dimension_value ?? null });
+const sameScope = (a: TargetScope, b: TargetScope) =>
   a.metric === b.metric && a.period.from === b.period.from && a.period.to === b.period.to && (a.dimension ?? null) === (b.dimension ?? null) && (a.dimensionValue ?? null) === (b.dimensionValue ?? null);
-const describe = (t: Pick<Target, 'metric' | 'period' | 'dimension' | 'dimensionValue'>) => `${t.metric} ${t.period.label}${t.dimension ? ` ${t.dimension}=${t.dimensionValue}` : ''}`;
+const scopeLabel = (t: TargetScope) => `${t.metric} ${t.period.label}${t.dimension ? ` ${t.dimension}=${t.dimensionValue}` : ''}`;
 
 /** A target found for a period, set in the plan or derived from one that contains the period. */
 export interface ResolvedTarget {
@@ -92,7 +101,7 @@ export class PlanningService {
     const rows: Row[] = [];
     input.targets.forEach((t, i) => {
       const row = this.targetRow(shopId, id, plan, t, `targets[${i}]`);
-      const clash = rows.find((r) => sameScope(toTarget({ ...r, created_at: 0, updated_at: 0 }), toTarget({ ...row, created_at: 0, updated_at: 0 })));
+      const clash = rows.find((r) => sameScope(rowScope(r), rowScope(row)));
       if (clash) throw new FlywheelError('conflict', `targets[${i}]: the plan already has a target for ${row.metric} ${row.period_label}`, `targets[${i}]`);
       rows.push(row);
     });
@@ -161,9 +170,9 @@ export class PlanningService {
   async addTarget(shopId: string, planId: string, input: TargetInput): Promise<Target> {
     const plan = await this.plan(shopId, planId);
     const row = this.targetRow(shopId, planId, plan, input, 'target');
-    const candidate = toTarget({ ...row, created_at: 0, updated_at: 0 });
+    const candidate = rowScope(row);
     const clash = (await this.targets(shopId, planId)).find((t) => sameScope(t, candidate));
-    if (clash) throw new FlywheelError('conflict', `the plan already has a target for ${describe(candidate)} (${clash.id}): change that one`);
+    if (clash) throw new FlywheelError('conflict', `the plan already has a target for ${scopeLabel(candidate)} (${clash.id}): change that one`);
     await this.db.insertInto('planning_targets').values(row).execute();
     return this.target(shopId, planId, row.id);
   }
@@ -265,9 +274,9 @@ export class PlanningService {
       dimension, dimension_value: c.dimensionValue, owner: parent.owner, note: null, split_by: req.by, method: result.method, assumptions: null,
     }));
     for (const row of rows) {
-      const candidate = toTarget({ ...row, created_at: 0, updated_at: 0 });
+      const candidate = rowScope(row);
       const clash = all.find((t) => !replaced.has(t.id) && t.id !== parent.id && sameScope(t, candidate));
-      if (clash) throw new FlywheelError('conflict', `the plan already has a target for ${describe(candidate)} (${clash.id}); delete it, or decompose that one instead`);
+      if (clash) throw new FlywheelError('conflict', `the plan already has a target for ${scopeLabel(candidate)} (${clash.id}); delete it, or decompose that one instead`);
     }
     await this.db.transaction().execute(async (trx) => {
       if (replaced.size) await trx.deleteFrom('planning_targets').where('shop_id', '=', shopId).where('id', 'in', [...replaced]).execute();
