@@ -8,7 +8,7 @@ export interface SeriesPoint { start: string; values: Record<string, number | nu
 /** Axis labels in the metric's unit: ¥1.2万 for money, 3.4% for ratios. */
 export function axisFormatter(metric: string, format: Format): (value: number) => string {
   const unit = unitOf(metric);
-  if (unit === 'money') return (v) => format.moneyFromMajor(v, { compact: true });
+  if (unit === 'money') return (v) => format.moneyFromMajor(v, { compact: true, whole: true });
   if (unit === 'ratio') return (v) => format.ratio(v);
   return (v) => format.count(v, { compact: true });
 }

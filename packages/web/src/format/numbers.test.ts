@@ -17,6 +17,7 @@ describe('numbers in the locale habit', () => {
     expect(formatMoney(12345, 'JPY', 'en')).toBe('¥12,345');
     expect(toMajor(19900, 'CNY')).toBe(199);
     expect(formatMoney(null, 'CNY', 'zh-CN')).toBe('—');
+    expect(formatMoney(180000, 'CNY', 'zh-CN', { compact: true, whole: true })).toBe('¥1,800');
   });
 
   it('shows ratios as percentages and their changes as points', () => {

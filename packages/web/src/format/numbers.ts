@@ -21,6 +21,8 @@ export function unitOf(metric: string): MetricUnit {
 export interface FormatOptions {
   /** Short form for cards and axes: 1.23万 / 1.23亿 in zh-CN, 12.35K / 1.23M in English. */
   compact?: boolean;
+  /** No minor digits below the compact range: chart axes read ¥1,800 rather than ¥1,800.00. */
+  whole?: boolean;
 }
 
 const formatters = new Map<string, Intl.NumberFormat>();
@@ -58,7 +60,7 @@ export function formatMoney(minor: number | null | undefined, currency: string, 
   const compact = options.compact && Math.abs(major) >= COMPACT_FROM;
   return numberFormat(lang, compact
     ? { style: 'currency', currency, currencyDisplay: 'narrowSymbol', notation: 'compact', maximumFractionDigits: 2 }
-    : { style: 'currency', currency, currencyDisplay: 'narrowSymbol', minimumFractionDigits: digits, maximumFractionDigits: digits },
+    : { style: 'currency', currency, currencyDisplay: 'narrowSymbol', minimumFractionDigits: options.whole ? 0 : digits, maximumFractionDigits: options.whole ? 0 : digits },
   ).format(major);
 }
 
