@@ -132,7 +132,7 @@ describe('cohorts, attribution, products', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const p1 = res.body.items.find((i: { key: string }) => i.key === 'P1');
     const p2 = res.body.items.find((i: { key: string }) => i.key === 'P2');
-    expect(p1).toMatchObject({ views: 2, visitors: 2, buyers: 1, units: 1, sales: 10000, conversionRate: 0.5, refundRate: 0, grossMargin: 0.6 });
+    expect(p1).toMatchObject({ title: '连衣裙', views: 2, visitors: 2, buyers: 1, units: 1, sales: 10000, conversionRate: 0.5, refundRate: 0, grossMargin: 0.6 });
     expect(p2).toMatchObject({ sales: 20000, refundRate: 0.1, grossMargin: (18000 - 5000 * 0.9) / 18000 });
   });
 });

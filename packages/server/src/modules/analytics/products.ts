@@ -34,7 +34,7 @@ async function productRows(store: AnalyticsStore, shop: ShopContext, p: Period, 
       select key, count(distinct customer_id) as buyers, sum(quantity) as units, sum(sales) as sales,
              sum(sales * least(1, coalesce(refunded_share, 0))) as refunds, sum(cost * (1 - least(1, coalesce(refunded_share, 0)))) as cost
       from lines group by 1)
-    select coalesce(s.key, v.key) as key, coalesce(v.views, 0) as views, coalesce(v.visitors, 0) as visitors, coalesce(v.add_to_cart, 0) as add_to_cart,
+    select coalesce(s.key, v.key) as key, ${level === 'category' ? 'null' : `(select any_value(p.title) from products p join skus k on k.shop_id = p.shop_id and k.product_id = p.product_id where p.shop_id = $shop and ${level === 'sku' ? 'k.sku' : 'p.product_id'} = coalesce(s.key, v.key))`} as title, coalesce(v.views, 0) as views, coalesce(v.visitors, 0) as visitors, coalesce(v.add_to_cart, 0) as add_to_cart,
            coalesce(s.buyers, 0) as buyers, coalesce(s.units, 0) as units, coalesce(s.sales, 0) as sales, coalesce(s.refunds, 0) as refunds, coalesce(s.cost, 0) as cost
     from sold s full outer join views v on v.key = s.key`,
   { shop: shop.shopId, start: p.start.toISOString(), end: p.end.toISOString() });
@@ -57,14 +57,14 @@ export async function productAnalytics(store: AnalyticsStore, shop: ShopContext,
     const visitors = Number(r.visitors);
     const previous = Math.round(previousSales.get(String(r.key)) ?? 0);
     return {
-      key: String(r.key), views: Number(r.views), visitors, addToCart: Number(r.add_to_cart), buyers: Number(r.buyers), units: Number(r.units),
+      key: String(r.key), title: (r.title as string | null) ?? null, views: Number(r.views), visitors, addToCart: Number(r.add_to_cart), buyers: Number(r.buyers), units: Number(r.units),
       sales, conversionRate: visitors === 0 ? null : Number(r.buyers) / visitors, refundRate: sales === 0 ? null : refunds / sales,
       grossMargin: net === 0 ? null : (net - Number(r.cost)) / net, previousSales: previous, salesChange: sales - previous,
     };
   });
   items.sort((a, b) => b.sales - a.sales || b.views - a.views);
   for (const [key, sales] of previousSales) {
-    if (!items.some((i) => i.key === key) && sales > 0) items.push({ key, views: 0, visitors: 0, addToCart: 0, buyers: 0, units: 0, sales: 0, conversionRate: null, refundRate: null, grossMargin: null, previousSales: Math.round(sales), salesChange: -Math.round(sales) });
+    if (!items.some((i) => i.key === key) && sales > 0) items.push({ key, title: null, views: 0, visitors: 0, addToCart: 0, buyers: 0, units: 0, sales: 0, conversionRate: null, refundRate: null, grossMargin: null, previousSales: Math.round(sales), salesChange: -Math.round(sales) });
   }
   const movers = [...items].sort((a, b) => Math.abs(b.salesChange) - Math.abs(a.salesChange)).slice(0, 10);
   return { level: q.level, previous: { from: prev.from, to: prev.to }, items: items.filter((i) => i.sales > 0 || i.views > 0).slice(0, q.limit), topMovers: movers };

@@ -257,20 +257,25 @@ export class TrackingService {
 
   async drain() { while (this.flushing) await this.flushing; }
 
-  /** The newest events as received (for the live debugger); `after` is a receive-time cursor. */
+  /**
+   * For the live debugger: without a cursor the newest events; with one, those received after it,
+   * oldest first, so a burst larger than `limit` is read page by page and nothing is skipped.
+   */
   async recent(shopId: string, after: string | undefined, limit: number) {
     const rows = await this.store.all<Record<string, string | null>>(
       `select message_id, type, event, anonymous_id, user_id, session_id, channel, ts, received_at, properties from events
-       where shop_id = $shop ${after ? 'and received_at > $after::timestamptz' : ''} order by received_at desc, message_id limit ${limit}`,
+       where shop_id = $shop ${after ? 'and received_at > $after::timestamptz order by received_at, message_id' : 'order by received_at desc, message_id'} limit ${limit}`,
       { shop: shopId, ...(after ? { after } : {}) });
+    const newest = after ? rows[rows.length - 1] : rows[0];
     return {
       events: rows.map((r) => ({
         messageId: r.message_id!, type: r.type!, event: r.event, anonymousId: r.anonymous_id, userId: r.user_id, sessionId: r.session_id, channel: r.channel,
         timestamp: r.ts!, receivedAt: r.received_at!, properties: r.properties ? JSON.parse(r.properties) : {},
       })),
-      cursor: rows[0]?.received_at ?? after ?? null,
+      cursor: newest?.received_at ?? after ?? null,
     };
   }
+
 }
 
 const tz = (d: Date) => new DuckDBTimestampTZValue(BigInt(d.getTime()) * 1000n);
