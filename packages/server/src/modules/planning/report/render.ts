@@ -1,7 +1,9 @@
 import type { ReviewFormat, ReviewReport } from '@flywheel/contracts';
-import { renderHtml } from './html';
 import { renderMarkdown } from './markdown';
 import { htmlToPdf } from './pdf';
+
+// ECharts takes about a second to load: only the HTML and PDF formats pay for it, not every start-up.
+const html = async (report: ReviewReport) => (await import('./html')).renderHtml(report);
 
 export interface RenderedReview {
   contentType: string;
@@ -15,7 +17,7 @@ export async function renderReview(report: ReviewReport, format: ReviewFormat, c
   switch (format) {
     case 'json': return { contentType: 'application/json; charset=utf-8', body: `${JSON.stringify(report, null, 2)}\n`, fileName };
     case 'md': return { contentType: 'text/markdown; charset=utf-8', body: renderMarkdown(report), fileName };
-    case 'html': return { contentType: 'text/html; charset=utf-8', body: renderHtml(report), fileName };
-    case 'pdf': return { contentType: 'application/pdf', body: await htmlToPdf(renderHtml(report), chromiumPath), fileName };
+    case 'html': return { contentType: 'text/html; charset=utf-8', body: await html(report), fileName };
+    case 'pdf': return { contentType: 'application/pdf', body: await htmlToPdf(await html(report), chromiumPath), fileName };
   }
 }
