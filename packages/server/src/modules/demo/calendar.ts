@@ -136,7 +136,7 @@ const yuan = (v: number) => v * 100;
 /** 618 (年中大促): 预热 from 05-20, 开门红 on 06-01, the peak on 06-18, 返场 to 06-20. */
 function effect618(month: number, day: number): Effect | null {
   const sale = { campaign: '618大促', fullReduction: { threshold: yuan(300), off: yuan(40), repeat: true }, coupon: { code: '618-50', threshold: yuan(399), off: yuan(50) } };
-  const categories = { 数码: 1.6, 家居: 1.2, 美妆: 1.1 };
+  const categories = { 数码: 1.4, 家居: 1.2, 美妆: 1.1 };
   if (month === 5 && day >= 20 && day <= 30) return { multiplier: 1.15, campaign: '618大促', phase: 'preheat', conversionLift: 0.85, categories: { 数码: 1.2 } };
   if (month === 5 && day === 31) return { multiplier: 1.4, ...sale, phase: 'sale', categories };
   if (month !== 6) return null;
@@ -159,7 +159,7 @@ function effectDouble11(month: number, day: number): Effect | null {
   if (day <= 3) return { multiplier: 1.6, ...sale, phase: 'sale', categories };
   if (day <= 9) return { multiplier: 1.3, ...sale, phase: 'sale', presale: true, categories };
   if (day === 10) return { multiplier: 1.9, ...sale, phase: 'sale', presale: true, categories };
-  if (day === 11) return { multiplier: 7.0, ...sale, phase: 'peak', midnightRush: true, categories };
+  if (day === 11) return { multiplier: 7.5, ...sale, phase: 'peak', midnightRush: true, categories };
   if (day <= 13) return { multiplier: 1.35, ...sale, phase: 'encore', categories };
   if (day <= 20) return { multiplier: 0.85 }; // 透支: the week after 双11 is quiet
   return null;

@@ -63,12 +63,13 @@ export class ShopClock {
   }
 
   /**
-   * A fast formatter for many times of one day (0 <= second < 86400): calls in the same second
-   * share one string (a big shop has several calls a second).
+   * A fast formatter for many times of one day (0 <= second < 86400). With `shareStrings` (days of
+   * a big shop, several calls a second) calls in the same second share one string.
    */
-  dayStamper(day: number): (second: number) => string {
+  dayStamper(day: number, shareStrings: boolean): (second: number) => string {
     const prefix = `${this.date(day)}T`;
     const offset = this.offset(day);
+    if (!shareStrings) return (second) => prefix + clockTime(second) + offset;
     const made = new Array<string | undefined>(SECONDS_PER_DAY);
     return (second) => (made[second] ??= prefix + clockTime(second) + offset);
   }

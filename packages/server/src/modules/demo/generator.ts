@@ -20,7 +20,8 @@ import { ShopClock } from './clock';
 import { generateCustomerRecords } from './people';
 import { Rng } from './random';
 import type { DemoEvent } from './session';
-import { Simulation, UNITS_PER_CUSTOMER_DAY } from './simulation';
+import { Simulation } from './simulation';
+import { UNITS_PER_CUSTOMER_DAY } from './stock';
 import { TrafficPlan, windowStart } from './traffic';
 
 export type { DemoEvent } from './session';

@@ -42,7 +42,7 @@ export class DayStream {
     for (let i = 0; i < n; i++) keys[i] = this.seconds[i] * slot + i;
     keys.sort();
     const out = new Array<DemoEvent>(n);
-    const stamp = clock.dayStamper(day);
+    const stamp = clock.dayStamper(day, n > SECONDS_PER_DAY);
     for (let k = 0; k < n; k++) {
       const i = keys[k] % slot;
       const event = this.events[i];

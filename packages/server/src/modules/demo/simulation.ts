@@ -15,23 +15,24 @@
  *   -> stock levels that changed, replenishment orders.
  */
 import type { Channel, CustomerRecord, InventoryRecord, OrderRecord, ProductRecord, RefundRecord, SpendRecord } from '@flywheel/contracts';
+import { partialRefundReasons, refundChance, refundReasons, reviewText } from './aftersale';
 import type { DayProfile, DemoCategory } from './calendar';
 import { dayProfile, demoCategories, fromDayNumber } from './calendar';
 import type { CatalogIndex, SkuInfo } from './catalog';
-import { categoryShare, indexCatalog } from './catalog';
+import { indexCatalog } from './catalog';
 import { SECONDS_PER_DAY, ShopClock, drawSecondOfDay } from './clock';
+import { DayContext } from './day';
 import type { CartLine } from './pricing';
 import { paidPerLine, priceOrder, standingCoupons } from './pricing';
 import type { CustomerTraits } from './people';
-import { SEGMENTS, SIGN_UP_BUYERS, customerTraits, deviceId, segmentAffinity, visitorId } from './people';
+import { SIGN_UP_BUYERS, customerTraits, deviceId, visitorId } from './people';
 import { Rng, WeightedTable } from './random';
 import type { DemoEvent, Page } from './session';
-import { DayStream, Session, encode, sharedPage } from './session';
+import { Session, encode, sharedPage } from './session';
+import { marketingSpend } from './spend';
+import { UNITS_PER_CUSTOMER_DAY, Warehouse } from './stock';
 import type { DemoPlatform, KolPost } from './traffic';
-import {
-  TrafficPlan, affiliateCommission, attributionFor, campaignTag, channelIndex, channelProfiles, clickThroughRate, costPerClick, costPerSession,
-  demoPlatforms, kolCostPerVisit, platformTables, referralReward,
-} from './traffic';
+import { TrafficPlan, attributionFor, campaignTag, channelIndex, channelProfiles, demoPlatforms, platformTables } from './traffic';
 
 export interface SimulationOptions {
   seed: number;
@@ -48,30 +49,6 @@ export interface SimulatedDay {
   spend: SpendRecord[];
   inventory: InventoryRecord[];
 }
-
-/** Chance that a paid order with a line of the category is refunded (退货退款 or partly); 服饰 (sizes) most, 数码 least. */
-export const refundChance: Record<DemoCategory, number> = { 服饰: 0.085, 美妆: 0.06, 数码: 0.03, 食品: 0.05, 家居: 0.06, 母婴: 0.055 };
-
-const refundReasons: Record<DemoCategory, string[]> = {
-  服饰: ['尺码不合适', '尺码不合适', '不喜欢/不想要了', '有色差', '质量问题'],
-  美妆: ['使用后过敏', '不想要了', '临期/保质期问题', '发错货'],
-  数码: ['质量问题', '功能故障', '七天无理由退货', '不想要了'],
-  食品: ['包装破损', '口味不喜欢', '临期/保质期问题', '少件'],
-  家居: ['尺寸不符', '质量问题', '有异味', '不想要了'],
-  母婴: ['宝宝不适应', '质量问题', '尺码不合适', '不想要了'],
-};
-const partialRefundReasons = ['价保退差价', '商品瑕疵补偿', '少件补差价'];
-
-const reviewTexts: Record<DemoCategory, { good: string[]; bad: string[] }> = {
-  服饰: { good: ['面料舒服，版型好看', '尺码标准，上身效果不错', '颜色很正，很显气质'], bad: ['尺码偏小，建议拍大一码', '有色差，和图片不太一样', '有线头，做工一般', '洗了一次就起球'] },
-  美妆: { good: ['用了一周皮肤状态变好了', '味道好闻，很滋润', '持妆很久，不卡粉'], bad: ['用了有点过敏泛红', '感觉是临期产品', '瓶子漏液了', '效果一般，有点油'] },
-  数码: { good: ['音质不错，连接稳定', '充电很快，做工精致', '运行流畅，拍照清楚'], bad: ['续航不行，半天就没电', '蓝牙经常断连', '发热严重', '屏幕有坏点'] },
-  食品: { good: ['很新鲜，孩子很爱吃', '味道不错，会回购', '分量足，包装精美'], bad: ['快过期了', '口味偏咸', '有几包漏气了', '和上次买的味道不一样'] },
-  家居: { good: ['很好用，质量扎实', '摸着很舒服，颜色正', '收纳效果很好'], bad: ['有异味，要晾很久', '安装说明看不懂', '尺寸和描述不符', '用了一个月就坏了'] },
-  母婴: { good: ['宝宝很喜欢', '吸收性很好，不红屁屁', '质量放心，会一直回购'], bad: ['宝宝用了红屁屁', '奶瓶有异味', '尺码偏大', '宝宝不爱喝'] },
-};
-const generalGood = ['物流很快，包装完好', '性价比高，会回购', '客服态度很好', '和描述一致'];
-const generalBad = ['物流太慢了，等了一周才到', '包装破损，有点失望', '客服回复太慢', '发错货了，换货很麻烦'];
 
 /** 买牛排推荐酱料: what people add to the first item (frequently bought together). */
 const boughtTogether: Record<string, string[]> = {
@@ -120,6 +97,8 @@ const RETURNING_VISITOR_SHARE = 0.25;
 const REGISTERED_VISIT_SHARE = 0.38;
 /** Customers use the shop logged out on another device now and then (identity stitching at sign-in). */
 const OTHER_DEVICE_SHARE = 0.2;
+/** Items from 1,000 yuan up (phones, tablets...) are bought one at a time. */
+const BIG_TICKET = 100_000;
 /** Placed orders never paid (the shop closes them after 24 hours). */
 const UNPAID_SHARE = 0.055;
 
@@ -143,7 +122,6 @@ export class Simulation {
   private readonly earlyVisits: number[][];
   private readonly refundsDue: RefundRecord[][];
   private readonly reviewsDue: ReviewTask[][];
-  private readonly arrivals: { sku: number; quantity: number }[][];
   /** Customers by sign-up time, and how many signed up before each day (to pick returning visitors). */
   private readonly byRegistration: Int32Array;
   private readonly registeredBefore: Int32Array;
@@ -154,13 +132,7 @@ export class Simulation {
   private readonly favourite: Int8Array;
   /** Sum of the purchase rates of active customers: the expected buyers of a day before its multiplier. */
   private activeRate = 0;
-  // Stock per SKU.
-  private readonly available: Int32Array;
-  private readonly reserved: Int32Array;
-  private readonly onOrder: Int32Array;
-  private readonly soldToday: Int32Array;
-  private readonly demandBase: Float64Array;
-  private readonly stockChanged: Uint8Array;
+  private readonly warehouse: Warehouse;
   // Counters.
   private messages = 0;
   private anonymousVisitors = 0;
@@ -204,7 +176,6 @@ export class Simulation {
     this.earlyVisits = bucket<number>();
     this.refundsDue = bucket<RefundRecord>();
     this.reviewsDue = bucket<ReviewTask>();
-    this.arrivals = bucket<{ sku: number; quantity: number }>();
 
     const n = customers.length;
     this.active = new Uint8Array(n);
@@ -215,19 +186,7 @@ export class Simulation {
     this.registeredBefore = new Int32Array(days + 1);
     this.placeCustomers();
 
-    const skuCount = this.catalog.skus.length;
-    this.available = new Int32Array(skuCount);
-    this.reserved = new Int32Array(skuCount);
-    this.onOrder = new Int32Array(skuCount);
-    this.soldToday = new Int32Array(skuCount);
-    this.demandBase = new Float64Array(skuCount);
-    this.stockChanged = new Uint8Array(skuCount);
-    for (const level of inventory) {
-      const sku = this.catalog.bySku.get(level.sku);
-      if (sku) this.available[sku.index] += Math.max(0, level.onHand - (level.reserved ?? 0));
-    }
-    const unitsPerDay = n * UNITS_PER_CUSTOMER_DAY;
-    for (const sku of this.catalog.skus) this.demandBase[sku.index] = unitsPerDay * categoryShare(sku.category) * sku.popularity;
+    this.warehouse = new Warehouse(this.catalog, inventory, n * UNITS_PER_CUSTOMER_DAY, days, this.rng, (from, to) => this.intensityBetween(from, to));
 
     for (const category of demoCategories) {
       for (const sku of this.catalog.byCategory[category].skus) {
@@ -301,16 +260,16 @@ export class Simulation {
   // -------------------------------------------------------------------------------------------
 
   run(d: number): SimulatedDay {
-    const day = new DayContext(this, d);
-    this.receiveStock(d);
+    const day = new DayContext(this.plan, d, this.startDay + d, this.profiles[d]);
+    this.warehouse.morning(d);
     for (const i of this.earlyVisits[d]) this.browseSession(day, { anonymousId: deviceId(this.seed, i), customer: -1 }, this.rng.chance(0.6) ? this.traits.channel[i] : day.visitChannels.draw(this.rng), null);
     for (const i of this.signUps[d]) this.signUp(day, i);
     const due = this.purchases[d];
     for (let k = 0; k < due.length; k++) if (this.active[due[k]]) this.purchase(day, due[k], null);
     for (const task of this.reviewsDue[d]) this.reviewSession(day, task);
     this.visitorsWhoDoNotBuy(day);
-    const spend = this.spend(day);
-    const inventory = this.closeStock(d);
+    const spend = marketingSpend(day, this.plan, this.rng);
+    const inventory = this.warehouse.evening(d, this.intensity[d], this.clock.timestamp(this.startDay + d, SECONDS_PER_DAY - 1));
     const events = day.stream.finish(this.clock, this.startDay + d, () => `demo-${this.seed}-${++this.messages}`);
     day.orders.sort((a, b) => (a.placedAt < b.placedAt ? -1 : a.placedAt > b.placedAt ? 1 : 0));
     const refunds = this.refundsDue[d].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
@@ -426,13 +385,13 @@ export class Simulation {
       let line: CartLine | undefined;
       if (wanted && nextWanted < wanted.length && k === Math.floor((looks * (nextWanted + 1)) / (wanted.length + 1))) line = wanted[nextWanted++];
       const sku = line?.sku ?? (wanted && this.rng.chance(0.5) ? this.drawSku(wanted[0].sku.category) : this.drawSku(demoCategories[day.browseCategories.draw(this.rng)]));
-      if (this.rng.chance(0.22)) {
+      if (this.rng.chance(0.16)) {
         // People search the product type (连衣裙) mostly, sometimes with the brand.
         const search = this.searches[sku.index][this.rng.chance(0.7) ? 0 : 1];
         session.page(search.page);
         session.track('Products Searched', search.properties);
         session.wait(this.rng.between(3, 15));
-      } else if (this.rng.chance(0.15)) {
+      } else if (this.rng.chance(0.1)) {
         session.page(this.categoryPages[sku.category]);
         session.wait(this.rng.between(3, 20));
       }
@@ -525,8 +484,9 @@ export class Simulation {
         sku = this.drawInStock(category, lines);
       }
       if (!sku) continue;
-      const quantity = Math.min(6, 1 + this.rng.poisson(sku.packs - 1));
-      if (this.available[sku.index] < quantity) continue;
+      // Packs of snacks or diapers come by the 2-3; nobody takes three phones (大件 one at a time).
+      const quantity = sku.price >= BIG_TICKET ? 1 : Math.min(6, 1 + this.rng.poisson(sku.packs - 1));
+      if (!this.warehouse.has(sku, quantity)) continue;
       lines.push({ sku, quantity });
     }
     if (lines.length > 0) this.favourite[i] = demoCategories.indexOf(lines[0].sku.category);
@@ -542,7 +502,7 @@ export class Simulation {
   private drawInStock(category: DemoCategory, lines: CartLine[]): SkuInfo | null {
     for (let attempt = 0; attempt < 3; attempt++) {
       const sku = this.drawSku(category);
-      if (this.available[sku.index] > 0 && !lines.some((l) => l.sku === sku)) return sku;
+      if (this.warehouse.has(sku, 1) && !lines.some((l) => l.sku === sku)) return sku;
     }
     return null;
   }
@@ -551,7 +511,7 @@ export class Simulation {
     const leaf = this.leafTables.get(leafName);
     if (!leaf || leaf.skus.length === 0) return null;
     const sku = leaf.skus[leaf.table.draw(this.rng)];
-    return this.available[sku.index] > 0 && !lines.some((l) => l.sku === sku) ? sku : null;
+    return this.warehouse.has(sku, 1) && !lines.some((l) => l.sku === sku) ? sku : null;
   }
 
   /** Which coupon the buyer uses: 新人券 on the first order, 召回券 after a long absence, the campaign's, or the everyday one. */
@@ -609,12 +569,7 @@ export class Simulation {
     if (!paid) return order;
     this.orderCount[i] = Math.min(65535, this.orderCount[i] + 1);
     this.lastOrderDay[i] = day.index;
-    for (const line of lines) {
-      this.available[line.sku.index] -= line.quantity;
-      this.reserved[line.sku.index] += line.quantity;
-      this.soldToday[line.sku.index] += line.quantity;
-      this.stockChanged[line.sku.index] = 1;
-    }
+    for (const line of lines) this.warehouse.sell(line.sku, line.quantity);
     day.recordSale(channel, order, isNew);
     this.afterSale(day, i, order, lines, paid);
     return order;
@@ -734,10 +689,7 @@ export class Simulation {
     session.wait(this.rng.between(5, 30));
     session.page({ name: '评价', path: `/review/${task.orderId}`, title: '发表评价' });
     session.wait(this.rng.between(20, 180));
-    const texts = reviewTexts[task.sku.category];
-    const good = task.rating >= 4;
-    const pool = good ? (this.rng.chance(0.7) ? texts.good : generalGood) : this.rng.chance(0.7) ? texts.bad : generalBad;
-    const body = (task.rating === 3 ? '还行，' : '') + this.rng.pick(pool);
+    const body = reviewText(this.rng, task.sku.category, task.rating);
     session.track('Product Reviewed', { product_id: task.sku.productId, sku: task.sku.sku, order_id: task.orderId, rating: task.rating, review_body: body });
   }
 
@@ -786,7 +738,7 @@ export class Simulation {
       session.track('Signed In', { method: this.rng.chance(0.6) ? 'wechat' : 'phone' });
       session.wait(this.rng.between(2, 10));
     }
-    const looks = Math.min(15, this.rng.geometric(1.5));
+    const looks = Math.min(15, this.rng.geometric(1.4));
     this.browse(day, session, looks, null);
     const r = this.rng.next();
     // Preheat days are for filling the cart (加购) before the sale starts.
@@ -814,198 +766,14 @@ export class Simulation {
     }
   }
 
-  // --- spend ---------------------------------------------------------------------------------
-
-  /** Marketing spend of the day: paid clicks at the day's CPC, KOL fees on post days, CPS commission, 私域/触达 costs. */
-  private spend(day: DayContext): SpendRecord[] {
-    const out: SpendRecord[] = [];
-    const profile = day.profile;
-    const jitter = () => this.rng.uniform(0.9, 1.1);
-    for (const { channelId, campaign, sessions } of day.sessionCounts()) {
-      const channel = channelProfiles[channelId].channel;
-      const cpc = costPerClick[channel];
-      const ctr = clickThroughRate[channel];
-      if (cpc) {
-        const clicks = Math.round(sessions * this.rng.uniform(1.05, 1.2));
-        out.push({ date: day.date, channel, campaign, amount: Math.round(clicks * cpc * profile.adCostIndex * jitter()), impressions: Math.round(clicks / ((ctr ?? 0.02) * jitter())), clicks });
-      } else if (costPerSession[channel]) {
-        const record: SpendRecord = { date: day.date, channel, campaign, amount: Math.round(sessions * (costPerSession[channel] ?? 0) * jitter()) };
-        if (ctr) Object.assign(record, { clicks: sessions, impressions: Math.round(sessions / ctr) });
-        out.push(record);
-      } else if (channel === 'kol') {
-        // Seeding with small creators (KOC) every day; the big posts are paid below.
-        out.push({ date: day.date, channel, campaign, amount: Math.round(sessions * 60 * jitter()), clicks: sessions, impressions: Math.round(sessions / (ctr ?? 0.02)) });
-      }
-    }
-    for (const post of this.plan.posts) {
-      if (post.day !== day.index) continue;
-      const ordinaryKolVisits = day.sessionsToday * day.ordinaryKolShare;
-      const visits = ordinaryKolVisits * post.size * 1.65;
-      out.push({ date: day.date, channel: 'kol', campaign: profile.campaign ?? 'always_on', amount: Math.round(visits * kolCostPerVisit * jitter()), impressions: Math.round(visits / 0.02), clicks: Math.round(visits) });
-    }
-    for (const [campaign, sales] of day.affiliateSales) out.push({ date: day.date, channel: 'affiliate', campaign, amount: Math.round(sales * affiliateCommission) });
-    if (day.referralNewBuyers > 0) out.push({ date: day.date, channel: 'referral', campaign: '老带新', amount: day.referralNewBuyers * referralReward });
-    // One record per (channel, campaign): merge the KOL post fee into the day's KOL record.
-    const merged = new Map<string, SpendRecord>();
-    for (const record of out) {
-      if (record.amount <= 0) continue;
-      const key = `${record.channel}\u0000${record.campaign}`;
-      const existing = merged.get(key);
-      if (!existing) merged.set(key, record);
-      else {
-        existing.amount += record.amount;
-        if (record.clicks !== undefined) existing.clicks = (existing.clicks ?? 0) + record.clicks;
-        if (record.impressions !== undefined) existing.impressions = (existing.impressions ?? 0) + record.impressions;
-      }
-    }
-    return [...merged.values()].sort((a, b) => (channelIndex.get(a.channel as Channel) ?? 0) - (channelIndex.get(b.channel as Channel) ?? 0) || (a.campaign < b.campaign ? -1 : a.campaign > b.campaign ? 1 : 0));
-  }
-
-  // --- stock ---------------------------------------------------------------------------------
-
-  /** Morning: replenishment arrives; yesterday's paid orders leave the warehouse. */
-  private receiveStock(d: number): void {
-    for (let s = 0; s < this.reserved.length; s++) {
-      if (this.reserved[s] > 0) {
-        this.reserved[s] = 0;
-        this.stockChanged[s] = 1;
-      }
-      this.soldToday[s] = 0;
-    }
-    for (const arrival of this.arrivals[d]) {
-      this.available[arrival.sku] += arrival.quantity;
-      this.onOrder[arrival.sku] -= arrival.quantity;
-      this.stockChanged[arrival.sku] = 1;
-    }
-    this.arrivals[d] = [];
-  }
-
-  /**
-   * Evening: learn the demand, reorder what will run short, report the levels that changed.
-   * Planned SKUs reorder ahead of the calendar (stock up before 双11); sloppy ones reorder late
-   * and little, which is where the shop's stock-outs come from.
-   */
-  private closeStock(d: number): InventoryRecord[] {
-    const out: InventoryRecord[] = [];
-    const updatedAt = this.clock.timestamp(this.startDay + d, SECONDS_PER_DAY - 1);
-    for (const sku of this.catalog.skus) {
-      const s = sku.index;
-      if (this.available[s] > 0 || this.soldToday[s] > 0) this.demandBase[s] = 0.93 * this.demandBase[s] + 0.07 * (this.soldToday[s] / this.intensity[d]);
-      const sloppy = sku.sloppyReplenishment;
-      const lead = sloppy ? 12 : 5;
-      const safety = sloppy ? 0 : 10;
-      // Every planned SKU keeps a few units even when it hardly sells (最低安全库存).
-      const need = sloppy ? this.demandBase[s] * lead : Math.max(8, this.demandBase[s] * this.intensityBetween(d + 1, d + 1 + lead + safety));
-      if (this.available[s] + this.onOrder[s] < need && this.onOrder[s] === 0) {
-        const cover = sloppy ? this.demandBase[s] * 14 : this.demandBase[s] * this.intensityBetween(d + 1 + lead, d + 1 + lead + 30);
-        const quantity = Math.max(5, Math.ceil(need + cover - this.available[s]));
-        const arrival = d + lead + (sloppy ? this.rng.between(0, 8) : this.rng.between(-2, 2));
-        this.onOrder[s] += quantity;
-        if (arrival < this.days) this.arrivals[arrival].push({ sku: s, quantity });
-      }
-      if (this.stockChanged[s]) {
-        out.push({ sku: sku.sku, warehouse: 'main', onHand: this.available[s] + this.reserved[s], reserved: this.reserved[s], updatedAt });
-        this.stockChanged[s] = 0;
-      }
-    }
-    return out;
-  }
-
+  /** Expected demand over window days [from, to) in ordinary days; days past the calendar count as 1. */
   private intensityBetween(from: number, to: number): number {
     const last = this.intensity.length;
     const a = Math.min(from, last);
     const b = Math.min(to, last);
     return this.cumulative[b] - this.cumulative[a] + Math.max(0, to - Math.max(from, last));
   }
-
-  // --- for DayContext ------------------------------------------------------------------------
-
-  get trafficPlan(): TrafficPlan {
-    return this.plan;
-  }
-
-  profileOf(d: number): DayProfile {
-    return this.profiles[d];
-  }
-
-  dateOf(d: number): number {
-    return this.startDay + d;
-  }
 }
 
-/** Average units sold per customer per ordinary day: sizes the opening stock before any sale is seen. */
-export const UNITS_PER_CUSTOMER_DAY = 0.0032;
 
 
-/** What is the same for every session of one day: channel mix, category mix, the streams being filled. */
-class DayContext {
-  readonly index: number;
-  readonly absolute: number;
-  readonly date: string;
-  readonly compactDate: string;
-  readonly profile: DayProfile;
-  readonly stream = new DayStream();
-  readonly orders: OrderRecord[] = [];
-  /** Sessions per channel and utm_campaign (none, always_on, the day's campaign), for spend. */
-  private readonly sessionsByCampaign = new Int32Array(channelProfiles.length * 3);
-  readonly affiliateSales = new Map<string, number>();
-  referralNewBuyers = 0;
-  sessionsToday = 0;
-  /** Share of sessions per channel today, and the day's expected session -> purchase conversion. */
-  readonly visitShare: Float64Array;
-  readonly expectedConversion: number;
-  /** KOL's share of sessions on an ordinary day (to price a post by the traffic it brings). */
-  readonly ordinaryKolShare: number;
-  readonly visitChannels: WeightedTable;
-  readonly newBuyerChannels: WeightedTable;
-  readonly loyalChannels: WeightedTable;
-  readonly browseCategories: WeightedTable;
-  readonly segmentCategories: WeightedTable[];
-
-  constructor(sim: Simulation, d: number) {
-    this.index = d;
-    this.absolute = sim.dateOf(d);
-    this.date = fromDayNumber(this.absolute);
-    this.compactDate = this.date.replaceAll('-', '');
-    this.profile = sim.profileOf(d);
-    const plan = sim.trafficPlan;
-    const visits = channelProfiles.map((p, c) => p.visits * plan.boost(d, c));
-    const total = visits.reduce((a, b) => a + b, 0);
-    this.visitShare = Float64Array.from(visits, (v) => v / total);
-    const lift = this.profile.conversionLift;
-    this.expectedConversion = channelProfiles.reduce((sum, p, c) => sum + this.visitShare[c] * Math.min(0.9, p.conversion * lift), 0);
-    this.ordinaryKolShare = channelProfiles[channelIndex.get('kol') ?? 0].visits / total;
-    this.visitChannels = new WeightedTable(visits);
-    this.newBuyerChannels = new WeightedTable(channelProfiles.map((p, c) => visits[c] * p.conversion));
-    this.loyalChannels = new WeightedTable(channelProfiles.map((p, c) => p.loyal * plan.boost(d, c)));
-    const boost = this.profile.categoryBoost;
-    this.browseCategories = new WeightedTable(demoCategories.map((c) => categoryShare(c) * boost[c]));
-    this.segmentCategories = Array.from({ length: SEGMENTS }, (_, segment) => new WeightedTable(demoCategories.map((c) => categoryShare(c) * boost[c] * segmentAffinity(segment, c))));
-  }
-
-  countSession(channel: number, campaign: string): void {
-    const slot = campaign === '' ? 0 : campaign === 'always_on' ? 1 : 2;
-    this.sessionsByCampaign[channel * 3 + slot]++;
-    this.sessionsToday++;
-  }
-
-  sessionCounts(): { channelId: number; campaign: string; sessions: number }[] {
-    const out: { channelId: number; campaign: string; sessions: number }[] = [];
-    channelProfiles.forEach((_, channelId) => {
-      ['', 'always_on', this.profile.campaign ?? ''].forEach((campaign, slot) => {
-        const sessions = this.sessionsByCampaign[channelId * 3 + slot];
-        if (sessions > 0) out.push({ channelId, campaign, sessions });
-      });
-    });
-    return out;
-  }
-
-  recordSale(channel: number, order: OrderRecord, isNew: boolean): void {
-    const name = channelProfiles[channel].channel;
-    if (name === 'affiliate') {
-      const campaign = order.campaign ?? 'always_on';
-      this.affiliateSales.set(campaign, (this.affiliateSales.get(campaign) ?? 0) + (order.paidAmount ?? 0));
-    }
-    if (name === 'referral' && isNew) this.referralNewBuyers++;
-  }
-}

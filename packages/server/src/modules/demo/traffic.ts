@@ -29,17 +29,17 @@ export interface ChannelProfile {
 
 /** Paid search and 信息流 bring volume at low conversion; 私域 converts best and costs little. */
 export const channelProfiles: ChannelProfile[] = [
-  { channel: 'paid_search', visits: 0.15, conversion: 0.024, bounce: 0.38, acquisition: 0.15, loyal: 0.05, platforms: [0.15, 0, 0.5, 0.35] },
-  { channel: 'organic_search', visits: 0.12, conversion: 0.03, bounce: 0.4, acquisition: 0.12, loyal: 0.07, platforms: [0.05, 0, 0.55, 0.4] },
-  { channel: 'paid_social', visits: 0.17, conversion: 0.012, bounce: 0.55, acquisition: 0.17, loyal: 0.04, platforms: [0.35, 0.1, 0, 0.55] },
-  { channel: 'social', visits: 0.13, conversion: 0.016, bounce: 0.48, acquisition: 0.12, loyal: 0.05, platforms: [0.3, 0.15, 0.05, 0.5] },
-  { channel: 'kol', visits: 0.04, conversion: 0.022, bounce: 0.42, acquisition: 0.06, loyal: 0.03, platforms: [0.3, 0.15, 0, 0.55] },
-  { channel: 'private_domain', visits: 0.07, conversion: 0.08, bounce: 0.2, acquisition: 0.07, loyal: 0.3, platforms: [0.1, 0.8, 0, 0.1] },
-  { channel: 'email', visits: 0.02, conversion: 0.04, bounce: 0.35, acquisition: 0, loyal: 0.06, platforms: [0.2, 0, 0.5, 0.3] },
-  { channel: 'sms', visits: 0.02, conversion: 0.045, bounce: 0.36, acquisition: 0, loyal: 0.06, platforms: [0.4, 0.2, 0, 0.4] },
-  { channel: 'referral', visits: 0.04, conversion: 0.035, bounce: 0.35, acquisition: 0.09, loyal: 0.04, platforms: [0.3, 0.4, 0.1, 0.2] },
-  { channel: 'affiliate', visits: 0.06, conversion: 0.03, bounce: 0.4, acquisition: 0.06, loyal: 0.05, platforms: [0.2, 0.1, 0.3, 0.4] },
-  { channel: 'direct', visits: 0.18, conversion: 0.045, bounce: 0.28, acquisition: 0.16, loyal: 0.25, platforms: [0.7, 0.1, 0.15, 0.05] },
+  { channel: 'paid_search', visits: 0.15, conversion: 0.024, bounce: 0.43, acquisition: 0.15, loyal: 0.05, platforms: [0.15, 0, 0.5, 0.35] },
+  { channel: 'organic_search', visits: 0.12, conversion: 0.03, bounce: 0.45, acquisition: 0.12, loyal: 0.07, platforms: [0.05, 0, 0.55, 0.4] },
+  { channel: 'paid_social', visits: 0.17, conversion: 0.012, bounce: 0.6, acquisition: 0.17, loyal: 0.04, platforms: [0.35, 0.1, 0, 0.55] },
+  { channel: 'social', visits: 0.13, conversion: 0.016, bounce: 0.53, acquisition: 0.12, loyal: 0.05, platforms: [0.3, 0.15, 0.05, 0.5] },
+  { channel: 'kol', visits: 0.04, conversion: 0.022, bounce: 0.47, acquisition: 0.06, loyal: 0.03, platforms: [0.3, 0.15, 0, 0.55] },
+  { channel: 'private_domain', visits: 0.07, conversion: 0.08, bounce: 0.25, acquisition: 0.07, loyal: 0.3, platforms: [0.1, 0.8, 0, 0.1] },
+  { channel: 'email', visits: 0.02, conversion: 0.04, bounce: 0.4, acquisition: 0, loyal: 0.06, platforms: [0.2, 0, 0.5, 0.3] },
+  { channel: 'sms', visits: 0.02, conversion: 0.045, bounce: 0.41, acquisition: 0, loyal: 0.06, platforms: [0.4, 0.2, 0, 0.4] },
+  { channel: 'referral', visits: 0.04, conversion: 0.035, bounce: 0.4, acquisition: 0.09, loyal: 0.04, platforms: [0.3, 0.4, 0.1, 0.2] },
+  { channel: 'affiliate', visits: 0.06, conversion: 0.03, bounce: 0.45, acquisition: 0.06, loyal: 0.05, platforms: [0.2, 0.1, 0.3, 0.4] },
+  { channel: 'direct', visits: 0.18, conversion: 0.045, bounce: 0.33, acquisition: 0.16, loyal: 0.25, platforms: [0.7, 0.1, 0.15, 0.05] },
 ];
 
 export const channelIndex = new Map<Channel, number>(channelProfiles.map((p, i) => [p.channel, i]));
