@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,9 +8,16 @@ import { startFlywheel } from '../testing/harness';
 
 const bin = path.resolve(__dirname, '../../bin/flywheel.js');
 
-function flywheel(dataDir: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, '--data-dir', dataDir, ...args], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'warn' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+/** Runs the CLI without blocking this worker (a blocked worker misses vitest's heartbeats under load). */
+function flywheel(dataDir: string, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, '--data-dir', dataDir, ...args], { env: { ...process.env, LOG_LEVEL: 'warn' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 async function waitForHealth(url: string, ms = 60_000) {
@@ -25,22 +32,22 @@ async function waitForHealth(url: string, ms = 60_000) {
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-cli-'));
 
 describe('flywheel CLI', () => {
-  it('init creates a shop and prints its keys; run again it adds another shop', () => {
+  it('init creates a shop and prints its keys; run again it adds another shop', async () => {
     const dir = tmp();
-    const a = JSON.parse(flywheel(dir, 'init', '--shop-name', '一号店', '--json').stdout);
+    const a = JSON.parse((await flywheel(dir, 'init', '--shop-name', '一号店', '--json')).stdout);
     expect(a).toMatchObject({ shopId: expect.stringMatching(/^shop_/), publishableKey: expect.stringMatching(/^pk_/), secretKey: expect.stringMatching(/^sk_/) });
     expect(a.ownerPassword.length).toBeGreaterThanOrEqual(8);
-    const b = JSON.parse(flywheel(dir, 'init', '--json').stdout);
+    const b = JSON.parse((await flywheel(dir, 'init', '--json')).stdout);
     expect(b.shopId).not.toBe(a.shopId);
-    expect(flywheel(dir, 'migrate', '--json').status).toBe(0);
+    expect((await flywheel(dir, 'migrate', '--json')).status).toBe(0);
   });
 
-  it('import writes an error file naming line and reason, and asks which shop when there are several', () => {
+  it('import writes an error file naming line and reason, and asks which shop when there are several', async () => {
     const dir = tmp();
-    const shop = JSON.parse(flywheel(dir, 'init', '--json').stdout);
+    const shop = JSON.parse((await flywheel(dir, 'init', '--json')).stdout);
     const file = path.join(dir, 'spend.csv');
     fs.writeFileSync(file, iconv.encode(['日期,渠道,活动,花费,点击', '2026-11-10,paid_search,双11,12345.60,800', '2026/11/11,paid_social,双11,abc,10', '2026-11-12,kol,,500,'].join('\n'), 'gbk'));
-    const r = flywheel(dir, 'import', 'spend', file, '--shop', shop.shopId, '--money', 'major', '--json');
+    const r = await flywheel(dir, 'import', 'spend', file, '--shop', shop.shopId, '--money', 'major', '--json');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toEqual({ accepted: 2, rejected: 1, errorFile: `${file}.errors.csv` });
@@ -48,16 +55,16 @@ describe('flywheel CLI', () => {
     expect(report).toHaveLength(2);
     expect(report[1]).toMatch(/^3,invalid_field,amount,/);
     // Importing again changes nothing.
-    expect(JSON.parse(flywheel(dir, 'import', 'spend', file, '--shop', shop.shopId, '--money', 'major', '--json').stdout).accepted).toBe(2);
-    flywheel(dir, 'init', '--json');
-    const many = flywheel(dir, 'import', 'spend', file, '--json');
+    expect(JSON.parse((await flywheel(dir, 'import', 'spend', file, '--shop', shop.shopId, '--money', 'major', '--json')).stdout).accepted).toBe(2);
+    await flywheel(dir, 'init', '--json');
+    const many = await flywheel(dir, 'import', 'spend', file, '--json');
     expect(many.status).toBe(1);
     expect(many.stderr).toMatch(/--shop/);
   });
 
   it('loses no acknowledged data when the server is killed with SIGKILL right after answering', async () => {
     const dir = tmp();
-    const shop = JSON.parse(flywheel(dir, 'init', '--json').stdout);
+    const shop = JSON.parse((await flywheel(dir, 'init', '--json')).stdout);
     const port = 20000 + Math.floor(Math.random() * 20000);
     const url = `http://127.0.0.1:${port}`;
     const server = spawn(process.execPath, [bin, '--data-dir', dir, 'serve', '--port', String(port)], { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: 'ignore' });
@@ -89,19 +96,19 @@ describe('flywheel CLI', () => {
 });
 
 describe('flywheel demo and simulate', () => {
-  it('loads a small demo shop through the services, and reuses it when run again', () => {
+  it('loads a small demo shop through the services, and reuses it when run again', async () => {
     const dir = tmp();
-    const first = flywheel(dir, 'demo', '--customers', '300', '--days', '20', '--seed', '7', '--no-serve', '--json');
+    const first = await flywheel(dir, 'demo', '--customers', '300', '--days', '20', '--seed', '7', '--no-serve', '--json');
     expect(first.status, first.stderr).toBe(0);
     const keys = JSON.parse(first.stdout);
     expect(keys).toMatchObject({ shopId: expect.stringMatching(/^shop_/), ownerEmail: 'demo@flywheel.local' });
-    const again = JSON.parse(flywheel(dir, 'demo', '--no-serve', '--json').stdout);
+    const again = JSON.parse((await flywheel(dir, 'demo', '--no-serve', '--json')).stdout);
     expect(again.shopId).toBe(keys.shopId);
   }, 180_000);
 
   it('sends live traffic through the HTTP APIs of a running server', async () => {
     const dir = tmp();
-    const demo = JSON.parse(flywheel(dir, 'demo', '--customers', '200', '--days', '5', '--no-serve', '--json').stdout);
+    const demo = JSON.parse((await flywheel(dir, 'demo', '--customers', '200', '--days', '5', '--no-serve', '--json')).stdout);
     const fw = await startFlywheel({ dataDir: dir });
     try {
       const address = await fw.http.listen({ port: 0, host: '127.0.0.1' });
