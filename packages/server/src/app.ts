@@ -47,12 +47,10 @@ export interface Flywheel {
 }
 
 export interface OpenOptions {
-  /** Start the outbox projector's polling loop (tests and the CLI drain it by hand instead). */
-  startProjector?: boolean;
   logger?: Logger;
 }
 
-/** Opens the stores, runs migrations, wires the modules and their routes. */
+/** Opens the stores, runs migrations, wires the modules and their routes. Background loops (the outbox projector) start with `serve`; tests and one-off commands drain them by hand. */
 export async function openFlywheel(config: Config, options: OpenOptions = {}): Promise<Flywheel> {
   const log = options.logger ?? createLogger(config);
   const unlock = lockDataDir(config.dataDir);
@@ -89,7 +87,6 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     await importRoutes(http, imports);
     analyticsRoutes(http, analytics, (shopId) => shops.getShop(shopId).then((s) => ({ shopId, timezone: s.timezone, currency: s.currency })));
     planningRoutes(http, planning, (shopId, actor, action, detail) => shops.audit(shopId, actor, action, detail));
-    if (options.startProjector) projector.start();
     // Alerts are evaluated on a timer only by a server that listens (never in tests or one-off commands).
     http.addHook('onListen', async () => { planning.alerts.start(); });
 
