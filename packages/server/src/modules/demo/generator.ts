@@ -13,14 +13,13 @@
  * purchase is shared by its Cart Viewed, Checkout Started and Order Completed calls.
  * JSON.stringify or a zod parse gives independent copies.
  */
-import type { CustomerRecord, InventoryRecord, OrderRecord, ProductRecord, RefundRecord, SpendRecord } from '@flywheel/contracts';
+import type { CustomerRecord, InventoryRecord, ProductRecord } from '@flywheel/contracts';
 import { toDayNumber } from './calendar';
 import { generateProducts, indexCatalog, categoryShare } from './catalog';
 import { ShopClock } from './clock';
 import { generateCustomerRecords } from './people';
 import { Rng } from './random';
-import type { DemoEvent } from './session';
-import { Simulation } from './simulation';
+import { Simulation, type SimulatedDay } from './simulation';
 import { UNITS_PER_CUSTOMER_DAY } from './stock';
 import { TrafficPlan, windowStart } from './traffic';
 
@@ -41,16 +40,8 @@ export interface DemoCatalog {
   inventory: InventoryRecord[];
 }
 
-/** Day by day, in date order, everything that happened that local day. */
-export interface DemoDay {
-  date: string;
-  events: DemoEvent[];
-  orders: OrderRecord[];
-  refunds: RefundRecord[];
-  spend: SpendRecord[];
-  /** Replenishment / stock updates that day, may be empty. */
-  inventory: InventoryRecord[];
-}
+/** Day by day, in date order, everything that happened that local day (its inventory: the stock updates of that day, may be empty). */
+export type DemoDay = SimulatedDay;
 
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
 
