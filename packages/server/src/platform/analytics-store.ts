@@ -114,8 +114,8 @@ export async function insertRows(conn: DuckDBConnection, table: string, columns:
   await conn.run(`insert into ${table} (${names.map((n) => `"${n}"`).join(', ')}) select ${select} from (select unnest(from_json(?::json, '${spec}')) as r)`, [json]);
 }
 
-/** Deletes the rows of a shop whose key column is in `keys`. */
-export async function deleteKeys(conn: DuckDBConnection, table: string, shopId: string, keyColumn: string, keys: readonly string[]) {
+/** Deletes the rows of a shop whose key (a column, or an SQL expression for a composite key) is in `keys`. */
+export async function deleteKeys(conn: DuckDBConnection, table: string, shopId: string, keyExpr: string, keys: readonly string[]) {
   if (keys.length === 0) return;
-  await conn.run(`delete from ${table} where shop_id = ? and "${keyColumn}" in (select unnest(from_json(?::json, '["VARCHAR"]')))`, [shopId, JSON.stringify(keys)]);
+  await conn.run(`delete from ${table} where shop_id = ? and ${keyExpr} in (select unnest(from_json(?::json, '["VARCHAR"]')))`, [shopId, JSON.stringify(keys)]);
 }

@@ -89,7 +89,8 @@ const refunds: Projection = async (conn, messages) => {
 
 const spend: Projection = async (conn, messages) => {
   for (const [shopId, list] of byShop<SpendRecord>(messages)) {
-    for (const { payload: s } of list) await conn.run(`delete from spend where shop_id = ? and date = ?::date and channel = ? and campaign = ?`, [shopId, s.date, s.channel, s.campaign]);
+    // The outbox key is JSON.stringify([date, channel, campaign]); DuckDB's to_json writes it the same way.
+    await deleteKeys(conn, 'spend', shopId, `to_json([strftime(date, '%Y-%m-%d'), channel, campaign])::varchar`, list.map((m) => m.key));
     await insertRows(conn, 'spend', { shop_id: 'VARCHAR', date: 'DATE', channel: 'VARCHAR', campaign: 'VARCHAR', amount: 'BIGINT', impressions: 'BIGINT', clicks: 'BIGINT' },
       list.map(({ payload: s }) => ({ shop_id: shopId, ...s })));
   }
@@ -97,7 +98,8 @@ const spend: Projection = async (conn, messages) => {
 
 const inventory: Projection = async (conn, messages) => {
   for (const [shopId, list] of byShop<InventoryRecord>(messages)) {
-    for (const { payload: s } of list) await conn.run(`delete from inventory where shop_id = ? and sku = ? and warehouse = ?`, [shopId, s.sku, s.warehouse]);
+    // The outbox key is JSON.stringify([sku, warehouse]).
+    await deleteKeys(conn, 'inventory', shopId, `to_json([sku, warehouse])::varchar`, list.map((m) => m.key));
     await insertRows(conn, 'inventory', { shop_id: 'VARCHAR', sku: 'VARCHAR', warehouse: 'VARCHAR', on_hand: 'INTEGER', reserved: 'INTEGER', updated_at: 'TIMESTAMPTZ' },
       list.map(({ payload: s }) => ({ shop_id: shopId, sku: s.sku, warehouse: s.warehouse, on_hand: s.onHand, reserved: s.reserved, updated_at: s.updatedAt })));
   }
