@@ -187,4 +187,3 @@ export async function createHttpApp(options: HttpOptions): Promise<HttpApp> {
   return app;
 }
 
-export { actorOf };
