@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { EntityName, InitResult } from '@flywheel/contracts';
 import type { Flywheel } from '../app';
-import { generateCatalog, generateCustomers, generateDays, type DemoOptions } from '../modules/demo/generator';
+import { generateCatalog, generateCustomers, generateDays, type DemoEvent, type DemoOptions } from '../modules/demo/generator';
 import { FlywheelError } from '../platform/errors';
 
 export const DEMO_LOGIN = { email: 'demo@flywheel.local', password: 'flywheel-demo' };
@@ -25,6 +25,8 @@ export function readDemo(dataDir: string): DemoShop | null {
 export function resetDataDir(dataDir: string) {
   for (const name of ['pg', 'analytics.duckdb', 'analytics.duckdb.wal', 'demo.json']) fs.rmSync(path.join(dataDir, name), { recursive: true, force: true });
 }
+
+const chunks = <T>(items: readonly T[], size: number) => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 async function upsertAll(fw: Flywheel, shopId: string, entity: EntityName, records: readonly unknown[]) {
   for (let i = 0; i < records.length; i += 1000) {
@@ -49,12 +51,17 @@ export async function loadDemo(fw: Flywheel, opts: DemoOptions, onProgress?: (do
   await upsertAll(fw, shop.shopId, 'customers', customers);
   rows.customers = customers.length;
   let done = 0;
+  // A day's events commit in DuckDB (on its own threads) while its orders go through Postgres.
+  let events: Promise<void> = Promise.resolve();
+  const ingest = async (calls: readonly DemoEvent[]) => {
+    const r = await fw.tracking.ingest(shop.shopId, calls, null, { historical: true });
+    if (r.rejected.length > 0) throw new Error(`demo event rejected: ${JSON.stringify(r.rejected[0])}`);
+    rows.events += r.accepted;
+  };
   for (const day of generateDays(opts, catalog, customers)) {
-    for (let i = 0; i < day.events.length; i += 20_000) {
-      const r = await fw.tracking.ingest(shop.shopId, day.events.slice(i, i + 20_000), null, { historical: true });
-      if (r.rejected.length > 0) throw new Error(`demo event rejected: ${JSON.stringify(r.rejected[0])}`);
-      rows.events += r.accepted;
-    }
+    await events;
+    events = Promise.all(chunks(day.events, 20_000).map(ingest)).then(() => undefined);
+    events.catch(() => undefined); // awaited on the next day or after the loop
     await upsertAll(fw, shop.shopId, 'orders', day.orders);
     await upsertAll(fw, shop.shopId, 'refunds', day.refunds);
     await upsertAll(fw, shop.shopId, 'spend', day.spend);
@@ -66,6 +73,7 @@ export async function loadDemo(fw: Flywheel, opts: DemoOptions, onProgress?: (do
     if (++done % 20 === 0) await fw.projector.drain();
     onProgress?.(done, opts.days);
   }
+  await events;
   await fw.projector.drain();
   await fw.store.checkpoint();
   const demo: DemoShop = { ...shop, seed: opts.seed, customers: opts.customers, days: opts.days, endDate: opts.endDate, rows };

@@ -68,6 +68,10 @@ export class TrackingService {
   private readonly linked = new Set<string>();
   private readonly settings = new Map<string, { mapping: ChannelMapping | null; timezone: string; at: number }>();
   private readonly sessions = new Sessionizer();
+  /** Per shop, the newest event time stored or queued: a backfill entirely after it cannot hold a stored event. */
+  private readonly newest = new Map<string, number>();
+  /** Per shop, the backfill now being de-duplicated and committed (backfills of a shop take turns). */
+  private readonly backfills = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly store: AnalyticsStore,
@@ -86,6 +90,8 @@ export class TrackingService {
     const open = await this.store.all<{ shop_id: string; device: string; session_id: string; last: string; channel: Channel }>(
       `select shop_id, coalesce(anonymous_id, user_id) as device, arg_max(session_id, ts) as session_id, max(ts) as last, arg_max(channel, ts) as channel
        from events where ts >= ?::timestamptz group by all`, [new Date(Date.now() - SESSION_GAP_MS).toISOString()]);
+    const newest = await this.store.all<{ shop_id: string; newest: number }>(`select shop_id, epoch_ms(max(ts)) as newest from events group by all`);
+    for (const n of newest) this.newest.set(n.shop_id, n.newest);
     for (const o of open) this.sessions.restore(`${o.shop_id}|${o.device}`, o.session_id, new Date(o.last).getTime(), (await this.settingsOf(o.shop_id)).timezone, o.channel);
   }
 
@@ -152,7 +158,8 @@ export class TrackingService {
       if (keys.has(key) || (!options.historical && this.isDuplicate(key))) { duplicates++; return; }
       keys.add(key);
       const ts = eventTime(call.timestamp ?? call.originalTimestamp, call.sentAt ?? options.sentAt, receivedAt);
-      const row = this.toRow(shopId, messageId, type, call, ts, options.historical ? ts : receivedAt, { ...options.context, ...call.context }, mapping);
+      const context = options.context ? { ...options.context, ...call.context } : (call.context ?? {});
+      const row = this.toRow(shopId, messageId, type, call, ts, options.historical ? ts : receivedAt, context, mapping);
       const session = this.sessions.assign(`${shopId}|${row.anonymousId ?? row.userId}`, ts.getTime(), timezone, row.channel as Channel);
       row.sessionId = session.sessionId;
       row.channel = session.channel;
@@ -163,35 +170,51 @@ export class TrackingService {
         if (!this.linked.has(link)) { this.linked.add(link); identities.push({ shopId, anonymousId: String(anonymousId), userId: String(call.userId), ts }); }
       }
     });
-    if (options.historical) {
-      const before = events.length;
-      events.splice(0, events.length, ...(await this.notYetStored(shopId, events)));
-      duplicates += before - events.length;
-    } else {
-      for (const key of keys) this.remember(key, receivedAt.getTime());
-    }
-    if (events.length > 0) {
+    const store = async (rows: EventRow[]) => {
+      if (rows.length === 0) return;
       try {
-        await this.enqueue(events, identities);
+        await this.enqueue(shopId, rows, identities);
       } catch (error) {
         if (!options.historical) for (const key of keys) this.forget(key);
         for (const i of identities) this.linked.delete(`${i.shopId}|${i.anonymousId}|${i.userId}`);
         throw error;
       }
+    };
+    if (!options.historical) {
+      for (const key of keys) this.remember(key, receivedAt.getTime());
+      await store(events);
+      return { accepted: events.length, duplicates, rejected };
     }
-    return { accepted: events.length, duplicates, rejected };
+    const fresh = await this.backfill(shopId, async () => {
+      const rows = await this.notYetStored(shopId, events);
+      await store(rows);
+      return rows.length;
+    });
+    return { accepted: fresh, duplicates: duplicates + events.length - fresh, rejected };
+  }
+
+  /** Runs one backfill's de-duplication and commit after the shop's previous backfill has committed. */
+  private backfill<T>(shopId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.backfills.get(shopId) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => undefined);
+    this.backfills.set(shopId, settled);
+    void settled.then(() => { if (this.backfills.get(shopId) === settled) this.backfills.delete(shopId); });
+    return next;
   }
 
   /**
    * Backfills are de-duplicated against what DuckDB holds in the batch's time range (cheap: events are
    * stored in time order), so importing the same history twice changes nothing without filling the
-   * live window's memory with old ids.
+   * live window's memory with old ids. A backfill newer than anything the shop holds (a first import,
+   * the demo's day-by-day load) needs no query at all.
    */
   private async notYetStored(shopId: string, events: EventRow[]): Promise<EventRow[]> {
     if (events.length === 0) return events;
     let min = events[0].ts.getTime();
     let max = min;
     for (const e of events) { const t = e.ts.getTime(); if (t < min) min = t; if (t > max) max = t; }
+    if (min > (this.newest.get(shopId) ?? -Infinity)) return events;
     const stored = await this.store.all<{ message_id: string }>(
       `select message_id from events where shop_id = $shop and ts >= $min::timestamptz and ts <= $max::timestamptz
          and message_id in (select unnest(from_json($ids::json, '["VARCHAR"]')))`,
@@ -227,7 +250,10 @@ export class TrackingService {
     };
   }
 
-  private enqueue(events: EventRow[], identities: IdentityRow[]): Promise<void> {
+  private enqueue(shopId: string, events: EventRow[], identities: IdentityRow[]): Promise<void> {
+    let max = this.newest.get(shopId) ?? -Infinity;
+    for (const e of events) if (e.ts.getTime() > max) max = e.ts.getTime();
+    this.newest.set(shopId, max);
     return new Promise((resolve, reject) => {
       this.pending.push({ events, identities, done: (error) => (error ? reject(error) : resolve()) });
       if (!this.flushing) this.flushing = this.flushLoop();

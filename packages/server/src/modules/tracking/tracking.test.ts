@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Flywheel } from '../../app';
 import { call, newShop, startFlywheel } from '../../testing/harness';
-import { eventTime } from './service';
+import { eventTime, TrackingService } from './service';
 
 let fw: Flywheel;
 beforeAll(async () => { fw = await startFlywheel(); });
@@ -88,6 +88,19 @@ describe('tracking', () => {
     const next = await call(fw, 'GET', `/v1/events/recent?after=${encodeURIComponent(first.body.cursor)}`, s.secretKey);
     expect(next.body.events.map((e: { event: string }) => e.event)).toEqual(['Product Added']);
     expect((await call(fw, 'GET', '/v1/events/recent', s.publishableKey)).status).toBe(403);
+  });
+
+  it('stores a history backfilled twice at once, or again after a restart, only once', async () => {
+    const s = await newShop(fw);
+    const history = Array.from({ length: 3000 }, (_, i) => ({ type: 'track', event: 'Product Viewed', anonymousId: `v${i % 7}`, messageId: `h${i}`, timestamp: new Date(Date.UTC(2025, 5, 1) + i * 60_000).toISOString() }));
+    const results = await Promise.all([0, 1, 2, 3].map(() => fw.tracking.ingest(s.shopId, history, null, { historical: true })));
+    expect(results.map((r) => r.accepted).sort()).toEqual([0, 0, 0, 3000]);
+    // A fresh service over the same store (a restarted server) still recognises the stored history.
+    const restarted = new TrackingService(fw.store, (shopId) => fw.shops.getShop(shopId), 24);
+    await restarted.init();
+    const again = await restarted.ingest(s.shopId, history.slice(1000, 1100), null, { historical: true });
+    expect(again).toMatchObject({ accepted: 0, duplicates: 100 });
+    expect(await count(s.shopId)).toBe(3000);
   });
 
   it('answers browsers’ CORS preflight', async () => {
