@@ -3,7 +3,8 @@
  *   1. a raw DuckDB appender loop into the same `events` table (the baseline),
  *   2. bulk import (`flywheel import events file.ndjson`, in process: parse, validate, channel, append),
  *   3. HTTP `POST /v1/batch` (500 events a call, several clients) against `flywheel serve` in its own process.
- * Usage: npx tsx bench/ingest.ts [events=300000] [httpSeconds=15] [clients=8]
+ * Usage (the node flags are those the `flywheel` bin runs with):
+ *   node --max-semi-space-size=64 --import tsx bench/ingest.ts [events=300000] [httpSeconds=15] [clients=8]
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -110,7 +111,9 @@ async function http(): Promise<{ rate: number; p99: number }> {
   });
   const shop = JSON.parse(init);
   const port = 30000 + Math.floor(Math.random() * 20000);
-  const server = spawn(process.execPath, [bin, '--data-dir', dir, 'serve', '--port', String(port)], { env, stdio: 'ignore' });
+  // The node flags of the bin's shebang (`npx flywheel serve` runs with them).
+  const nodeFlags = fs.readFileSync(bin, 'utf8').split('\n')[0].split(' node ')[1]?.split(' ') ?? [];
+  const server = spawn(process.execPath, [...nodeFlags, bin, '--data-dir', dir, 'serve', '--port', String(port)], { env, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   try {
     for (let i = 0; i < 300; i++) { try { if ((await fetch(`${url}/healthz`)).ok) break; } catch { /* starting */ } await new Promise((r) => setTimeout(r, 200)); }

@@ -50,6 +50,8 @@ export class ImportService {
     const CHUNK = 5000;
     const rejected: RejectedRecord[] = [];
     let accepted = 0;
+    // One chunk commits in DuckDB while the next is validated.
+    let committing: Promise<void> = Promise.resolve();
     for (let start = 0; start < rows.length; start += CHUNK) {
       const chunk = rows.slice(start, start + CHUNK);
       const readable = chunk.filter((r) => {
@@ -57,11 +59,17 @@ export class ImportService {
         rejected.push({ index: -1, line: r.line, code: 'invalid_request', message: String(r.values[PARSE_ERROR_KEY]) });
         return false;
       });
-      const result = await this.tracking.ingest(shopId, readable.map((r) => r.values as { type?: string }), 'track', { historical: true });
-      accepted += result.accepted + result.duplicates;
-      for (const r of result.rejected) rejected.push({ ...r, index: start + r.index, line: readable[r.index].line });
-      options.onProgress?.(Math.min(start + chunk.length, rows.length), rows.length);
+      const done = Math.min(start + chunk.length, rows.length);
+      const ingesting = this.tracking.ingest(shopId, readable.map((r) => r.values as { type?: string }), 'track', { historical: true }).then((result) => {
+        accepted += result.accepted + result.duplicates;
+        for (const r of result.rejected) rejected.push({ ...r, index: start + r.index, line: readable[r.index].line });
+        options.onProgress?.(done, rows.length);
+      });
+      ingesting.catch(() => undefined); // awaited below, once the previous chunk is in
+      await committing;
+      committing = ingesting;
     }
+    await committing;
     rejected.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     return { accepted, rejected, errorReport: errorReport(rejected) };
   }

@@ -32,10 +32,27 @@ export interface TouchPoint {
   ownHost?: string | null;
 }
 
-function hostOf(url: string | null | undefined): string | null {
-  if (!url) return null;
-  try { return new URL(url).hostname.toLowerCase(); } catch { return null; }
+interface ParsedUrl { host?: string; source?: string; medium?: string; campaign?: string }
+
+// Storefront traffic repeats the same landing pages and referrers, and parsing a URL costs more than
+// the rest of an event's channel work, so recent parses are remembered.
+const parsedUrls = new Map<string, ParsedUrl>();
+function parseUrl(url: string): ParsedUrl {
+  let parsed = parsedUrls.get(url);
+  if (parsed) return parsed;
+  try {
+    const u = new URL(url);
+    const q = u.searchParams;
+    parsed = { host: u.hostname.toLowerCase(), source: q.get('utm_source') ?? undefined, medium: q.get('utm_medium') ?? undefined, campaign: q.get('utm_campaign') ?? undefined };
+  } catch {
+    parsed = {};
+  }
+  if (parsedUrls.size >= 10_000) parsedUrls.clear();
+  parsedUrls.set(url, parsed);
+  return parsed;
 }
+
+const hostOf = (url: string | null | undefined): string | null => (url ? parseUrl(url).host ?? null : null);
 
 interface CompiledRule { source?: Set<string>; medium?: Set<string>; hosts?: string[]; channel: Channel }
 
@@ -77,13 +94,6 @@ export function deriveChannel(touch: TouchPoint, mapping?: ChannelMapping | null
 }
 
 /** The host and utm_* parameters of a landing URL. */
-export function utmOf(url: string | null | undefined): { host?: string; source?: string; medium?: string; campaign?: string } {
-  if (!url) return {};
-  try {
-    const u = new URL(url);
-    const q = u.searchParams;
-    return { host: u.hostname, source: q.get('utm_source') ?? undefined, medium: q.get('utm_medium') ?? undefined, campaign: q.get('utm_campaign') ?? undefined };
-  } catch {
-    return {};
-  }
+export function utmOf(url: string | null | undefined): Readonly<ParsedUrl> {
+  return url ? parseUrl(url) : {};
 }

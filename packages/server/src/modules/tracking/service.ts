@@ -63,8 +63,9 @@ const str = (v: unknown): string | null => (v === undefined || v === null || v =
 export class TrackingService {
   private pending: { events: EventRow[]; identities: IdentityRow[]; done: (error?: unknown) => void }[] = [];
   private flushing: Promise<void> | undefined;
-  /** messageIds seen per hour of receipt, for the de-duplication window. */
-  private readonly seen = new Map<number, Set<string>>();
+  /** messageIds seen in the de-duplication window, with their hour of receipt; and each hour's ids, to expire them. */
+  private readonly seen = new Map<string, number>();
+  private readonly seenByHour = new Map<number, string[]>();
   private readonly linked = new Set<string>();
   private readonly settings = new Map<string, { mapping: ChannelMapping | null; timezone: string; at: number }>();
   private readonly sessions = new Sessionizer();
@@ -97,23 +98,25 @@ export class TrackingService {
 
   private hour(ms: number) { return Math.floor(ms / 3600_000); }
 
-  private isDuplicate(key: string): boolean {
-    for (const set of this.seen.values()) if (set.has(key)) return true;
-    return false;
-  }
+  private isDuplicate(key: string): boolean { return this.seen.has(key); }
 
   private remember(key: string, ms: number) {
     const h = this.hour(ms);
-    let set = this.seen.get(h);
-    if (!set) {
-      this.seen.set(h, (set = new Set()));
+    let keys = this.seenByHour.get(h);
+    if (!keys) {
+      this.seenByHour.set(h, (keys = []));
       const oldest = this.hour(Date.now()) - this.dedupeWindowHours;
-      for (const k of this.seen.keys()) if (k < oldest) this.seen.delete(k);
+      for (const [hour, expired] of this.seenByHour) {
+        if (hour >= oldest) continue;
+        for (const k of expired) if (this.seen.get(k) === hour) this.seen.delete(k);
+        this.seenByHour.delete(hour);
+      }
     }
-    set.add(key);
+    this.seen.set(key, h);
+    keys.push(key);
   }
 
-  private forget(key: string) { for (const set of this.seen.values()) set.delete(key); }
+  private forget(key: string) { this.seen.delete(key); }
 
   private async settingsOf(shopId: string) {
     const cached = this.settings.get(shopId);
