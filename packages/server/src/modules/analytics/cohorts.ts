@@ -25,10 +25,12 @@ export async function cohorts(store: AnalyticsStore, shop: ShopContext, q: Cohor
   const bucket = (col: string) => `date_trunc('${q.grain}', timezone($tz, ${col}))`;
   const activity = q.measure === 'activity'
     ? `select person_id as person, ${bucket('ts')} as p, 0 as net from tracked_events where shop_id = $shop and person_id in (select person from members) group by all`
-    : `select customer_id as person, ${bucket('paid_at')} as p, sum(paid_amount) as net from orders where shop_id = $shop and paid_at is not null and customer_id in (select person from members) group by all
+    : `select customer_id as person, ${bucket('paid_at')} as p, sum(paid_amount) as net from orders where shop_id = $shop and paid_at is not null and customer_id in (select person from members) group by all`
+      // Refunds lower LTV; they never make a customer active, so retention needs none.
+      + (q.measure !== 'ltv' ? '' : `
        union all
        select o.customer_id, ${bucket('r.created_at')}, -sum(r.amount) from refunds r join orders o on o.shop_id = r.shop_id and o.order_id = r.order_id
-       where r.shop_id = $shop and o.customer_id in (select person from members) group by all`;
+       where r.shop_id = $shop and o.customer_id in (select person from members) group by all`);
   const rows = await store.all<{ cohort: string; k: number; size: number; active: number; net: number }>(`
     with members as (select person, ${bucket('t0')} as cohort from (${acquisition[q.by]}) where t0 >= $start and t0 < $end),
     sizes as (select cohort, count(*) as size from members group by cohort),

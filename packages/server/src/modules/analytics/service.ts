@@ -28,14 +28,16 @@ export class AnalyticsService {
   /** Measure values per group (bucket start, breakdown key, or '' for the total) for one period. */
   async measureLevel(shop: ShopContext, p: Period, metrics: readonly MetricName[], level: Level, filters: Filters, model?: AttributionModel): Promise<LevelValues> {
     const out: LevelValues = new Map();
-    for (const [fact, measures] of factsOf(measuresOf(metrics))) {
-      const rows = await this.store.all(factSql({ fact, measures, level, filters, model }), { ...this.params(shop, p), ...filterParams(filters) });
-      for (const row of rows) {
-        const key = String(row.g ?? 'unknown');
-        const values = out.get(key) ?? {};
-        for (const m of measures) values[m] = Number(row[m] ?? 0);
-        out.set(key, values);
-      }
+    const facts = [...factsOf(measuresOf(metrics))];
+    if (facts.length === 0) return out;
+    // One statement for all facts (their columns differ; `union all by name` fills the others with null).
+    const sql = facts.map(([fact, measures]) => `select * from (${factSql({ fact, measures, level, filters, model })})`).join('\nunion all by name\n');
+    const rows = await this.store.all(sql, { ...this.params(shop, p), ...filterParams(filters) });
+    for (const row of rows) {
+      const key = String(row.g ?? 'unknown');
+      const values = out.get(key) ?? {};
+      for (const [, measures] of facts) for (const m of measures) if (row[m] !== null && row[m] !== undefined) values[m] = Number(row[m]);
+      out.set(key, values);
     }
     return out;
   }
