@@ -26,8 +26,6 @@ export function resetDataDir(dataDir: string) {
   for (const name of ['pg', 'analytics.duckdb', 'analytics.duckdb.wal', 'demo.json']) fs.rmSync(path.join(dataDir, name), { recursive: true, force: true });
 }
 
-const chunks = <T>(items: readonly T[], size: number) => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
-
 async function upsertAll(fw: Flywheel, shopId: string, entity: EntityName, records: readonly unknown[]) {
   for (let i = 0; i < records.length; i += 1000) {
     const result = await fw.commerce.upsert(shopId, entity, records.slice(i, i + 1000));
@@ -51,7 +49,8 @@ export async function loadDemo(fw: Flywheel, opts: DemoOptions, onProgress?: (do
   await upsertAll(fw, shop.shopId, 'customers', customers);
   rows.customers = customers.length;
   let done = 0;
-  // A day's events commit in DuckDB (on its own threads) while its orders go through Postgres.
+  // One chunk of events commits in DuckDB (on its own threads) while the next is validated or the
+  // day's orders go through Postgres; never more than one, so a big day's events do not pile up in memory.
   let events: Promise<void> = Promise.resolve();
   const ingest = async (calls: readonly DemoEvent[]) => {
     const r = await fw.tracking.ingest(shop.shopId, calls, null, { historical: true });
@@ -59,9 +58,11 @@ export async function loadDemo(fw: Flywheel, opts: DemoOptions, onProgress?: (do
     rows.events += r.accepted;
   };
   for (const day of generateDays(opts, catalog, customers)) {
-    await events;
-    events = Promise.all(chunks(day.events, 20_000).map(ingest)).then(() => undefined);
-    events.catch(() => undefined); // awaited on the next day or after the loop
+    for (let i = 0; i < day.events.length; i += 20_000) {
+      await events;
+      events = ingest(day.events.slice(i, i + 20_000));
+      events.catch(() => undefined); // awaited before the next chunk or after the loop
+    }
     await upsertAll(fw, shop.shopId, 'orders', day.orders);
     await upsertAll(fw, shop.shopId, 'refunds', day.refunds);
     await upsertAll(fw, shop.shopId, 'spend', day.spend);
