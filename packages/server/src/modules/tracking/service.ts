@@ -141,7 +141,7 @@ export class TrackingService {
     calls.forEach((raw, index) => {
       const type = (raw.type ?? defaultType) as CallType | undefined;
       const prefix = defaultType ? '' : `batch[${index}]`;
-      if (!type || !(type in schemas)) {
+      if (!type || !Object.hasOwn(schemas, type)) {
         rejected.push({ index, code: 'invalid_field', message: `${prefix ? `${prefix}.` : ''}type: must be one of track, page, screen, identify, alias`, field: `${prefix ? `${prefix}.` : ''}type` });
         return;
       }

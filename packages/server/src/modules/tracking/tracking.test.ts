@@ -59,10 +59,13 @@ describe('tracking', () => {
     const bad = await call(fw, 'POST', '/v1/track', s.publishableKey, { anonymousId: 'a', properties: {} });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatchObject({ code: 'invalid_field', field: 'event' });
-    const mixed = await call(fw, 'POST', '/v1/batch', s.publishableKey, { batch: [{ type: 'track', event: 'Signed In', userId: 'u1' }, { type: 'track', event: 'Signed In' }, { type: 'track', userId: 'u1' }] });
+    const mixed = await call(fw, 'POST', '/v1/batch', s.publishableKey, { batch: [
+      { type: 'track', event: 'Signed In', userId: 'u1' }, { type: 'track', event: 'Signed In' }, { type: 'track', userId: 'u1' },
+      { type: 'purchase', userId: 'u1' }, { type: 'toString', userId: 'u1' },
+    ] });
     expect(mixed.status).toBe(200);
     expect(mixed.body.accepted).toBe(1);
-    expect(mixed.body.rejected.map((r: { field: string }) => r.field)).toEqual(['batch[1].anonymousId', 'batch[2].event']);
+    expect(mixed.body.rejected.map((r: { field: string }) => r.field)).toEqual(['batch[1].anonymousId', 'batch[2].event', 'batch[3].type', 'batch[4].type']);
     const huge = await call(fw, 'POST', '/v1/batch', s.publishableKey, { batch: [{ type: 'track', event: 'x', userId: 'u', properties: { blob: 'x'.repeat(600 * 1024) } }] });
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe('payload_too_large');
