@@ -131,9 +131,11 @@ const attrHand = await time('attribution-hand', () => store.all(`
   credited as (select o.order_id, any_value(o.customer_id) as customer_id, any_value(o.paid_amount) as paid_amount,
                coalesce(arg_max(s.channel, s.started) filter (where s.channel <> 'direct'), 'direct') as channel
                from o left join s on s.p = o.customer_id and s.started <= o.paid_at and s.started > o.paid_at - interval 30 day group by o.order_id),
-  visitors as (select channel, count(distinct p) as visitors from s where started >= '2025-10-31T16:00:00Z' group by 1)
+  visitors as (select channel, count(distinct p) as visitors from s where started >= '2025-10-31T16:00:00Z' group by 1),
+  firsts as (select customer_id, min(paid_at) as first_paid from orders where shop_id = 'small' and customer_id in (select customer_id from o) group by 1)
   select c.channel, count(distinct customer_id) as buyers, sum(paid_amount) as sales, any_value(v.visitors) as visitors,
+         count(distinct customer_id) filter (where f.first_paid >= '2025-10-31T16:00:00Z') as new_buyers,
          (select sum(amount) from spend sp where sp.shop_id = 'small' and sp.channel = c.channel and date >= '2025-11-01' and date < '2025-12-01') as spend
-  from credited c left join visitors v using (channel) group by 1`));
+  from credited c left join visitors v using (channel) left join firsts f using (customer_id) group by 1`));
 report('attribution table (last touch)', attrOurs.ms, attrHand.ms, 'one month, <= 1.5x');
 await store.close();

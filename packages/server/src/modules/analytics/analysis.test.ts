@@ -117,6 +117,16 @@ describe('cohorts, attribution, products', () => {
     expect(after.cohorts).toEqual([{ cohort: '2026-11-01', size: 2, values: [1] }]);
   });
 
+  it('gives activity per weekly cohort of first visits', async () => {
+    const shop = { shopId: (await call(fw, 'GET', '/v1/shop', shopKey)).body.id, timezone: 'Asia/Shanghai', currency: 'CNY' };
+    const q = { by: 'first_visit', grain: 'week', measure: 'activity', from: '2026-01-01', to: '2026-12-01', periods: 4 } as const;
+    const res = await cohorts(fw.analytics.store, shop, q, new Date('2027-01-15T12:00:00+08:00'));
+    expect(res.cohorts).toEqual([
+      { cohort: '2026-01-05', size: 2, values: [1, 0, 0, 0] }, // c1 and c7 view on Friday 01-09; c1's later orders are no visits
+      { cohort: '2026-10-26', size: 1, values: [1, 1, 0, 0] }, // c9: Sunday 11-01, then twice on Tuesday 11-03
+    ]);
+  });
+
   it('credits the last non-direct touch or the first touch', async () => {
     const last = await call(fw, 'GET', '/v1/attribution?model=last_touch&from=2026-11-01&to=2026-12-01', shopKey);
     const first = await call(fw, 'GET', '/v1/attribution?model=first_touch&from=2026-11-01&to=2026-12-01', shopKey);

@@ -34,9 +34,10 @@ export async function cohorts(store: AnalyticsStore, shop: ShopContext, q: Cohor
   const rows = await store.all<{ cohort: string; k: number; size: number; active: number; net: number }>(`
     with members as (select person, ${bucket('t0')} as cohort from (${acquisition[q.by]}) where t0 >= $start and t0 < $end),
     sizes as (select cohort, count(*) as size from members group by cohort),
+    -- one row per person and period (LTV adds refund rows, but counts no one active), so counting rows counts people
     acts as (${activity}),
     per_period as (
-      select m.cohort, date_diff('${q.grain}', m.cohort, a.p) as k, count(distinct case when a.net >= 0 ${q.measure === 'activity' ? '' : 'and a.net > 0'} then a.person end) as active, sum(a.net) as net
+      select m.cohort, date_diff('${q.grain}', m.cohort, a.p) as k, ${q.measure === 'activity' ? 'count(*)' : 'count_if(a.net > 0)'} as active, sum(a.net) as net
       from members m join acts a on a.person = m.person and a.p >= m.cohort group by all)
     select strftime(s.cohort, '%Y-%m-%d') as cohort, s.size, coalesce(pp.k, 0) as k, coalesce(pp.active, 0) as active, coalesce(pp.net, 0) as net
     from sizes s left join per_period pp on pp.cohort = s.cohort order by 1, 3`, params);

@@ -173,8 +173,14 @@ function eventFactSql(q: FactQuery): string {
   const { g } = q.level.kind === 'breakdown' ? { g: dimExpr(q.level.dimension!) } : bucketExpr(q.level, 'e.ts');
   const join = used.has('province') ? 'left join customers c on c.shop_id = e.shop_id and c.customer_id = e.person_id' : '';
   const categoryOnly = q.level.kind === 'breakdown' && q.level.dimension === 'category' ? ' and e.category is not null' : '';
-  return `select ${g} as g, count(distinct e.person_id) as uv, count_if(e.type = 'page') as pv,
-      count(distinct case when e.event = 'Product Added' then e.person_id end) as cart_visitors
+  const columns: Partial<Record<Measure, string>> = {
+    uv: 'count(distinct e.person_id)',
+    pv: `count_if(e.type = 'page')`,
+    cart_visitors: `count(distinct case when e.event = 'Product Added' then e.person_id end)`,
+  };
+  // Only what was asked for: each distinct count is its own hash aggregate over the period's events.
+  const select = q.measures.filter((m) => columns[m]).map((m) => `${columns[m]} as ${m}`).join(', ');
+  return `select ${g} as g, ${select}
     from tracked_events e ${join}
     where e.shop_id = $shop and e.ts >= $start and e.ts < $end${categoryOnly}${filterSql(q, dimExpr)}
     group by g`;
