@@ -25,7 +25,7 @@ export async function cohorts(store: AnalyticsStore, shop: ShopContext, q: Cohor
   const bucket = (col: string) => `date_trunc('${q.grain}', timezone($tz, ${col}))`;
   const activity = q.measure === 'activity'
     ? `select person_id as person, ${bucket('ts')} as p, 0 as net from tracked_events where shop_id = $shop and person_id in (select person from members) group by all`
-    : `select customer_id as person, ${bucket('paid_at')} as p, sum(paid_amount) as net from orders where shop_id = $shop and paid_at is not null and customer_id in (select person from members) group by all`
+    : `select customer_id as person, ${bucket('paid_at')} as p, sum(paid_amount) as net from orders where shop_id = $shop and paid_at is not null group by all`
       // Refunds lower LTV; they never make a customer active, so retention needs none.
       + (q.measure !== 'ltv' ? '' : `
        union all

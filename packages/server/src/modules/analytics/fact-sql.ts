@@ -30,8 +30,10 @@ const LOOKBACK_DAYS = 30;
  * The sessions that touched each order's buyer in the 30 days before the order was paid (or placed),
  * and the channel credited: last_touch = the last non-direct session, first_touch = the first session;
  * direct when only direct sessions exist; the order's own `channel` field when nothing was tracked.
+ * `earliest` bounds the orders' touch times from below; a constant lets DuckDB skip older events by
+ * their time (zone maps), which a subquery over the orders does not.
  */
-export function attributionCtes(ordersRelation: string, model: AttributionModel = 'last_touch'): string {
+export function attributionCtes(ordersRelation: string, model: AttributionModel = 'last_touch', earliest = '(select min(touched_at) from attr_orders)'): string {
   const pick = model === 'last_touch'
     ? `coalesce(arg_max(t.channel, t.started) filter (where t.channel <> 'direct'), any_value(t.channel) filter (where t.channel = 'direct'), any_value(a.order_channel), 'direct')`
     : `coalesce(arg_min(t.channel, t.started), any_value(a.order_channel), 'direct')`;
@@ -40,7 +42,7 @@ export function attributionCtes(ordersRelation: string, model: AttributionModel 
   touch as (
     select person_id, session_id, min(ts) as started, any_value(channel) as channel
     from tracked_events
-    where shop_id = $shop and ts < $end and ts >= (select min(touched_at) from attr_orders) - interval ${LOOKBACK_DAYS} day
+    where shop_id = $shop and ts < $end and ts >= ${earliest} - interval ${LOOKBACK_DAYS} day
       and person_id in (select customer_id from attr_orders)
     group by person_id, session_id),
   attr as (
@@ -119,7 +121,11 @@ function orderFactSql(q: FactQuery): string {
     if (needsCost) ctes.push(`cost as (select order_id, sum(coalesce(unit_cost, 0) * quantity) as cost from order_items where shop_id = $shop and order_id in (select order_id from src) group by order_id)`);
     ctes.push(`base as (select s.*, s.${amount} as value${needsCost ? ', c.cost' : ''} from src s${needsCost ? ' left join cost c on c.order_id = s.order_id' : ''})`);
   }
-  if (used.has('channel')) ctes.push(attributionCtes(`(select order_id, customer_id, coalesce(paid_at, placed_at) as touched_at, order_channel from src)`, q.model).trim());
+  if (used.has('channel')) {
+    // Orders paid in the period were touched in it; a refund's order may have been paid long before.
+    const earliest = q.fact === 'paid' ? '$start::timestamptz' : undefined;
+    ctes.push(attributionCtes(`(select order_id, customer_id, coalesce(paid_at, placed_at) as touched_at, order_channel from src)`, q.model, earliest).trim());
+  }
   if (needsFirsts) ctes.push(`firsts as (select customer_id, min(paid_at) as first_paid from orders where shop_id = $shop and paid_at is not null and customer_id in (select customer_id from src) group by customer_id)`);
   if (used.has('province')) ctes.push(`cust as (select customer_id, province from customers where shop_id = $shop and customer_id in (select customer_id from src))`);
 
