@@ -14,9 +14,11 @@ const windowSeconds = (w: string) => Number(w.slice(0, -1)) * { m: 60, h: 3600, 
  * it (an ASOF join) and inherits that chain's start. That choice is always the best one: starts only
  * grow along a person's timeline, so the latest predecessor has the latest start, leaving the most
  * window; and if it cannot reach this event within the window, no earlier one can. So a person
- * reaches step k exactly when one of their step-k events ends a valid chain. Persons are joined on a
- * 64-bit hash of their id, which keeps the ASOF joins fast. (One event matching two consecutive steps
- * may serve as both.)
+ * reaches step k exactly when one of their step-k events ends a valid chain. A chain is valid when its
+ * last event is within the window of its start (its earlier events are no later), and a chain that is
+ * not cannot be continued into a valid one (a later event is further from an even later-or-equal
+ * start), so each level keeps only valid chains. Persons are joined on a 64-bit hash of their id,
+ * which keeps the ASOF joins fast. (One event matching two consecutive steps may serve as both.)
  */
 function levelsSql(req: FunnelRequest, params: Record<string, string | number>): string {
   const w = windowSeconds(req.window);
@@ -33,13 +35,14 @@ function levelsSql(req: FunnelRequest, params: Record<string, string | number>):
   const ctes = [
     `hits as materialized (select * from (select hash(person_id) as p, ts, channel, ${matches.join(', ')} from tracked_events
       where shop_id = $shop and ts >= $start and ts < $end::timestamptz + interval ${w} second) where ${req.steps.map((_, i) => `m${i}`).join(' or ')})`,
-    `c0 as (select p, ts, ts as start, channel as ch, true as valid, 0.0 as gap from hits where m0)`,
+    `c0 as (select p, ts, ts as start, channel as ch, 0.0 as gap from hits where m0)`,
   ];
   for (let k = 1; k < req.steps.length; k++) {
-    ctes.push(`c${k} as (select b.p, b.ts, a.start, a.ch, a.valid and b.ts <= a.start + interval ${w} second as valid, epoch(b.ts) - epoch(a.ts) as gap
-      from (select p, ts from hits where m${k}) b asof join c${k - 1} a on a.p = b.p and a.ts <= b.ts)`);
+    ctes.push(`c${k} as (select b.p, b.ts, a.start, a.ch, epoch(b.ts) - epoch(a.ts) as gap
+      from (select p, ts from hits where m${k}) b asof join c${k - 1} a on a.p = b.p and a.ts <= b.ts
+      where b.ts <= a.start + interval ${w} second)`);
   }
-  const levels = req.steps.map((_, k) => `select p, ${k} as k, ts, gap, ch from c${k}${k ? ' where valid' : ''}`).join(' union all ');
+  const levels = req.steps.map((_, k) => `select p, ${k} as k, ts, gap, ch from c${k}`).join(' union all ');
   const gaps = req.steps.slice(1).map((_, j) => `, arg_min(gap, ts) filter (where k = ${j + 1}) as gap${j + 1}`).join('');
   ctes.push(`best as (select p, max(k) + 1 as level, arg_max(ch, k * 100000000000 - epoch(ts)) as channel${gaps} from (${levels}) group by p)`);
   return `with ${ctes.join(',\n')}`;
