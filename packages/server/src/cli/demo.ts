@@ -4,6 +4,7 @@ import type { EntityName, InitResult } from '@flywheel/contracts';
 import type { Flywheel } from '../app';
 import { generateCatalog, generateCustomers, generateDays, type DemoEvent, type DemoOptions } from '../modules/demo/generator';
 import { FlywheelError } from '../platform/errors';
+import { OneAhead } from '../platform/one-ahead';
 
 export const DEMO_LOGIN = { email: 'demo@flywheel.local', password: 'flywheel-demo' };
 
@@ -50,8 +51,8 @@ export async function loadDemo(fw: Flywheel, opts: DemoOptions, onProgress?: (do
   rows.customers = customers.length;
   let done = 0;
   // One chunk of events commits in DuckDB (on its own threads) while the next is validated or the
-  // day's orders go through Postgres; never more than one, so a big day's events do not pile up in memory.
-  let events: Promise<void> = Promise.resolve();
+  // day's orders go through Postgres; never more, so a big day's events do not pile up in memory.
+  const events = new OneAhead();
   const ingest = async (calls: readonly DemoEvent[]) => {
     const r = await fw.tracking.ingest(shop.shopId, calls, null, { historical: true });
     if (r.rejected.length > 0) throw new Error(`demo event rejected: ${JSON.stringify(r.rejected[0])}`);
@@ -59,9 +60,7 @@ export async function loadDemo(fw: Flywheel, opts: DemoOptions, onProgress?: (do
   };
   for (const day of generateDays(opts, catalog, customers)) {
     for (let i = 0; i < day.events.length; i += 20_000) {
-      await events;
-      events = ingest(day.events.slice(i, i + 20_000));
-      events.catch(() => undefined); // awaited before the next chunk or after the loop
+      await events.push(ingest(day.events.slice(i, i + 20_000)));
     }
     await upsertAll(fw, shop.shopId, 'orders', day.orders);
     await upsertAll(fw, shop.shopId, 'refunds', day.refunds);
@@ -74,7 +73,7 @@ export async function loadDemo(fw: Flywheel, opts: DemoOptions, onProgress?: (do
     if (++done % 20 === 0) await fw.projector.drain();
     onProgress?.(done, opts.days);
   }
-  await events;
+  await events.drain();
   await fw.projector.drain();
   await fw.store.checkpoint();
   const demo: DemoShop = { ...shop, seed: opts.seed, customers: opts.customers, days: opts.days, endDate: opts.endDate, rows };

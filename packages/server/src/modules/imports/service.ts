@@ -1,5 +1,6 @@
 import { MAX_BATCH_RECORDS, type EntityName, type ImportEntity, type ImportResult, type RejectedRecord } from '@flywheel/contracts';
 import { FlywheelError } from '../../platform/errors';
+import { OneAhead } from '../../platform/one-ahead';
 import type { CommerceService } from '../commerce/service';
 import type { TrackingService } from '../tracking/service';
 import { PARSE_ERROR_KEY, readRows, toRecords, type SourceRow } from './parse';
@@ -51,7 +52,7 @@ export class ImportService {
     const rejected: RejectedRecord[] = [];
     let accepted = 0;
     // One chunk commits in DuckDB while the next is validated.
-    let committing: Promise<void> = Promise.resolve();
+    const chunks = new OneAhead();
     for (let start = 0; start < rows.length; start += CHUNK) {
       const chunk = rows.slice(start, start + CHUNK);
       const readable = chunk.filter((r) => {
@@ -60,16 +61,13 @@ export class ImportService {
         return false;
       });
       const done = Math.min(start + chunk.length, rows.length);
-      const ingesting = this.tracking.ingest(shopId, readable.map((r) => r.values as { type?: string }), 'track', { historical: true }).then((result) => {
+      await chunks.push(this.tracking.ingest(shopId, readable.map((r) => r.values as { type?: string }), 'track', { historical: true }).then((result) => {
         accepted += result.accepted + result.duplicates;
         for (const r of result.rejected) rejected.push({ ...r, index: start + r.index, line: readable[r.index].line });
         options.onProgress?.(done, rows.length);
-      });
-      ingesting.catch(() => undefined); // awaited below, once the previous chunk is in
-      await committing;
-      committing = ingesting;
+      }));
     }
-    await committing;
+    await chunks.drain();
     rejected.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     return { accepted, rejected, errorReport: errorReport(rejected) };
   }
