@@ -99,7 +99,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
         await http.close();
         await planning.alerts.stop();
         await projector.stop();
-        await tracking.drain();
+        await tracking.close();
         await store.close();
         await db.destroy();
         unlock();

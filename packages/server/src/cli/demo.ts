@@ -54,7 +54,7 @@ export async function loadDemo(fw: Flywheel, opts: DemoOptions, onProgress?: (do
   // day's orders go through Postgres; never more, so a big day's events do not pile up in memory.
   const events = new OneAhead();
   const ingest = async (calls: readonly DemoEvent[]) => {
-    const r = await fw.tracking.ingest(shop.shopId, calls, null, { historical: true });
+    const r = await fw.tracking.ingest(shop.shopId, { kind: 'calls', calls }, { historical: true });
     if (r.rejected.length > 0) throw new Error(`demo event rejected: ${JSON.stringify(r.rejected[0])}`);
     rows.events += r.accepted;
   };

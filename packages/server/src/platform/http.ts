@@ -64,6 +64,10 @@ function bearer(request: FastifyRequest): string | undefined {
 }
 
 function writeKeyOf(body: unknown): string | undefined {
+  // A route that takes its body as bytes (the tracking batch) has it parsed by its service, later.
+  if (Buffer.isBuffer(body)) {
+    try { body = JSON.parse(body.toString('utf8')); } catch { return undefined; }
+  }
   const key = (body as { writeKey?: unknown } | null)?.writeKey;
   return typeof key === 'string' ? key : undefined;
 }

@@ -41,7 +41,7 @@ describe('funnel', () => {
       const calls = people.flatMap((events, p) => events.map((e, i) => ({
         type: 'track', event: e.event, userId: `u${p}`, messageId: `u${p}-${i}`, timestamp: new Date(START + e.hour * 3600_000).toISOString(),
       })));
-      await fw.tracking.ingest(shop.shopId, calls, null, { historical: true });
+      await fw.tracking.ingest(shop.shopId, { kind: 'calls', calls }, { historical: true });
       const result = await funnel(fw.store, { shopId: shop.shopId, timezone: 'Asia/Shanghai', currency: 'CNY' },
         { steps: STEPS.map((event) => ({ event })), window: `${WINDOW_HOURS}h`, from: '2026-03-01', to: '2026-03-02' });
       const levels = people.map(reference);

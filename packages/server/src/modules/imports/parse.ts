@@ -113,13 +113,17 @@ function sniffDelimiter(text: string): string {
   return count('\t') > count(',') ? '\t' : ',';
 }
 
-function readNdjson(text: string): SourceRow[] {
-  const rows: SourceRow[] = [];
+/** The non-blank lines of a JSON-lines text, with their line numbers. */
+export function jsonLines(text: string): { line: number; content: string }[] {
+  const lines: { line: number; content: string }[] = [];
   text.split(/\r\n|\n|\r/).forEach((content, index) => {
-    if (content.trim() === '') return;
-    rows.push({ line: index + 1, values: parseJsonObject(content) });
+    if (content.trim() !== '') lines.push({ line: index + 1, content });
   });
-  return rows;
+  return lines;
+}
+
+function readNdjson(text: string): SourceRow[] {
+  return jsonLines(text).map(({ line, content }) => ({ line, values: parseJsonObject(content) }));
 }
 
 function parseJsonObject(content: string): Record<string, SourceValue> {

@@ -3,7 +3,7 @@ import { FlywheelError } from '../../platform/errors';
 import { OneAhead } from '../../platform/one-ahead';
 import type { CommerceService } from '../commerce/service';
 import type { TrackingService } from '../tracking/service';
-import { PARSE_ERROR_KEY, readRows, toRecords, type SourceRow } from './parse';
+import { decodeText, jsonLines, readRows, toRecords, type SourceRow } from './parse';
 
 export interface ImportOptions {
   /** `major`: money columns are written in 元 (199.00) and converted exactly to 分. */
@@ -36,6 +36,7 @@ export class ImportService {
   ) {}
 
   async importFile(shopId: string, entity: ImportEntity, file: Buffer, fileName: string, options: ImportOptions = {}): Promise<ImportResult> {
+    if (entity === 'events') return this.importEvents(shopId, file, fileName, options);
     const timezone = await this.timezoneOf(shopId);
     let rows: SourceRow[];
     try {
@@ -43,28 +44,30 @@ export class ImportService {
     } catch (error) {
       throw new FlywheelError('invalid_field', `file: ${(error as Error).message}`, 'file');
     }
-    return entity === 'events' ? this.importEvents(shopId, rows, options) : this.importRecords(shopId, entity, rows, timezone, options);
+    return this.importRecords(shopId, entity, rows, timezone, options);
   }
 
-  /** Behaviour events: one tracking call (Segment shape, with `type`) a line, loaded as a historical backfill. */
-  private async importEvents(shopId: string, rows: SourceRow[], options: ImportOptions): Promise<ImportResult> {
+  /**
+   * Behaviour events: NDJSON, one tracking call (Segment shape, with `type`) a line, loaded as a
+   * historical backfill. Lines go to the tracking service as text: its worker parses and validates them.
+   */
+  private async importEvents(shopId: string, file: Buffer, fileName: string, options: ImportOptions): Promise<ImportResult> {
+    if (!/\.(ndjson|jsonl)$/i.test(fileName)) {
+      throw new FlywheelError('invalid_field', `file: events are imported from NDJSON (.ndjson or .jsonl), one tracking call a line; got "${fileName}"`, 'file');
+    }
+    const lines = jsonLines(decodeText(file));
     const CHUNK = 5000;
     const rejected: RejectedRecord[] = [];
     let accepted = 0;
-    // One chunk commits in DuckDB while the next is validated.
+    // One chunk commits in DuckDB while the next is prepared.
     const chunks = new OneAhead();
-    for (let start = 0; start < rows.length; start += CHUNK) {
-      const chunk = rows.slice(start, start + CHUNK);
-      const readable = chunk.filter((r) => {
-        if (r.values[PARSE_ERROR_KEY] === undefined) return true;
-        rejected.push({ index: -1, line: r.line, code: 'invalid_request', message: String(r.values[PARSE_ERROR_KEY]) });
-        return false;
-      });
-      const done = Math.min(start + chunk.length, rows.length);
-      await chunks.push(this.tracking.ingest(shopId, readable.map((r) => r.values as { type?: string }), 'track', { historical: true }).then((result) => {
+    for (let start = 0; start < lines.length; start += CHUNK) {
+      const chunk = lines.slice(start, start + CHUNK);
+      const done = start + chunk.length;
+      await chunks.push(this.tracking.ingest(shopId, { kind: 'lines', lines: chunk.map((l) => l.content) }, { defaultType: 'track', historical: true }).then((result) => {
         accepted += result.accepted + result.duplicates;
-        for (const r of result.rejected) rejected.push({ ...r, index: start + r.index, line: readable[r.index].line });
-        options.onProgress?.(done, rows.length);
+        for (const r of result.rejected) rejected.push({ ...r, index: start + r.index, line: chunk[r.index].line });
+        options.onProgress?.(done, lines.length);
       }));
     }
     await chunks.drain();

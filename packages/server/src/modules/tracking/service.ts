@@ -1,18 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { DuckDBDataChunk, DuckDBTimestampTZValue, TIMESTAMPTZ, VARCHAR, type DuckDBAppender, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
-import {
-  aliasCall,
-  identifyCall,
-  pageCall,
-  trackCall,
-  type CallType,
-  type Channel,
-  type ChannelMapping,
-  type RejectedRecord,
-} from '@flywheel/contracts';
+import duckdb from '@duckdb/node-bindings';
+import { DuckDBDataChunk, DuckDBTimestampTZValue, TIMESTAMPTZ, VARCHAR, type DuckDBAppender, type DuckDBType } from '@duckdb/node-api';
+import type { CallType, Channel, ChannelMapping, RejectedRecord } from '@flywheel/contracts';
 import type { AnalyticsSchema, AnalyticsStore } from '../../platform/analytics-store';
-import { fromZodIssue } from '../../platform/errors';
-import { deriveChannel, utmOf } from './channels';
+import { FlywheelError, type ErrorCode } from '../../platform/errors';
+import { PREPARED_COLUMNS, type CallSource, type PreparedColumn, type PreparedEvents } from './prepare';
+import { Preparer } from './preparer';
 import { SESSION_GAP_MS, Sessionizer } from './sessions';
 
 export const trackingAnalyticsSchema: AnalyticsSchema = {
@@ -32,43 +24,36 @@ export const trackingAnalyticsSchema: AnalyticsSchema = {
   ],
 };
 
-const schemas = { track: trackCall, page: pageCall, screen: pageCall, identify: identifyCall, alias: aliasCall } as const;
+interface IdentityRow { shopId: string; anonymousId: string; userId: string; ts: number }
 
-interface EventRow {
-  shopId: string; messageId: string; type: string; event: string | null; anonymousId: string | null; userId: string | null;
-  ts: Date; receivedAt: Date; sessionId: string; channel: string; utmSource: string | null; utmMedium: string | null; utmCampaign: string | null;
-  referrer: string | null; url: string | null; path: string | null; productId: string | null; sku: string | null; category: string | null;
-  orderId: string | null; query: string | null; properties: string;
-}
-
-interface IdentityRow { shopId: string; anonymousId: string; userId: string; ts: Date }
+/** Prepared events of one call about to be stored: the rows kept (`rows`, indices into `events`) with their sessions. */
+interface EventBatch { shopId: string; events: PreparedEvents; rows: number[]; sessionIds: string[]; channels: string[] }
 
 export interface IngestOptions {
-  /** Batch-level `sentAt` and `context` (Segment batch envelope). */
-  sentAt?: string;
-  context?: Record<string, unknown>;
+  /** The type of calls that carry none: a single-call route (`track`), an events import. */
+  defaultType?: CallType;
   /** Historical backfill: the event time is also its receive time (keeps the live de-duplication window small). */
   historical?: boolean;
 }
 
 export interface IngestResult { accepted: number; duplicates: number; rejected: RejectedRecord[] }
 
-const str = (v: unknown): string | null => (v === undefined || v === null || v === '' ? null : String(v));
-
 /**
  * Behaviour events: validated, de-duplicated by messageId, stitched to customers, channel-tagged and
- * appended to DuckDB in group commits. `ingest` resolves only once its events are committed, so an
- * acknowledged call survives `kill -9`.
+ * appended to DuckDB in group commits. Parsing, validation and row building run in a worker
+ * (`Preparer`); de-duplication, sessions and identity links need this service's memory and stay here.
+ * `ingest` resolves only once its events are committed, so an acknowledged call survives `kill -9`.
  */
 export class TrackingService {
-  private pending: { events: EventRow[]; identities: IdentityRow[]; done: (error?: unknown) => void }[] = [];
+  private pending: { batch: EventBatch; identities: IdentityRow[]; done: (error?: unknown) => void }[] = [];
   private flushing: Promise<void> | undefined;
-  /** messageIds seen in the de-duplication window, with their hour of receipt; and each hour's ids, to expire them. */
-  private readonly seen = new Map<string, number>();
-  private readonly seenByHour = new Map<number, string[]>();
+  /** Per shop, the messageIds seen in the de-duplication window with their hour of receipt; and per hour and shop, the ids to expire. */
+  private readonly seen = new Map<string, Map<string, number>>();
+  private readonly seenByHour = new Map<number, Map<string, string[]>>();
   private readonly linked = new Set<string>();
   private readonly settings = new Map<string, { mapping: ChannelMapping | null; timezone: string; at: number }>();
   private readonly sessions = new Sessionizer();
+  private readonly preparer = new Preparer();
   /** Per shop, the newest event time stored or queued: a backfill entirely after it cannot hold a stored event. */
   private readonly newest = new Map<string, number>();
   /** Per shop, the backfill now being de-duplicated and committed (backfills of a shop take turns). */
@@ -83,9 +68,10 @@ export class TrackingService {
   /** Rebuilds the de-duplication window and the identity links from what DuckDB already holds. */
   async init() {
     const since = new Date(Date.now() - this.dedupeWindowHours * 3600_000);
-    const recent = await this.store.all<{ shop_id: string; message_id: string; received_at: string }>(
-      `select shop_id, message_id, received_at from events where received_at >= ?::timestamptz`, [since.toISOString()]);
-    for (const r of recent) this.remember(`${r.shop_id}|${r.message_id}`, new Date(r.received_at).getTime());
+    const recent = await this.store.all<{ shop_id: string; message_id: string; hour: number }>(
+      `select shop_id, message_id, (epoch_ms(received_at) // 3600000)::integer as hour from events where received_at >= ?::timestamptz order by hour`, [since.toISOString()]);
+    for (const r of recent) this.idsOfHour(r.shop_id, r.hour).push(r.message_id);
+    for (const [hour, shops] of this.seenByHour) for (const [shopId, ids] of shops) for (const id of ids) this.seenIn(shopId).set(id, hour);
     const links = await this.store.all<{ shop_id: string; anonymous_id: string; user_id: string }>(`select distinct shop_id, anonymous_id, user_id from identities`);
     for (const l of links) this.linked.add(`${l.shop_id}|${l.anonymous_id}|${l.user_id}`);
     const open = await this.store.all<{ shop_id: string; device: string; session_id: string; last: string; channel: Channel }>(
@@ -98,25 +84,31 @@ export class TrackingService {
 
   private hour(ms: number) { return Math.floor(ms / 3600_000); }
 
-  private isDuplicate(key: string): boolean { return this.seen.has(key); }
-
-  private remember(key: string, ms: number) {
-    const h = this.hour(ms);
-    let keys = this.seenByHour.get(h);
-    if (!keys) {
-      this.seenByHour.set(h, (keys = []));
-      const oldest = this.hour(Date.now()) - this.dedupeWindowHours;
-      for (const [hour, expired] of this.seenByHour) {
-        if (hour >= oldest) continue;
-        for (const k of expired) if (this.seen.get(k) === hour) this.seen.delete(k);
-        this.seenByHour.delete(hour);
-      }
-    }
-    this.seen.set(key, h);
-    keys.push(key);
+  private seenIn(shopId: string): Map<string, number> {
+    let ids = this.seen.get(shopId);
+    if (!ids) this.seen.set(shopId, (ids = new Map()));
+    return ids;
   }
 
-  private forget(key: string) { this.seen.delete(key); }
+  /** The list of a shop's ids received in `hour`; a new hour first expires those older than the window. */
+  private idsOfHour(shopId: string, hour: number): string[] {
+    let shops = this.seenByHour.get(hour);
+    if (!shops) {
+      this.seenByHour.set(hour, (shops = new Map()));
+      const oldest = this.hour(Date.now()) - this.dedupeWindowHours;
+      for (const [h, expired] of this.seenByHour) {
+        if (h >= oldest) continue;
+        for (const [s, ids] of expired) {
+          const seen = this.seenIn(s);
+          for (const id of ids) if (seen.get(id) === h) seen.delete(id);
+        }
+        this.seenByHour.delete(h);
+      }
+    }
+    let ids = shops.get(shopId);
+    if (!ids) shops.set(shopId, (ids = []));
+    return ids;
+  }
 
   private async settingsOf(shopId: string) {
     const cached = this.settings.get(shopId);
@@ -130,70 +122,72 @@ export class TrackingService {
   /** Drops the cached settings after the shop edits its channel mapping or time zone. */
   settingsChanged(shopId: string) { this.settings.delete(shopId); }
 
-  async ingest(shopId: string, calls: readonly { type?: string }[], defaultType: CallType | null, options: IngestOptions = {}): Promise<IngestResult> {
-    const receivedAt = new Date();
+  /**
+   * Stores tracking calls: a `/v1/batch` body or JSON lines as text, or calls already parsed. Invalid
+   * calls are reported by index and the valid ones land; a body that is not a batch at all is refused
+   * whole (400).
+   */
+  async ingest(shopId: string, source: CallSource, options: IngestOptions = {}): Promise<IngestResult> {
+    const receivedAt = Date.now();
     const { mapping, timezone } = await this.settingsOf(shopId);
-    const rejected: RejectedRecord[] = [];
-    const events: EventRow[] = [];
-    const identities: IdentityRow[] = [];
-    const keys = new Set<string>();
+    const historical = options.historical ?? false;
+    const events = await this.preparer.prepare({ source, defaultType: options.defaultType ?? null, historical, receivedAt, mapping });
+    if (events.bodyError) throw new FlywheelError(events.bodyError.code as ErrorCode, events.bodyError.message, events.bodyError.field);
+    const messageIds = events.columns[COLUMN.messageId] as string[];
+    // Live calls are checked against (and added to) the de-duplication window; a backfill only against
+    // itself here, and against what DuckDB holds when it commits.
+    const hour = this.hour(receivedAt);
+    const seen = historical ? new Map<string, number>() : this.seenIn(shopId);
+    const added: string[] = [];
+    const kept = new Uint8Array(events.size);
     let duplicates = 0;
-    calls.forEach((raw, index) => {
-      const type = (raw.type ?? defaultType) as CallType | undefined;
-      const prefix = defaultType ? '' : `batch[${index}]`;
-      if (!type || !Object.hasOwn(schemas, type)) {
-        rejected.push({ index, code: 'invalid_field', message: `${prefix ? `${prefix}.` : ''}type: must be one of track, page, screen, identify, alias`, field: `${prefix ? `${prefix}.` : ''}type` });
-        return;
-      }
-      const parsed = schemas[type].safeParse(raw);
-      if (!parsed.success) {
-        const e = fromZodIssue(parsed.error.issues[0], prefix);
-        rejected.push({ index, code: e.code, message: e.message, field: e.field });
-        return;
-      }
-      const call = parsed.data as Record<string, unknown> & { messageId?: string; anonymousId?: string; userId?: string; timestamp?: string; originalTimestamp?: string; sentAt?: string; context?: Record<string, unknown>; previousId?: string };
-      if (!call.anonymousId && !call.userId) {
-        rejected.push({ index, code: 'invalid_field', message: `${prefix ? `${prefix}.` : ''}anonymousId: an anonymousId or a userId is required`, field: `${prefix ? `${prefix}.` : ''}anonymousId` });
-        return;
-      }
-      const messageId = call.messageId ?? `srv-${randomUUID()}`;
-      const key = `${shopId}|${messageId}`;
-      if (keys.has(key) || (!options.historical && this.isDuplicate(key))) { duplicates++; return; }
-      keys.add(key);
-      const ts = eventTime(call.timestamp ?? call.originalTimestamp, call.sentAt ?? options.sentAt, receivedAt);
-      const context = options.context ? { ...options.context, ...call.context } : (call.context ?? {});
-      const row = this.toRow(shopId, messageId, type, call, ts, options.historical ? ts : receivedAt, context, mapping);
-      const session = this.sessions.assign(`${shopId}|${row.anonymousId ?? row.userId}`, ts.getTime(), timezone, row.channel as Channel);
-      row.sessionId = session.sessionId;
-      row.channel = session.channel;
-      events.push(row);
-      const anonymousId = type === 'alias' ? call.previousId : call.anonymousId;
-      if (anonymousId && call.userId && anonymousId !== call.userId) {
-        const link = `${shopId}|${anonymousId}|${call.userId}`;
-        if (!this.linked.has(link)) { this.linked.add(link); identities.push({ shopId, anonymousId: String(anonymousId), userId: String(call.userId), ts }); }
-      }
-    });
-    const store = async (rows: EventRow[]) => {
-      if (rows.length === 0) return;
+    for (let r = 0; r < events.size; r++) {
+      const id = messageIds[r];
+      if (seen.has(id)) { duplicates++; continue; }
+      seen.set(id, hour);
+      added.push(id);
+      kept[r] = 1;
+    }
+    if (!historical) {
+      const expiring = this.idsOfHour(shopId, hour);
+      for (const id of added) expiring.push(id);
+    }
+    const identities: IdentityRow[] = [];
+    for (const [r, anonymousId, userId] of events.links) {
+      const link = `${shopId}|${anonymousId}|${userId}`;
+      if (kept[r] && !this.linked.has(link)) { this.linked.add(link); identities.push({ shopId, anonymousId, userId, ts: events.ts[r] }); }
+    }
+    const anonymousIds = events.columns[COLUMN.anonymousId];
+    const userIds = events.columns[COLUMN.userId];
+    const ownChannels = events.columns[COLUMN.channel] as Channel[];
+    const batch: EventBatch = { shopId, events, rows: [], sessionIds: [], channels: [] };
+    for (let r = 0; r < events.size; r++) {
+      if (!kept[r]) continue;
+      const session = this.sessions.assign(`${shopId}|${anonymousIds[r] ?? userIds[r]}`, events.ts[r], timezone, ownChannels[r]);
+      batch.rows.push(r);
+      batch.sessionIds.push(session.sessionId);
+      batch.channels.push(session.channel);
+    }
+    const store = async (b: EventBatch) => {
+      if (b.rows.length === 0) return;
       try {
-        await this.enqueue(shopId, rows, identities);
+        await this.enqueue(b, identities);
       } catch (error) {
-        if (!options.historical) for (const key of keys) this.forget(key);
+        if (!historical) for (const id of added) seen.delete(id);
         for (const i of identities) this.linked.delete(`${i.shopId}|${i.anonymousId}|${i.userId}`);
         throw error;
       }
     };
-    if (!options.historical) {
-      for (const key of keys) this.remember(key, receivedAt.getTime());
-      await store(events);
-      return { accepted: events.length, duplicates, rejected };
+    if (!historical) {
+      await store(batch);
+      return { accepted: batch.rows.length, duplicates, rejected: events.rejected };
     }
     const fresh = await this.backfill(shopId, async () => {
-      const rows = await this.notYetStored(shopId, events);
-      await store(rows);
-      return rows.length;
+      const b = await this.notYetStored(batch);
+      await store(b);
+      return b.rows.length;
     });
-    return { accepted: fresh, duplicates: duplicates + events.length - fresh, rejected };
+    return { accepted: fresh, duplicates: duplicates + batch.rows.length - fresh, rejected: events.rejected };
   }
 
   /** Runs one backfill's de-duplication and commit after the shop's previous backfill has committed. */
@@ -212,53 +206,36 @@ export class TrackingService {
    * live window's memory with old ids. A backfill newer than anything the shop holds (a first import,
    * the demo's day-by-day load) needs no query at all.
    */
-  private async notYetStored(shopId: string, events: EventRow[]): Promise<EventRow[]> {
-    if (events.length === 0) return events;
-    let min = events[0].ts.getTime();
-    let max = min;
-    for (const e of events) { const t = e.ts.getTime(); if (t < min) min = t; if (t > max) max = t; }
-    if (min > (this.newest.get(shopId) ?? -Infinity)) return events;
+  private async notYetStored(batch: EventBatch): Promise<EventBatch> {
+    const { events, rows } = batch;
+    if (rows.length === 0) return batch;
+    let min = Infinity;
+    let max = -Infinity;
+    for (const r of rows) { const t = events.ts[r]; if (t < min) min = t; if (t > max) max = t; }
+    if (min > (this.newest.get(batch.shopId) ?? -Infinity)) return batch;
+    const messageIds = events.columns[COLUMN.messageId];
     const stored = await this.store.all<{ message_id: string }>(
       `select message_id from events where shop_id = $shop and ts >= $min::timestamptz and ts <= $max::timestamptz
          and message_id in (select unnest(from_json($ids::json, '["VARCHAR"]')))`,
-      { shop: shopId, min: new Date(min).toISOString(), max: new Date(max).toISOString(), ids: JSON.stringify(events.map((e) => e.messageId)) });
-    if (stored.length === 0) return events;
-    const seen = new Set(stored.map((r) => r.message_id));
-    return events.filter((e) => !seen.has(e.messageId));
+      { shop: batch.shopId, min: new Date(min).toISOString(), max: new Date(max).toISOString(), ids: JSON.stringify(rows.map((r) => messageIds[r])) });
+    if (stored.length === 0) return batch;
+    const seen = new Set(stored.map((x) => x.message_id));
+    const fresh: EventBatch = { ...batch, rows: [], sessionIds: [], channels: [] };
+    rows.forEach((r, i) => {
+      if (seen.has(messageIds[r]!)) return;
+      fresh.rows.push(r);
+      fresh.sessionIds.push(batch.sessionIds[i]);
+      fresh.channels.push(batch.channels[i]);
+    });
+    return fresh;
   }
 
-  private toRow(shopId: string, messageId: string, type: string, call: Record<string, unknown>, ts: Date, receivedAt: Date, context: Record<string, unknown>, mapping: ChannelMapping | null): EventRow {
-    const page = (context.page ?? {}) as Record<string, unknown>;
-    const campaign = (context.campaign ?? {}) as Record<string, unknown>;
-    const props = (call.properties ?? call.traits ?? {}) as Record<string, unknown>;
-    const url = str(page.url ?? props.url);
-    const utm = utmOf(url);
-    const source = str(campaign.source) ?? utm.source ?? null;
-    const medium = str(campaign.medium) ?? utm.medium ?? null;
-    const referrer = str(page.referrer ?? props.referrer);
-    const firstProduct = Array.isArray(props.products) ? (props.products[0] as Record<string, unknown> | undefined) : undefined;
-    return {
-      shopId, messageId, type: type === 'screen' ? 'page' : type,
-      event: type === 'track' ? String(call.event) : type === 'page' || type === 'screen' ? str(call.name) : null,
-      anonymousId: str(call.anonymousId), userId: str(call.userId), ts, receivedAt, sessionId: '',
-      channel: deriveChannel({ source, medium, referrer, ownHost: utm.host }, mapping),
-      utmSource: source, utmMedium: medium, utmCampaign: str(campaign.name) ?? utm.campaign ?? null,
-      referrer, url, path: str(page.path ?? props.path),
-      productId: str(props.product_id ?? props.productId ?? firstProduct?.product_id),
-      sku: str(props.sku ?? firstProduct?.sku),
-      category: str(props.category ?? firstProduct?.category),
-      orderId: str(props.order_id ?? props.orderId),
-      query: str(props.query),
-      properties: JSON.stringify(props),
-    };
-  }
-
-  private enqueue(shopId: string, events: EventRow[], identities: IdentityRow[]): Promise<void> {
-    let max = this.newest.get(shopId) ?? -Infinity;
-    for (const e of events) if (e.ts.getTime() > max) max = e.ts.getTime();
-    this.newest.set(shopId, max);
+  private enqueue(batch: EventBatch, identities: IdentityRow[]): Promise<void> {
+    let max = this.newest.get(batch.shopId) ?? -Infinity;
+    for (const r of batch.rows) if (batch.events.ts[r] > max) max = batch.events.ts[r];
+    this.newest.set(batch.shopId, max);
     return new Promise((resolve, reject) => {
-      this.pending.push({ events, identities, done: (error) => (error ? reject(error) : resolve()) });
+      this.pending.push({ batch, identities, done: (error) => (error ? reject(error) : resolve()) });
       if (!this.flushing) this.flushing = this.flushLoop();
     });
   }
@@ -269,7 +246,8 @@ export class TrackingService {
       const group = this.pending.splice(0);
       try {
         await this.store.write(async (_conn, append) => {
-          appendEvents(await append('events'), group.flatMap((p) => p.events));
+          const events = await append('events');
+          for (const p of group) appendEvents(events, p.batch);
           const links = group.flatMap((p) => p.identities);
           if (links.length > 0) {
             const id = await append('identities');
@@ -285,6 +263,11 @@ export class TrackingService {
   }
 
   async drain() { while (this.flushing) await this.flushing; }
+
+  async close() {
+    await this.drain();
+    await this.preparer.close();
+  }
 
   /**
    * For the live debugger: without a cursor the newest events; with one, those received after it,
@@ -307,35 +290,60 @@ export class TrackingService {
 
 }
 
-const tz = (d: Date) => new DuckDBTimestampTZValue(BigInt(d.getTime()) * 1000n);
+const tz = (ms: number) => new DuckDBTimestampTZValue(BigInt(ms) * 1000n);
 
-/** Column order of the `events` table. */
-const EVENT_COLUMNS: [keyof EventRow, DuckDBType][] = [
-  ['shopId', VARCHAR], ['messageId', VARCHAR], ['type', VARCHAR], ['event', VARCHAR], ['anonymousId', VARCHAR], ['userId', VARCHAR],
-  ['ts', TIMESTAMPTZ], ['receivedAt', TIMESTAMPTZ], ['sessionId', VARCHAR], ['channel', VARCHAR], ['utmSource', VARCHAR], ['utmMedium', VARCHAR], ['utmCampaign', VARCHAR],
-  ['referrer', VARCHAR], ['url', VARCHAR], ['path', VARCHAR], ['productId', VARCHAR], ['sku', VARCHAR], ['category', VARCHAR], ['orderId', VARCHAR],
-  ['query', VARCHAR], ['properties', VARCHAR],
-];
-const EVENT_TYPES = EVENT_COLUMNS.map(([, t]) => t);
+const COLUMN = Object.fromEntries(PREPARED_COLUMNS.map((c, i) => [c, i])) as Record<PreparedColumn, number>;
 const CHUNK_ROWS = 2048; // DuckDB's vector size
-
-/** Appends column by column in data chunks: far fewer crossings into DuckDB than value by value. */
-function appendEvents(appender: DuckDBAppender, events: EventRow[]) {
-  for (let start = 0; start < events.length; start += CHUNK_ROWS) {
-    const rows = events.slice(start, start + CHUNK_ROWS);
-    const chunk = DuckDBDataChunk.create(EVENT_TYPES, rows.length);
-    chunk.setColumns(EVENT_COLUMNS.map(([key, type]) => rows.map((e): DuckDBValue => (type === TIMESTAMPTZ ? tz(e[key] as Date) : (e[key] as string | null)))));
-    appender.appendDataChunk(chunk);
-  }
-}
+const TIMESTAMP_COLUMNS = new Set([6, 7]);
+const allValid = () => new Uint8Array(CHUNK_ROWS / 8).fill(255).buffer;
+/** The `events` table's columns, in order: VARCHAR except the two timestamps. */
+const EVENT_TYPES: DuckDBType[] = Array.from({ length: 22 }, (_, i) => (TIMESTAMP_COLUMNS.has(i) ? TIMESTAMPTZ : VARCHAR));
 
 /**
- * Segment's clock-skew correction: the client's clock may be wrong, but the gap between its event and
- * its send is right, so the event happened `sentAt - timestamp` before the server received it.
+ * Appends column by column in data chunks (far fewer crossings into DuckDB than value by value),
+ * writing the vectors through the bindings: strings one call each, null masks and timestamps as
+ * whole buffers.
  */
-export function eventTime(timestamp: string | undefined, sentAt: string | undefined, receivedAt: Date): Date {
-  if (!timestamp) return receivedAt;
-  const t = new Date(timestamp);
-  if (!sentAt) return t;
-  return new Date(receivedAt.getTime() - (new Date(sentAt).getTime() - t.getTime()));
+function appendEvents(appender: DuckDBAppender, batch: EventBatch) {
+  const { events, rows, sessionIds, channels } = batch;
+  const c = (name: PreparedColumn) => events.columns[COLUMN[name]];
+  const byRow = (column: (string | null)[]) => (i: number) => column[rows[i]];
+  const constant = (value: string) => () => value;
+  const ofList = (list: string[]) => (i: number) => list[i];
+  const strings: (((i: number) => string | null) | null)[] = [
+    constant(batch.shopId), byRow(c('messageId')), byRow(c('type')), byRow(c('event')), byRow(c('anonymousId')), byRow(c('userId')), null, null,
+    ofList(sessionIds), ofList(channels), byRow(c('utmSource')), byRow(c('utmMedium')), byRow(c('utmCampaign')), byRow(c('referrer')), byRow(c('url')),
+    byRow(c('path')), byRow(c('productId')), byRow(c('sku')), byRow(c('category')), byRow(c('orderId')), byRow(c('query')), byRow(c('properties')),
+  ];
+  for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+    const n = Math.min(CHUNK_ROWS, rows.length - start);
+    const chunk = DuckDBDataChunk.create(EVENT_TYPES, n);
+    strings.forEach((value, column) => {
+      const vector = duckdb.data_chunk_get_vector(chunk.chunk, column);
+      if (value === null) {
+        const times = column === 6 ? events.ts : events.receivedAt;
+        // int64 microseconds, written as two 32-bit halves (no BigInt per value)
+        const micros = new Int32Array(new ArrayBuffer(8 * n));
+        for (let i = 0; i < n; i++) {
+          const us = times[rows[start + i]] * 1000;
+          const high = Math.floor(us / 4294967296);
+          micros[2 * i] = us - high * 4294967296;
+          micros[2 * i + 1] = high;
+        }
+        duckdb.copy_data_to_vector(vector, 0, micros.buffer, 0, micros.byteLength);
+        return;
+      }
+      let validity: ArrayBuffer | undefined;
+      for (let i = 0; i < n; i++) {
+        const v = value(start + i);
+        if (v !== null) duckdb.vector_assign_string_element(vector, i, v);
+        else new Uint8Array((validity ??= allValid()))[i >> 3] &= ~(1 << (i & 7));
+      }
+      if (validity) {
+        duckdb.vector_ensure_validity_writable(vector);
+        duckdb.copy_data_to_vector_validity(vector, 0, validity, 0, validity.byteLength);
+      }
+    });
+    appender.appendDataChunk(chunk);
+  }
 }

@@ -31,18 +31,29 @@ export class Sessionizer {
   assign(device: string, ms: number, timezone: string, channel: Channel): { sessionId: string; channel: Channel } {
     const day = this.localDay(ms, timezone);
     const s = this.open.get(device);
-    const continues = s !== undefined && Math.abs(ms - s.last) <= SESSION_GAP_MS && day === s.day && (channel === 'direct' || channel === s.channel);
-    if (continues) {
-      s.last = Math.max(s.last, ms);
-      this.open.delete(device); // keep the map in recency order for eviction
-      this.open.set(device, s);
+    if (s !== undefined && Math.abs(ms - s.last) <= SESSION_GAP_MS && day === s.day && (channel === 'direct' || channel === s.channel)) {
+      if (ms > s.last) s.last = ms;
       return { sessionId: s.id, channel: s.channel };
     }
-    const session: OpenSession = { id: `${device}:${ms.toString(36)}`, last: ms, day, channel };
-    this.open.delete(device);
-    this.open.set(device, session);
-    if (this.open.size > this.maxDevices) this.open.delete(this.open.keys().next().value!);
-    return { sessionId: session.id, channel };
+    // The map stays in the order sessions started, which is what eviction needs.
+    if (s !== undefined) this.open.delete(device);
+    this.open.set(device, { id: `${device}:${ms.toString(36)}`, last: ms, day, channel });
+    if (this.open.size > this.maxDevices) this.evict(ms);
+    return { sessionId: `${device}:${ms.toString(36)}`, channel };
+  }
+
+  /**
+   * Makes room for a tenth of the devices at once (so eviction costs little per event): first the
+   * sessions idle for longer than the gap (only an out-of-order event could continue them), then the
+   * ones that started earliest.
+   */
+  private evict(now: number) {
+    const target = Math.floor(this.maxDevices * 0.9);
+    for (const [device, s] of this.open) if (now - s.last > SESSION_GAP_MS) this.open.delete(device);
+    for (const device of this.open.keys()) {
+      if (this.open.size <= target) break;
+      this.open.delete(device);
+    }
   }
 
   /** Restores a session still open when the process stopped. */

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Flywheel } from '../../app';
 import { call, newShop, startFlywheel } from '../../testing/harness';
-import { eventTime, TrackingService } from './service';
+import { eventTime } from './prepare';
+import { TrackingService } from './service';
 
 let fw: Flywheel;
 beforeAll(async () => { fw = await startFlywheel(); });
@@ -48,9 +49,9 @@ describe('tracking', () => {
   });
 
   it('corrects client clock skew from sentAt', async () => {
-    const received = new Date('2026-11-11T12:00:10Z');
+    const received = Date.parse('2026-11-11T12:00:10Z');
     // The phone's clock runs one hour ahead: it says it sent at 13:00:10 an event of 13:00:00.
-    expect(eventTime('2026-11-11T13:00:00Z', '2026-11-11T13:00:10Z', received).toISOString()).toBe('2026-11-11T12:00:00.000Z');
+    expect(new Date(eventTime('2026-11-11T13:00:00Z', '2026-11-11T13:00:10Z', received)).toISOString()).toBe('2026-11-11T12:00:00.000Z');
     expect(eventTime(undefined, undefined, received)).toBe(received);
   });
 
@@ -96,12 +97,13 @@ describe('tracking', () => {
   it('stores a history backfilled twice at once, or again after a restart, only once', async () => {
     const s = await newShop(fw);
     const history = Array.from({ length: 3000 }, (_, i) => ({ type: 'track', event: 'Product Viewed', anonymousId: `v${i % 7}`, messageId: `h${i}`, timestamp: new Date(Date.UTC(2025, 5, 1) + i * 60_000).toISOString() }));
-    const results = await Promise.all([0, 1, 2, 3].map(() => fw.tracking.ingest(s.shopId, history, null, { historical: true })));
+    const results = await Promise.all([0, 1, 2, 3].map(() => fw.tracking.ingest(s.shopId, { kind: 'calls', calls: history }, { historical: true })));
     expect(results.map((r) => r.accepted).sort()).toEqual([0, 0, 0, 3000]);
     // A fresh service over the same store (a restarted server) still recognises the stored history.
     const restarted = new TrackingService(fw.store, (shopId) => fw.shops.getShop(shopId), 24);
     await restarted.init();
-    const again = await restarted.ingest(s.shopId, history.slice(1000, 1100), null, { historical: true });
+    const again = await restarted.ingest(s.shopId, { kind: 'calls', calls: history.slice(1000, 1100) }, { historical: true });
+    await restarted.close();
     expect(again).toMatchObject({ accepted: 0, duplicates: 100 });
     expect(await count(s.shopId)).toBe(3000);
   });
