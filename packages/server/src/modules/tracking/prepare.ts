@@ -28,10 +28,17 @@ export const PREPARED_COLUMNS = ['messageId', 'type', 'event', 'anonymousId', 'u
 export type PreparedColumn = (typeof PREPARED_COLUMNS)[number];
 const COLUMN = Object.fromEntries(PREPARED_COLUMNS.map((c, i) => [c, i])) as Record<PreparedColumn, number>;
 
-/** Valid calls as columns (row r of every column is one event), plus what was refused. */
+/**
+ * Valid calls as columns, plus what was refused. The string columns travel packed, each column's
+ * values in one string, with their end offsets and a null mask (column by column, row by row): a few
+ * strings cross between threads instead of thousands, and a column of ASCII stays one byte a
+ * character. Read a value with `valueAt`.
+ */
 export interface PreparedEvents {
   size: number;
-  columns: (string | null)[][];
+  texts: string[];
+  ends: Uint32Array;
+  nulls: Uint8Array;
   /** Event and receive times, epoch milliseconds. */
   ts: Float64Array;
   receivedAt: Float64Array;
@@ -133,12 +140,36 @@ export function prepareCalls(input: PrepareInput): PreparedEvents {
     const anonymousId = type === 'alias' ? call.previousId : call.anonymousId;
     if (anonymousId && call.userId && anonymousId !== call.userId) links.push([row, String(anonymousId), String(call.userId)]);
   });
-  for (const column of columns) column.length = size;
-  return { size, columns, ts: ts.slice(0, size), receivedAt: receivedAt.slice(0, size), index: index.slice(0, size), links, rejected };
+  return { size, ...pack(columns, size), ts: ts.slice(0, size), receivedAt: receivedAt.slice(0, size), index: index.slice(0, size), links, rejected };
+}
+
+function pack(columns: (string | null)[][], size: number): Pick<PreparedEvents, 'texts' | 'ends' | 'nulls'> {
+  const ends = new Uint32Array(columns.length * size);
+  const nulls = new Uint8Array(columns.length * size);
+  let k = 0;
+  const texts = columns.map((column) => {
+    const parts: string[] = [];
+    let end = 0;
+    for (let r = 0; r < size; r++, k++) {
+      const v = column[r];
+      if (v === null) nulls[k] = 1;
+      else { parts.push(v); end += v.length; }
+      ends[k] = end;
+    }
+    return parts.join('');
+  });
+  return { texts, ends, nulls };
+}
+
+/** One value of the prepared events. */
+export function valueAt(events: PreparedEvents, column: PreparedColumn, row: number): string | null {
+  const k = COLUMN[column] * events.size + row;
+  if (events.nulls[k]) return null;
+  return events.texts[COLUMN[column]].slice(row === 0 ? 0 : events.ends[k - 1], events.ends[k]);
 }
 
 function emptyWith(rejected: RejectedRecord[], bodyError: PreparedEvents['bodyError']): PreparedEvents {
-  return { size: 0, columns: PREPARED_COLUMNS.map(() => []), ts: new Float64Array(0), receivedAt: new Float64Array(0), index: new Int32Array(0), links: [], rejected, bodyError };
+  return { size: 0, texts: PREPARED_COLUMNS.map(() => ''), ends: new Uint32Array(0), nulls: new Uint8Array(0), ts: new Float64Array(0), receivedAt: new Float64Array(0), index: new Int32Array(0), links: [], rejected, bodyError };
 }
 
 function writeRow(columns: (string | null)[][], row: number, type: CallType, call: ParsedCall, context: Record<string, unknown>, mapping: ChannelMapping | null) {
@@ -151,25 +182,24 @@ function writeRow(columns: (string | null)[][], row: number, type: CallType, cal
   const medium = str(campaign.medium) ?? utm.medium ?? null;
   const referrer = str(page.referrer ?? props.referrer);
   const firstProduct = Array.isArray(props.products) ? (props.products[0] as Record<string, unknown> | undefined) : undefined;
-  const set = (column: PreparedColumn, value: string | null) => { columns[COLUMN[column]][row] = value; };
-  set('messageId', call.messageId ?? `srv-${randomUUID()}`);
-  set('type', type === 'screen' ? 'page' : type);
-  set('event', type === 'track' ? String(call.event) : type === 'page' || type === 'screen' ? str(call.name) : null);
-  set('anonymousId', str(call.anonymousId));
-  set('userId', str(call.userId));
-  set('channel', deriveChannel({ source, medium, referrer, ownHost: utm.host }, mapping));
-  set('utmSource', source);
-  set('utmMedium', medium);
-  set('utmCampaign', str(campaign.name) ?? utm.campaign ?? null);
-  set('referrer', referrer);
-  set('url', url);
-  set('path', str(page.path ?? props.path));
-  set('productId', str(props.product_id ?? props.productId ?? firstProduct?.product_id));
-  set('sku', str(props.sku ?? firstProduct?.sku));
-  set('category', str(props.category ?? firstProduct?.category));
-  set('orderId', str(props.order_id ?? props.orderId));
-  set('query', str(props.query));
-  set('properties', JSON.stringify(props));
+  columns[COLUMN.messageId][row] = call.messageId ?? `srv-${randomUUID()}`;
+  columns[COLUMN.type][row] = type === 'screen' ? 'page' : type;
+  columns[COLUMN.event][row] = type === 'track' ? String(call.event) : type === 'page' || type === 'screen' ? str(call.name) : null;
+  columns[COLUMN.anonymousId][row] = str(call.anonymousId);
+  columns[COLUMN.userId][row] = str(call.userId);
+  columns[COLUMN.channel][row] = deriveChannel({ source, medium, referrer, ownHost: utm.host }, mapping);
+  columns[COLUMN.utmSource][row] = source;
+  columns[COLUMN.utmMedium][row] = medium;
+  columns[COLUMN.utmCampaign][row] = str(campaign.name) ?? utm.campaign ?? null;
+  columns[COLUMN.referrer][row] = referrer;
+  columns[COLUMN.url][row] = url;
+  columns[COLUMN.path][row] = str(page.path ?? props.path);
+  columns[COLUMN.productId][row] = str(props.product_id ?? props.productId ?? firstProduct?.product_id);
+  columns[COLUMN.sku][row] = str(props.sku ?? firstProduct?.sku);
+  columns[COLUMN.category][row] = str(props.category ?? firstProduct?.category);
+  columns[COLUMN.orderId][row] = str(props.order_id ?? props.orderId);
+  columns[COLUMN.query][row] = str(props.query);
+  columns[COLUMN.properties][row] = JSON.stringify(props);
 }
 
 /**

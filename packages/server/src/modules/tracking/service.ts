@@ -3,7 +3,7 @@ import { DuckDBDataChunk, DuckDBTimestampTZValue, TIMESTAMPTZ, VARCHAR, type Duc
 import type { CallType, Channel, ChannelMapping, RejectedRecord } from '@flywheel/contracts';
 import type { AnalyticsSchema, AnalyticsStore } from '../../platform/analytics-store';
 import { FlywheelError, type ErrorCode } from '../../platform/errors';
-import { PREPARED_COLUMNS, type CallSource, type PreparedColumn, type PreparedEvents } from './prepare';
+import { valueAt, type CallSource, type PreparedColumn, type PreparedEvents } from './prepare';
 import { Preparer } from './preparer';
 import { SESSION_GAP_MS, Sessionizer } from './sessions';
 
@@ -52,7 +52,8 @@ export class TrackingService {
   private readonly seenByHour = new Map<number, Map<string, string[]>>();
   private readonly linked = new Set<string>();
   private readonly settings = new Map<string, { mapping: ChannelMapping | null; timezone: string; at: number }>();
-  private readonly sessions = new Sessionizer();
+  /** Per shop, each device's open session. */
+  private readonly sessions = new Map<string, Sessionizer>();
   private readonly preparer = new Preparer();
   /** Per shop, the newest event time stored or queued: a backfill entirely after it cannot hold a stored event. */
   private readonly newest = new Map<string, number>();
@@ -79,10 +80,16 @@ export class TrackingService {
        from events where ts >= ?::timestamptz group by all`, [new Date(Date.now() - SESSION_GAP_MS).toISOString()]);
     const newest = await this.store.all<{ shop_id: string; newest: number }>(`select shop_id, epoch_ms(max(ts)) as newest from events group by all`);
     for (const n of newest) this.newest.set(n.shop_id, n.newest);
-    for (const o of open) this.sessions.restore(`${o.shop_id}|${o.device}`, o.session_id, new Date(o.last).getTime(), (await this.settingsOf(o.shop_id)).timezone, o.channel);
+    for (const o of open) this.sessionsOf(o.shop_id).restore(o.device, o.session_id, new Date(o.last).getTime(), (await this.settingsOf(o.shop_id)).timezone, o.channel);
   }
 
   private hour(ms: number) { return Math.floor(ms / 3600_000); }
+
+  private sessionsOf(shopId: string): Sessionizer {
+    let sessions = this.sessions.get(shopId);
+    if (!sessions) this.sessions.set(shopId, (sessions = new Sessionizer()));
+    return sessions;
+  }
 
   private seenIn(shopId: string): Map<string, number> {
     let ids = this.seen.get(shopId);
@@ -133,7 +140,7 @@ export class TrackingService {
     const historical = options.historical ?? false;
     const events = await this.preparer.prepare({ source, defaultType: options.defaultType ?? null, historical, receivedAt, mapping });
     if (events.bodyError) throw new FlywheelError(events.bodyError.code as ErrorCode, events.bodyError.message, events.bodyError.field);
-    const messageIds = events.columns[COLUMN.messageId] as string[];
+    const messageIds = Array.from({ length: events.size }, (_, r) => valueAt(events, 'messageId', r)!);
     // Live calls are checked against (and added to) the de-duplication window; a backfill only against
     // itself here, and against what DuckDB holds when it commits.
     const hour = this.hour(receivedAt);
@@ -157,13 +164,12 @@ export class TrackingService {
       const link = `${shopId}|${anonymousId}|${userId}`;
       if (kept[r] && !this.linked.has(link)) { this.linked.add(link); identities.push({ shopId, anonymousId, userId, ts: events.ts[r] }); }
     }
-    const anonymousIds = events.columns[COLUMN.anonymousId];
-    const userIds = events.columns[COLUMN.userId];
-    const ownChannels = events.columns[COLUMN.channel] as Channel[];
     const batch: EventBatch = { shopId, events, rows: [], sessionIds: [], channels: [] };
+    const sessions = this.sessionsOf(shopId);
     for (let r = 0; r < events.size; r++) {
       if (!kept[r]) continue;
-      const session = this.sessions.assign(`${shopId}|${anonymousIds[r] ?? userIds[r]}`, events.ts[r], timezone, ownChannels[r]);
+      const device = valueAt(events, 'anonymousId', r) ?? valueAt(events, 'userId', r);
+      const session = sessions.assign(device!, events.ts[r], timezone, valueAt(events, 'channel', r) as Channel);
       batch.rows.push(r);
       batch.sessionIds.push(session.sessionId);
       batch.channels.push(session.channel);
@@ -213,16 +219,15 @@ export class TrackingService {
     let max = -Infinity;
     for (const r of rows) { const t = events.ts[r]; if (t < min) min = t; if (t > max) max = t; }
     if (min > (this.newest.get(batch.shopId) ?? -Infinity)) return batch;
-    const messageIds = events.columns[COLUMN.messageId];
     const stored = await this.store.all<{ message_id: string }>(
       `select message_id from events where shop_id = $shop and ts >= $min::timestamptz and ts <= $max::timestamptz
          and message_id in (select unnest(from_json($ids::json, '["VARCHAR"]')))`,
-      { shop: batch.shopId, min: new Date(min).toISOString(), max: new Date(max).toISOString(), ids: JSON.stringify(rows.map((r) => messageIds[r])) });
+      { shop: batch.shopId, min: new Date(min).toISOString(), max: new Date(max).toISOString(), ids: JSON.stringify(rows.map((r) => valueAt(events, 'messageId', r))) });
     if (stored.length === 0) return batch;
     const seen = new Set(stored.map((x) => x.message_id));
     const fresh: EventBatch = { ...batch, rows: [], sessionIds: [], channels: [] };
     rows.forEach((r, i) => {
-      if (seen.has(messageIds[r]!)) return;
+      if (seen.has(valueAt(events, 'messageId', r)!)) return;
       fresh.rows.push(r);
       fresh.sessionIds.push(batch.sessionIds[i]);
       fresh.channels.push(batch.channels[i]);
@@ -292,58 +297,57 @@ export class TrackingService {
 
 const tz = (ms: number) => new DuckDBTimestampTZValue(BigInt(ms) * 1000n);
 
-const COLUMN = Object.fromEntries(PREPARED_COLUMNS.map((c, i) => [c, i])) as Record<PreparedColumn, number>;
 const CHUNK_ROWS = 2048; // DuckDB's vector size
 const TIMESTAMP_COLUMNS = new Set([6, 7]);
 const allValid = () => new Uint8Array(CHUNK_ROWS / 8).fill(255).buffer;
 /** The `events` table's columns, in order: VARCHAR except the two timestamps. */
 const EVENT_TYPES: DuckDBType[] = Array.from({ length: 22 }, (_, i) => (TIMESTAMP_COLUMNS.has(i) ? TIMESTAMPTZ : VARCHAR));
 
-/**
- * Appends column by column in data chunks (far fewer crossings into DuckDB than value by value),
- * writing the vectors through the bindings: strings one call each, null masks and timestamps as
- * whole buffers.
- */
+type ColumnWriter = (vector: duckdb.Vector, start: number, n: number) => void;
+
+/** A VARCHAR column: one call into DuckDB a value, the nulls as one mask. */
+const textColumn = (value: (i: number) => string | null): ColumnWriter => (vector, start, n) => {
+  let validity: ArrayBuffer | undefined;
+  for (let i = 0; i < n; i++) {
+    const v = value(start + i);
+    if (v !== null) duckdb.vector_assign_string_element(vector, i, v);
+    else new Uint8Array((validity ??= allValid()))[i >> 3] &= ~(1 << (i & 7));
+  }
+  if (validity) {
+    duckdb.vector_ensure_validity_writable(vector);
+    duckdb.copy_data_to_vector_validity(vector, 0, validity, 0, validity.byteLength);
+  }
+};
+
+/** A TIMESTAMPTZ column from epoch milliseconds: int64 microseconds written as two 32-bit halves (no BigInt a value). */
+const timeColumn = (ms: (i: number) => number): ColumnWriter => (vector, start, n) => {
+  const micros = new Int32Array(new ArrayBuffer(8 * n));
+  for (let i = 0; i < n; i++) {
+    const us = ms(start + i) * 1000;
+    const high = Math.floor(us / 4294967296);
+    micros[2 * i] = us - high * 4294967296;
+    micros[2 * i + 1] = high;
+  }
+  duckdb.copy_data_to_vector(vector, 0, micros.buffer, 0, micros.byteLength);
+};
+
+/** The same value on every row: one constant vector. */
+const constantColumn = (value: duckdb.Value): ColumnWriter => (vector) => duckdb.vector_reference_value(vector, value);
+
+/** Appends column by column in data chunks: far fewer crossings into DuckDB than value by value. */
 function appendEvents(appender: DuckDBAppender, batch: EventBatch) {
   const { events, rows, sessionIds, channels } = batch;
-  const c = (name: PreparedColumn) => events.columns[COLUMN[name]];
-  const byRow = (column: (string | null)[]) => (i: number) => column[rows[i]];
-  const constant = (value: string) => () => value;
-  const ofList = (list: string[]) => (i: number) => list[i];
-  const strings: (((i: number) => string | null) | null)[] = [
-    constant(batch.shopId), byRow(c('messageId')), byRow(c('type')), byRow(c('event')), byRow(c('anonymousId')), byRow(c('userId')), null, null,
-    ofList(sessionIds), ofList(channels), byRow(c('utmSource')), byRow(c('utmMedium')), byRow(c('utmCampaign')), byRow(c('referrer')), byRow(c('url')),
-    byRow(c('path')), byRow(c('productId')), byRow(c('sku')), byRow(c('category')), byRow(c('orderId')), byRow(c('query')), byRow(c('properties')),
+  const text = (column: PreparedColumn) => textColumn((i) => valueAt(events, column, rows[i]));
+  const writers: ColumnWriter[] = [
+    constantColumn(duckdb.create_varchar(batch.shopId)), text('messageId'), text('type'), text('event'), text('anonymousId'), text('userId'),
+    timeColumn((i) => events.ts[rows[i]]), timeColumn((i) => events.receivedAt[rows[i]]), textColumn((i) => sessionIds[i]), textColumn((i) => channels[i]),
+    text('utmSource'), text('utmMedium'), text('utmCampaign'), text('referrer'), text('url'), text('path'), text('productId'), text('sku'), text('category'),
+    text('orderId'), text('query'), text('properties'),
   ];
   for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
     const n = Math.min(CHUNK_ROWS, rows.length - start);
     const chunk = DuckDBDataChunk.create(EVENT_TYPES, n);
-    strings.forEach((value, column) => {
-      const vector = duckdb.data_chunk_get_vector(chunk.chunk, column);
-      if (value === null) {
-        const times = column === 6 ? events.ts : events.receivedAt;
-        // int64 microseconds, written as two 32-bit halves (no BigInt per value)
-        const micros = new Int32Array(new ArrayBuffer(8 * n));
-        for (let i = 0; i < n; i++) {
-          const us = times[rows[start + i]] * 1000;
-          const high = Math.floor(us / 4294967296);
-          micros[2 * i] = us - high * 4294967296;
-          micros[2 * i + 1] = high;
-        }
-        duckdb.copy_data_to_vector(vector, 0, micros.buffer, 0, micros.byteLength);
-        return;
-      }
-      let validity: ArrayBuffer | undefined;
-      for (let i = 0; i < n; i++) {
-        const v = value(start + i);
-        if (v !== null) duckdb.vector_assign_string_element(vector, i, v);
-        else new Uint8Array((validity ??= allValid()))[i >> 3] &= ~(1 << (i & 7));
-      }
-      if (validity) {
-        duckdb.vector_ensure_validity_writable(vector);
-        duckdb.copy_data_to_vector_validity(vector, 0, validity, 0, validity.byteLength);
-      }
-    });
+    writers.forEach((write, column) => write(duckdb.data_chunk_get_vector(chunk.chunk, column), start, n));
     appender.appendDataChunk(chunk);
   }
 }

@@ -25,7 +25,7 @@ describe('sessions', () => {
     expect(b.sessionId).not.toBe(a.sessionId);
     expect(b.channel).toBe('email');
   });
-  it('forgets idle sessions, then the earliest started, beyond its size', () => {
+  it('forgets idle sessions, then the devices seen first, beyond its size', () => {
     const s = new Sessionizer(2);
     const first = s.assign('d1', at('2026-11-11T10:00:00+08:00'), TZ, 'kol');
     s.assign('d2', at('2026-11-11T10:00:00+08:00'), TZ, 'kol');
@@ -36,7 +36,7 @@ describe('sessions', () => {
     const s = new Sessionizer(10);
     const open = Array.from({ length: 9 }, (_, i) => s.assign(`d${i}`, at('2026-11-11T10:00:00+08:00'), TZ, 'kol'));
     s.assign('idle', at('2026-11-11T08:00:00+08:00'), TZ, 'kol'); // started last, but idle for two hours
-    s.assign('new', at('2026-11-11T10:05:00+08:00'), TZ, 'kol'); // 11 devices: the idle one goes, then the earliest open one
+    s.assign('new', at('2026-11-11T10:05:00+08:00'), TZ, 'kol'); // 11 devices: the idle one goes, then the one seen first
     expect(s.assign('d1', at('2026-11-11T10:06:00+08:00'), TZ, 'direct').sessionId).toBe(open[1].sessionId);
     expect(s.assign('d0', at('2026-11-11T10:06:00+08:00'), TZ, 'direct').sessionId).not.toBe(open[0].sessionId);
   });

@@ -17,14 +17,21 @@ export class Sessionizer {
 
   constructor(private readonly maxDevices = 1_000_000) {}
 
+  /** The last hour looked up: events come in bursts of the same hour. */
+  private last = { timezone: '', hour: NaN, offset: 0 };
+
   private localDay(ms: number, timezone: string): number {
-    const hourKey = `${timezone}|${Math.floor(ms / 3600_000)}`;
-    let offset = this.offsets.get(hourKey);
-    if (offset === undefined) {
-      if (this.offsets.size > 100_000) this.offsets.clear();
-      this.offsets.set(hourKey, (offset = offsetMinutesAt(ms, timezone)));
+    const hour = Math.floor(ms / 3600_000);
+    if (hour !== this.last.hour || timezone !== this.last.timezone) {
+      const hourKey = `${timezone}|${hour}`;
+      let offset = this.offsets.get(hourKey);
+      if (offset === undefined) {
+        if (this.offsets.size > 100_000) this.offsets.clear();
+        this.offsets.set(hourKey, (offset = offsetMinutesAt(ms, timezone)));
+      }
+      this.last = { timezone, hour, offset };
     }
-    return Math.floor((ms + offset * 60_000) / 86_400_000);
+    return Math.floor((ms + this.last.offset * 60_000) / 86_400_000);
   }
 
   /** `channel` is what this event alone says (direct when it has no campaign or outside referrer). */
@@ -35,17 +42,17 @@ export class Sessionizer {
       if (ms > s.last) s.last = ms;
       return { sessionId: s.id, channel: s.channel };
     }
-    // The map stays in the order sessions started, which is what eviction needs.
-    if (s !== undefined) this.open.delete(device);
-    this.open.set(device, { id: `${device}:${ms.toString(36)}`, last: ms, day, channel });
+    const id = `${device}:${ms.toString(36)}`;
+    if (s !== undefined) Object.assign(s, { id, last: ms, day, channel });
+    else this.open.set(device, { id, last: ms, day, channel });
     if (this.open.size > this.maxDevices) this.evict(ms);
-    return { sessionId: `${device}:${ms.toString(36)}`, channel };
+    return { sessionId: id, channel };
   }
 
   /**
    * Makes room for a tenth of the devices at once (so eviction costs little per event): first the
    * sessions idle for longer than the gap (only an out-of-order event could continue them), then the
-   * ones that started earliest.
+   * devices seen first.
    */
   private evict(now: number) {
     const target = Math.floor(this.maxDevices * 0.9);
