@@ -25,6 +25,35 @@ function configFrom(cmd: Command, overrides: Partial<Config> = {}): Config {
   return loadConfig({ ...(dataDir ? { dataDir } : {}), ...overrides });
 }
 
+/**
+ * Progress of long work on stderr: a bar on a terminal; elsewhere (a log file, CI) a line at every
+ * tenth, so a long run can be followed there too. Nothing with --json.
+ */
+function progress(json: boolean | undefined, label: string, unit: string) {
+  const started = Date.now();
+  let bar: cliProgress.SingleBar | null = null;
+  let shown = -1;
+  return {
+    update: (done: number, total: number) => {
+      if (json) return;
+      if (process.stderr.isTTY) {
+        if (!bar) {
+          bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {eta}s left`, stream: process.stderr }, cliProgress.Presets.shades_classic);
+          bar.start(total, 0);
+        }
+        bar.update(done);
+        return;
+      }
+      const tenth = Math.floor((10 * done) / total);
+      if (tenth > shown) {
+        shown = tenth;
+        process.stderr.write(`${label}: ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} ${unit} (${tenth * 10}%) after ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+      }
+    },
+    stop: () => bar?.stop(),
+  };
+}
+
 function print(json: boolean, data: unknown, human: string) {
   process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${human}\n`);
 }
@@ -101,13 +130,9 @@ program
     const data = fs.readFileSync(file);
     await withFlywheel(config, async (fw) => {
       const shopId = opts.shop ?? (await onlyShop(fw));
-      const bar = opts.json || !process.stderr.isTTY ? null : new cliProgress.SingleBar({ format: `importing ${entity} [{bar}] {percentage}% | {value}/{total} records | {eta}s left`, stream: process.stderr }, cliProgress.Presets.shades_classic);
-      let started = false;
-      const result = await fw.imports.importFile(shopId, entity, data, path.basename(file), {
-        money: opts.money,
-        onProgress: (done, total) => { if (!bar) return; if (!started) { bar.start(total, 0); started = true; } bar.update(done); },
-      });
-      bar?.stop();
+      const bar = progress(opts.json, `importing ${entity}`, 'records');
+      const result = await fw.imports.importFile(shopId, entity, data, path.basename(file), { money: opts.money, onProgress: bar.update });
+      bar.stop();
       await fw.projector.drain();
       let errorFile: string | null = null;
       if (result.rejected.length > 0) {
@@ -138,11 +163,10 @@ program
     try {
       if (!demo) {
         const endDate = localDateOf(new Date(), 'Asia/Shanghai');
-        const bar = opts.json || !process.stderr.isTTY ? null : new cliProgress.SingleBar({ format: 'loading the demo shop [{bar}] {percentage}% | day {value}/{total} | {eta}s left', stream: process.stderr }, cliProgress.Presets.shades_classic);
-        bar?.start(opts.days, 0);
+        const bar = progress(opts.json, 'loading the demo shop', 'days');
         const started = Date.now();
-        demo = await loadDemo(fw, { seed: opts.seed, customers: opts.customers, days: opts.days, endDate }, (done) => bar?.update(done));
-        bar?.stop();
+        demo = await loadDemo(fw, { seed: opts.seed, customers: opts.customers, days: opts.days, endDate }, bar.update);
+        bar.stop();
         if (!opts.json) process.stderr.write(`Loaded in ${((Date.now() - started) / 1000).toFixed(0)} s: ${Object.entries(demo.rows).map(([k, v]) => `${v.toLocaleString('en-US')} ${k}`).join(', ')}\n`);
       } else if (!opts.json) {
         process.stderr.write(`Reusing the demo shop in ${config.dataDir} (seed ${demo.seed}; --reset starts over).\n`);

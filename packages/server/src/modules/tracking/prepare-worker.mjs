@@ -10,7 +10,7 @@ const { prepareCalls } = await import('./prepare.ts');
 parentPort.on('message', ({ id, input }) => {
   try {
     const result = prepareCalls(input);
-    parentPort.postMessage({ id, result }, [result.ts.buffer, result.receivedAt.buffer, result.index.buffer, result.ends.buffer, result.nulls.buffer]);
+    parentPort.postMessage({ id, result }, [result.ts.buffer, result.receivedAt.buffer, result.ends.buffer, result.nulls.buffer]);
   } catch (error) {
     parentPort.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   }

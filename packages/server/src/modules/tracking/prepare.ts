@@ -13,9 +13,6 @@ export interface PrepareInput {
   source: CallSource;
   /** The type of calls that carry none (a single-call route, an events import); null for a batch, where each item names its own. */
   defaultType: CallType | null;
-  /** Batch-level `sentAt` and `context` (Segment batch envelope) of calls given already parsed. */
-  sentAt?: string;
-  context?: Record<string, unknown>;
   /** Historical backfill: the event time is also its receive time. */
   historical: boolean;
   receivedAt: number;
@@ -42,8 +39,6 @@ export interface PreparedEvents {
   /** Event and receive times, epoch milliseconds. */
   ts: Float64Array;
   receivedAt: Float64Array;
-  /** Each row's position among the calls, for errors and import line numbers. */
-  index: Int32Array;
   /** anonymousId -> userId links the rows state (identify, alias, or any call carrying both), as [row, anonymousId, userId]. */
   links: [number, string, string][];
   rejected: RejectedRecord[];
@@ -66,7 +61,9 @@ type ParsedCall = Record<string, unknown> & { messageId?: string; anonymousId?: 
 export function prepareCalls(input: PrepareInput): PreparedEvents {
   const rejected: RejectedRecord[] = [];
   let calls: readonly unknown[];
-  let { sentAt, context } = input;
+  // A batch's envelope may carry `sentAt` and `context` for all its calls (Segment's batch).
+  let sentAt: string | undefined;
+  let context: Record<string, unknown> | undefined;
   let lineErrors: (string | undefined)[] = [];
   const { source } = input;
   if (source.kind === 'batch') {
@@ -74,12 +71,12 @@ export function prepareCalls(input: PrepareInput): PreparedEvents {
     try {
       body = JSON.parse(typeof source.body === 'string' ? source.body : new TextDecoder().decode(source.body));
     } catch (error) {
-      return emptyWith([], { code: 'invalid_request', message: `the body is not valid JSON: ${(error as Error).message}` });
+      return emptyWith({ code: 'invalid_request', message: `the body is not valid JSON: ${(error as Error).message}` });
     }
     const parsed = batchBody.safeParse(body);
     if (!parsed.success) {
       const e = fromZodIssue(parsed.error.issues[0]);
-      return emptyWith([], { code: e.code, message: e.message, field: e.field });
+      return emptyWith({ code: e.code, message: e.message, field: e.field });
     }
     ({ sentAt, context } = parsed.data);
     calls = parsed.data.batch;
@@ -100,7 +97,6 @@ export function prepareCalls(input: PrepareInput): PreparedEvents {
   const columns = PREPARED_COLUMNS.map(() => new Array<string | null>(calls.length));
   const ts = new Float64Array(calls.length);
   const receivedAt = new Float64Array(calls.length);
-  const index = new Int32Array(calls.length);
   const links: [number, string, string][] = [];
   let size = 0;
   const prefixOf = (i: number) => (source.kind === 'batch' ? `batch[${i}]` : '');
@@ -135,12 +131,11 @@ export function prepareCalls(input: PrepareInput): PreparedEvents {
     const row = size++;
     ts[row] = t;
     receivedAt[row] = input.historical ? t : input.receivedAt;
-    index[row] = i;
     writeRow(columns, row, type, call, merged, input.mapping);
     const anonymousId = type === 'alias' ? call.previousId : call.anonymousId;
     if (anonymousId && call.userId && anonymousId !== call.userId) links.push([row, String(anonymousId), String(call.userId)]);
   });
-  return { size, ...pack(columns, size), ts: ts.slice(0, size), receivedAt: receivedAt.slice(0, size), index: index.slice(0, size), links, rejected };
+  return { size, ...pack(columns, size), ts: ts.slice(0, size), receivedAt: receivedAt.slice(0, size), links, rejected };
 }
 
 function pack(columns: (string | null)[][], size: number): Pick<PreparedEvents, 'texts' | 'ends' | 'nulls'> {
@@ -168,8 +163,8 @@ export function valueAt(events: PreparedEvents, column: PreparedColumn, row: num
   return events.texts[COLUMN[column]].slice(row === 0 ? 0 : events.ends[k - 1], events.ends[k]);
 }
 
-function emptyWith(rejected: RejectedRecord[], bodyError: PreparedEvents['bodyError']): PreparedEvents {
-  return { size: 0, texts: PREPARED_COLUMNS.map(() => ''), ends: new Uint32Array(0), nulls: new Uint8Array(0), ts: new Float64Array(0), receivedAt: new Float64Array(0), index: new Int32Array(0), links: [], rejected, bodyError };
+function emptyWith(bodyError: PreparedEvents['bodyError']): PreparedEvents {
+  return { size: 0, texts: PREPARED_COLUMNS.map(() => ''), ends: new Uint32Array(0), nulls: new Uint8Array(0), ts: new Float64Array(0), receivedAt: new Float64Array(0), links: [], rejected: [], bodyError };
 }
 
 function writeRow(columns: (string | null)[][], row: number, type: CallType, call: ParsedCall, context: Record<string, unknown>, mapping: ChannelMapping | null) {

@@ -70,7 +70,7 @@ export class TrackingService {
   async init() {
     const since = new Date(Date.now() - this.dedupeWindowHours * 3600_000);
     const recent = await this.store.all<{ shop_id: string; message_id: string; hour: number }>(
-      `select shop_id, message_id, (epoch_ms(received_at) // 3600000)::integer as hour from events where received_at >= ?::timestamptz order by hour`, [since.toISOString()]);
+      `select shop_id, message_id, (epoch_ms(received_at) // 3600000)::integer as hour from events where received_at >= ?::timestamptz`, [since.toISOString()]);
     for (const r of recent) this.idsOfHour(r.shop_id, r.hour).push(r.message_id);
     for (const [hour, shops] of this.seenByHour) for (const [shopId, ids] of shops) for (const id of ids) this.seenIn(shopId).set(id, hour);
     const links = await this.store.all<{ shop_id: string; anonymous_id: string; user_id: string }>(`select distinct shop_id, anonymous_id, user_id from identities`);
@@ -152,7 +152,7 @@ export class TrackingService {
       const id = messageIds[r];
       if (seen.has(id)) { duplicates++; continue; }
       seen.set(id, hour);
-      added.push(id);
+      if (!historical) added.push(id);
       kept[r] = 1;
     }
     if (!historical) {
@@ -298,10 +298,9 @@ export class TrackingService {
 const tz = (ms: number) => new DuckDBTimestampTZValue(BigInt(ms) * 1000n);
 
 const CHUNK_ROWS = 2048; // DuckDB's vector size
-const TIMESTAMP_COLUMNS = new Set([6, 7]);
 const allValid = () => new Uint8Array(CHUNK_ROWS / 8).fill(255).buffer;
-/** The `events` table's columns, in order: VARCHAR except the two timestamps. */
-const EVENT_TYPES: DuckDBType[] = Array.from({ length: 22 }, (_, i) => (TIMESTAMP_COLUMNS.has(i) ? TIMESTAMPTZ : VARCHAR));
+/** The `events` table's 22 columns: VARCHAR except the two timestamps (ts, received_at). */
+const EVENT_TYPES: DuckDBType[] = Array.from({ length: 22 }, (_, i) => (i === 6 || i === 7 ? TIMESTAMPTZ : VARCHAR));
 
 type ColumnWriter = (vector: duckdb.Vector, start: number, n: number) => void;
 

@@ -72,6 +72,14 @@ describe('tracking', () => {
     expect(huge.body.error.code).toBe('payload_too_large');
     const tooMany = await call(fw, 'POST', '/v1/batch', s.publishableKey, { batch: Array.from({ length: 501 }, () => ({ type: 'track', event: 'x', userId: 'u' })) });
     expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error).toMatchObject({ code: 'invalid_field', field: 'batch' });
+    const broken = await call(fw, 'POST', '/v1/batch', s.publishableKey, '{"batch": [', { 'content-type': 'application/json' });
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.code).toBe('invalid_request');
+    // navigator.sendBeacon: text/plain, no headers, the publishable key in the body
+    const beacon = await call(fw, 'POST', '/v1/batch', undefined, JSON.stringify({ writeKey: s.publishableKey, batch: [{ type: 'track', event: 'Cart Viewed', anonymousId: 'b1' }] }), { 'content-type': 'text/plain' });
+    expect(beacon.status).toBe(200);
+    expect(await count(s.shopId, `event = 'Cart Viewed'`)).toBe(1);
   });
 
   it('applies the shop’s own channel mapping', async () => {
