@@ -57,7 +57,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
   try {
     const db = await openDatabase(config);
     await migrate(db, migrations);
-    const store = await AnalyticsStore.open(path.join(config.dataDir));
+    const store = await AnalyticsStore.open(path.join(config.dataDir), config.analyticsMemory);
     await store.ensureSchemas(analyticsSchemas);
 
     const shops = new ShopService(db);

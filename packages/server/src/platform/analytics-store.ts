@@ -24,7 +24,8 @@ export class AnalyticsStore {
     private readonly reader: DuckDBConnection,
   ) {}
 
-  static async open(dataDir: string | null): Promise<AnalyticsStore> {
+  /** `memoryLimit`: DuckDB's `memory_limit` (e.g. `4GB`); DuckDB's default, 80% of RAM, when not given. */
+  static async open(dataDir: string | null, memoryLimit?: string): Promise<AnalyticsStore> {
     let file = ':memory:';
     if (dataDir) {
       fs.mkdirSync(dataDir, { recursive: true });
@@ -32,7 +33,7 @@ export class AnalyticsStore {
     }
     // A larger WAL than DuckDB's 16 MB default: each checkpoint rewrites the table's open row groups, so
     // checkpointing every few group commits cost more than the commits themselves during bulk loads.
-    const instance = await DuckDBInstance.create(file, { threads: '2', checkpoint_threshold: '256MB' });
+    const instance = await DuckDBInstance.create(file, { threads: '2', checkpoint_threshold: '256MB', ...(memoryLimit ? { memory_limit: memoryLimit } : {}) });
     const store = new AnalyticsStore(instance, await instance.connect(), await instance.connect());
     return store;
   }

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -15,6 +16,12 @@ const envSchema = z.object({
   FLYWHEEL_PROJECTOR_INTERVAL_MS: z.coerce.number().int().min(10).default(250),
   /** Window in which a repeated messageId is recognised as a duplicate, in hours. */
   FLYWHEEL_DEDUPE_WINDOW_HOURS: z.coerce.number().int().min(1).default(24),
+  /**
+   * Memory DuckDB may hold (its buffer manager: cached data, query state; it spills beyond), like
+   * `4GB` or `512MB`. Default 40% of RAM: DuckDB's own default is 80%, which leaves too little for
+   * PGlite and Node in the same process.
+   */
+  FLYWHEEL_ANALYTICS_MEMORY: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, { error: 'must look like 4GB or 512MB' }).optional(),
 });
 
 export interface Config {
@@ -27,6 +34,7 @@ export interface Config {
   rateLimitPerSecond: number;
   projectorIntervalMs: number;
   dedupeWindowHours: number;
+  analyticsMemory: string;
 }
 
 export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
@@ -46,6 +54,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     rateLimitPerSecond: e.FLYWHEEL_RATE_LIMIT,
     projectorIntervalMs: e.FLYWHEEL_PROJECTOR_INTERVAL_MS,
     dedupeWindowHours: e.FLYWHEEL_DEDUPE_WINDOW_HOURS,
+    analyticsMemory: e.FLYWHEEL_ANALYTICS_MEMORY ?? `${Math.floor((os.totalmem() * 0.4) / 2 ** 20)}MiB`,
     ...overrides,
   };
   return { ...config, dataDir: path.resolve(config.dataDir) };
