@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { aliasCall, batchBody, identifyCall, pageCall, trackCall, type CallType, type ChannelMapping, type RejectedRecord } from '@flywheel/contracts';
-import { fromZodIssue } from '../../platform/errors';
+import { fromZodIssue, type ErrorCode } from '../../platform/errors';
 import { deriveChannel, utmOf } from './channels';
 
 /**
- * The calls to prepare: a `/v1/batch` body (bytes or text) or JSON lines (parsed here, off the main
+ * The calls to prepare: a `/v1/batch` body (its bytes) or JSON lines (parsed here, off the main
  * thread), or calls already parsed (a single-call route, the demo generator).
  */
-export type CallSource = { kind: 'calls'; calls: readonly unknown[] } | { kind: 'batch'; body: string | Uint8Array } | { kind: 'lines'; lines: readonly string[] };
+export type CallSource = { kind: 'calls'; calls: readonly unknown[] } | { kind: 'batch'; body: Uint8Array } | { kind: 'lines'; lines: readonly string[] };
 
 export interface PrepareInput {
   source: CallSource;
@@ -43,7 +43,7 @@ export interface PreparedEvents {
   links: [number, string, string][];
   rejected: RejectedRecord[];
   /** A body that is not a valid batch at all: nothing in it is taken. */
-  bodyError?: { code: string; message: string; field?: string };
+  bodyError?: { code: ErrorCode; message: string; field?: string };
 }
 
 const schemas = { track: trackCall, page: pageCall, screen: pageCall, identify: identifyCall, alias: aliasCall } as const;
@@ -69,7 +69,7 @@ export function prepareCalls(input: PrepareInput): PreparedEvents {
   if (source.kind === 'batch') {
     let body: unknown;
     try {
-      body = JSON.parse(typeof source.body === 'string' ? source.body : new TextDecoder().decode(source.body));
+      body = JSON.parse(new TextDecoder().decode(source.body));
     } catch (error) {
       return emptyWith({ code: 'invalid_request', message: `the body is not valid JSON: ${(error as Error).message}` });
     }

@@ -20,7 +20,7 @@ export class Preparer {
       if (this.waiting.size === 1) worker.ref();
       // A request body that owns its memory moves to the worker instead of being copied.
       const { source } = input;
-      const bytes = source.kind === 'batch' && typeof source.body !== 'string' ? source.body : undefined;
+      const bytes = source.kind === 'batch' ? source.body : undefined;
       const movable = bytes !== undefined && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
       worker.postMessage({ id, input }, movable ? [bytes.buffer as ArrayBuffer] : []);
     });

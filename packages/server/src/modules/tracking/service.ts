@@ -2,7 +2,7 @@ import duckdb from '@duckdb/node-bindings';
 import { DuckDBDataChunk, DuckDBTimestampTZValue, TIMESTAMPTZ, VARCHAR, type DuckDBAppender, type DuckDBType } from '@duckdb/node-api';
 import type { CallType, Channel, ChannelMapping, RejectedRecord } from '@flywheel/contracts';
 import type { AnalyticsSchema, AnalyticsStore } from '../../platform/analytics-store';
-import { FlywheelError, type ErrorCode } from '../../platform/errors';
+import { FlywheelError } from '../../platform/errors';
 import { valueAt, type CallSource, type PreparedColumn, type PreparedEvents } from './prepare';
 import { Preparer } from './preparer';
 import { SESSION_GAP_MS, Sessionizer } from './sessions';
@@ -139,7 +139,7 @@ export class TrackingService {
     const { mapping, timezone } = await this.settingsOf(shopId);
     const historical = options.historical ?? false;
     const events = await this.preparer.prepare({ source, defaultType: options.defaultType ?? null, historical, receivedAt, mapping });
-    if (events.bodyError) throw new FlywheelError(events.bodyError.code as ErrorCode, events.bodyError.message, events.bodyError.field);
+    if (events.bodyError) throw new FlywheelError(events.bodyError.code, events.bodyError.message, events.bodyError.field);
     const messageIds = Array.from({ length: events.size }, (_, r) => valueAt(events, 'messageId', r)!);
     // Live calls are checked against (and added to) the de-duplication window; a backfill only against
     // itself here, and against what DuckDB holds when it commits.
