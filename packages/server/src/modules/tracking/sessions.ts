@@ -43,8 +43,8 @@ export class Sessionizer {
       return { sessionId: s.id, channel: s.channel };
     }
     const id = `${device}:${ms.toString(36)}`;
-    if (s !== undefined) Object.assign(s, { id, last: ms, day, channel });
-    else this.open.set(device, { id, last: ms, day, channel });
+    if (s === undefined) this.open.set(device, { id, last: ms, day, channel });
+    else { s.id = id; s.last = ms; s.day = day; s.channel = channel; } // in place: no object an event on the hot path
     if (this.open.size > this.maxDevices) this.evict(ms);
     return { sessionId: id, channel };
   }
