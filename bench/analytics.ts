@@ -102,7 +102,7 @@ const steps = ['home', 'Product Viewed', 'Product Added', 'Checkout Started', 'O
 // Shifts a local date (YYYY-MM-DD, Asia/Shanghai) to its UTC instant, as the service does.
 const instant = (date: string) => new Date(Date.parse(`${date}T00:00:00+08:00`)).toISOString();
 async function funnelOver(label: string, from: string, to: string, events: string) {
-  const ours = await time('funnel', () => funnel(store, shop('small'), { steps: steps.map((e) => (e === 'home' ? { event: '$pageview' } : { event: e })), window: '1d', from, to }));
+  const ours = await time('funnel', () => funnel(analytics.sequences, shop('small'), { steps: steps.map((e) => (e === 'home' ? { event: '$pageview' } : { event: e })), window: '1d', from, to }));
   // Hand-written: the same ordered, windowed funnel, as an analyst would write it for these five steps.
   const [start, end] = [instant(from), instant(to)];
   const hand = await time('funnel-hand', () => store.all(`

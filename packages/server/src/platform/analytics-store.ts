@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import duckdb from '@duckdb/node-bindings';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 
 export type Row = Record<string, unknown>;
@@ -71,13 +72,31 @@ export class AnalyticsStore {
 
   /** Named parameters (`$shop`) may be given in a superset: only those the statement uses are bound. */
   async all<T extends Row = Row>(sql: string, params: DuckDBValue[] | Record<string, DuckDBValue> = []): Promise<T[]> {
-    const bound = Array.isArray(params) ? params : Object.fromEntries(Object.entries(params).filter(([name]) => new RegExp(`\\$${name}\\b`).test(sql)));
-    const reader = await this.reader.runAndReadAll(sql, bound);
+    const reader = await this.reader.runAndReadAll(sql, Array.isArray(params) ? params : bindUsed(sql, params));
     return reader.getRowObjectsJS().map((row) => normalizeRow(row) as T);
   }
 
   async one<T extends Row = Row>(sql: string, params: DuckDBValue[] | Record<string, DuckDBValue> = []): Promise<T | undefined> {
     return (await this.all<T>(sql, params))[0];
+  }
+
+  /**
+   * Streams a result of fixed-width, non-null columns (numbers, hashes, timestamps as numbers) chunk by
+   * chunk as raw bytes: `widths[i]` is column i's byte width; `onChunk` gets one buffer per column and
+   * the chunk's row count. For bulk reads into typed arrays, without one JS value per cell. Runs on a
+   * connection of its own: a query on the shared reader would end the stream.
+   */
+  async scanColumns(sql: string, params: Record<string, DuckDBValue>, widths: readonly number[], onChunk: (columns: Uint8Array[], rows: number) => void) {
+    const conn = await this.instance.connect();
+    try {
+      const result = await conn.stream(sql, bindUsed(sql, params));
+      for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+        const rows = chunk.rowCount;
+        onChunk(widths.map((w, i) => duckdb.vector_get_data(duckdb.data_chunk_get_vector(chunk.chunk, i), rows * w)), rows);
+      }
+    } finally {
+      conn.closeSync();
+    }
   }
 
   async checkpoint() { await this.write(async (conn) => { await conn.run('checkpoint'); }).catch(() => undefined); }
@@ -88,6 +107,11 @@ export class AnalyticsStore {
     this.reader.closeSync();
     this.instance.closeSync();
   }
+}
+
+/** DuckDB refuses a named parameter the statement does not use: binds only those it does (`$shop`). */
+function bindUsed(sql: string, params: Record<string, DuckDBValue>): Record<string, DuckDBValue> {
+  return Object.fromEntries(Object.entries(params).filter(([name]) => new RegExp(`\\$${name}\\b`).test(sql)));
 }
 
 /** DuckDB returns BIGINT as bigint and timestamps as Date; the API speaks numbers and ISO strings. */

@@ -42,7 +42,7 @@ describe('funnel', () => {
         type: 'track', event: e.event, userId: `u${p}`, messageId: `u${p}-${i}`, timestamp: new Date(START + e.hour * 3600_000).toISOString(),
       })));
       await fw.tracking.ingest(shop.shopId, { kind: 'calls', calls }, { historical: true });
-      const result = await funnel(fw.store, { shopId: shop.shopId, timezone: 'Asia/Shanghai', currency: 'CNY' },
+      const result = await funnel(fw.analytics.sequences, { shopId: shop.shopId, timezone: 'Asia/Shanghai', currency: 'CNY' },
         { steps: STEPS.map((event) => ({ event })), window: `${WINDOW_HOURS}h`, from: '2026-03-01', to: '2026-03-02' });
       const levels = people.map(reference);
       expect(result.steps.map((s) => s.people)).toEqual(STEPS.map((_, k) => levels.filter((l) => l > k).length));

@@ -1,94 +1,277 @@
 import type { FunnelRequest } from '@flywheel/contracts';
-import type { AnalyticsStore } from '../../platform/analytics-store';
 import { FlywheelError } from '../../platform/errors';
 import { period } from './periods';
+import { channelOf, PAGE, type EventSequences, type ShopSequence } from './sequences';
 import type { ShopContext } from './service';
 
-const windowSeconds = (w: string) => Number(w.slice(0, -1)) * { m: 60, h: 3600, d: 86400 }[w.slice(-1) as 'm' | 'h' | 'd'];
+const windowMs = (w: string) => Number(w.slice(0, -1)) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[w.slice(-1) as 'm' | 'h' | 'd'];
+
+/** Each person who did step 1 in the period: how many steps they reached, and on the way there. */
+interface Walk {
+  seq: ShopSequence;
+  steps: number;
+  /** Per walker: the person, the steps reached (>= 1), the channel of the chain that got there first. */
+  person: Int32Array;
+  level: Uint8Array;
+  channel: Uint8Array;
+  /** Per walker and step k >= 1: milliseconds from step k-1 to step k on the first chain to reach step k. */
+  gap: Float64Array;
+  walkers: number;
+}
+
+/**
+ * The events that match a step with `where` conditions, as `who|time|event` keys of the sequence:
+ * event properties stay in DuckDB, so these steps ask it which events qualify.
+ */
+async function whereMatches(sequences: EventSequences, seq: ShopSequence, shopId: string, step: FunnelRequest['steps'][number], range: { start: string; end: string }) {
+  const params: Record<string, string> = { shop: shopId, start: range.start, end: range.end, event: step.event };
+  const conds = [step.event === '$pageview' ? `type = 'page'` : `event = $event`];
+  Object.entries(step.where ?? {}).forEach(([key, value], j) => {
+    params[`w${j}`] = String(value);
+    conds.push(`json_extract_string(properties, '$.${key}') = $w${j}`);
+  });
+  const keys = new Set<string>();
+  await sequences.store.scanColumns(`select epoch_ms(ts)::double, coalesce(hash(user_id), 0), hash(anonymous_id), hash(event) from events
+    where shop_id = $shop and ts >= $start::timestamptz and ts < $end::timestamptz and ${conds.join(' and ')}`, params, [8, 8, 8, 8], ([t, user, anon, event], rows) => {
+    const ts = new Float64Array(t.buffer, t.byteOffset, rows);
+    const [u, a, e] = [user, anon, event].map((b) => new Uint32Array(b.buffer, b.byteOffset, rows * 2));
+    for (let r = 0; r < rows; r++) {
+      const who = u[2 * r] === 0 && u[2 * r + 1] === 0 ? 2 * seq.devices.find(a[2 * r], a[2 * r + 1]) + 1 : 2 * seq.users.find(u[2 * r], u[2 * r + 1]);
+      keys.add(`${who}|${ts[r]}|${seq.events.find(e[2 * r], e[2 * r + 1])}`);
+    }
+  });
+  return keys;
+}
 
 /**
  * The funnel of PRODUCT.md: a person reaches step k if they did steps 1..k in order (each at or after
  * the previous) and step k within the window from their step 1; counted per person, best attempt.
  *
- * Chains are built backwards: a step-k event continues from the LATEST step-(k-1) event at or before
- * it (an ASOF join) and inherits that chain's start. That choice is always the best one: starts only
- * grow along a person's timeline, so the latest predecessor has the latest start, leaving the most
- * window; and if it cannot reach this event within the window, no earlier one can. So a person
- * reaches step k exactly when one of their step-k events ends a valid chain. A chain is valid when its
- * last event is within the window of its start (its earlier events are no later), and a chain that is
- * not cannot be continued into a valid one (a later event is further from an even later-or-equal
- * start), so each level keeps only valid chains. Persons are joined on a 64-bit hash of their id,
- * which keeps the ASOF joins fast. (One event matching two consecutive steps may serve as both.)
+ * Each person's matching events are walked once in time order (events at the same instant step by
+ * step, so one event may serve two consecutive steps). For each step the walk keeps the latest chain
+ * that reached it and that chain's start: a step-k event continues the latest step-(k-1) chain if it
+ * is within the window of its start. That choice is always the best one: starts only grow along a
+ * person's timeline, so the latest chain has the latest start and leaves the most window; if it cannot
+ * reach this event, no earlier one can. A chain out of the window is never kept, as none can continue
+ * it. The first chain to reach a step gives that step's time from the previous one and, for the
+ * person's last step, the channel (of its step-1 event) the person is broken down by.
  */
-function levelsSql(req: FunnelRequest, params: Record<string, string | number>): string {
-  const w = windowSeconds(req.window);
-  const matches = req.steps.map((step, i) => {
-    params[`e${i}`] = step.event;
-    const conds = [step.event === '$pageview' ? `type = 'page'` : `event = $e${i}`];
-    Object.entries(step.where ?? {}).forEach(([key, value], j) => {
-      params[`w${i}_${j}`] = String(value);
-      conds.push(`json_extract_string(properties, '$.${key}') = $w${i}_${j}`);
-    });
-    if (i === 0) conds.push('ts < $end');
-    return `coalesce(${conds.join(' and ')}, false) as m${i}`;
+async function walk(sequences: EventSequences, shop: ShopContext, req: FunnelRequest): Promise<Walk> {
+  const p = period(req.from, req.to, shop.timezone);
+  const [start, end, window] = [p.start.getTime(), p.end.getTime(), windowMs(req.window)];
+  const seq = await sequences.sync(shop.shopId, start);
+  const K = req.steps.length;
+  const range = { start: p.start.toISOString(), end: new Date(end + window).toISOString() };
+  const params = Object.fromEntries(req.steps.map((s, k) => [`e${k}`, s.event]));
+  const hashes = await sequences.store.one<Record<string, string>>(`select ${req.steps.map((_, k) => `hash($e${k})::varchar as h${k}`).join(', ')}`, params);
+  const where = await Promise.all(req.steps.map((s, k) => (s.where && Object.keys(s.where).length ? whereMatches(sequences, seq, shop.shopId, req.steps[k], range) : null)));
+
+  const codeMask = new Uint16Array(seq.events.size);
+  let pageMask = 0;
+  let whereMask = 0;
+  req.steps.forEach((s, k) => {
+    if (s.event === '$pageview') pageMask |= 1 << k;
+    else {
+      const h = BigInt(hashes![`h${k}`]);
+      const code = seq.events.find(Number(h & 0xffffffffn), Number(h >> 32n));
+      if (code >= 0) codeMask[code] |= 1 << k;
+    }
+    if (where[k]) whereMask |= 1 << k;
   });
-  const ctes = [
-    `hits as materialized (select * from (select hash(person_id) as p, ts, channel, ${matches.join(', ')} from tracked_events
-      where shop_id = $shop and ts >= $start and ts < $end::timestamptz + interval ${w} second) where ${req.steps.map((_, i) => `m${i}`).join(' or ')})`,
-    `c0 as (select p, ts, ts as start, channel as ch, 0.0 as gap from hits where m0)`,
-  ];
-  for (let k = 1; k < req.steps.length; k++) {
-    ctes.push(`c${k} as (select b.p, b.ts, a.start, a.ch, epoch(b.ts) - epoch(a.ts) as gap
-      from (select p, ts from hits where m${k}) b asof join c${k - 1} a on a.p = b.p and a.ts <= b.ts
-      where b.ts <= a.start + interval ${w} second)`);
-  }
-  const levels = req.steps.map((_, k) => `select p, ${k} as k, ts, gap, ch from c${k}`).join(' union all ');
-  const gaps = req.steps.slice(1).map((_, j) => `, arg_min(gap, ts) filter (where k = ${j + 1}) as gap${j + 1}`).join('');
-  ctes.push(`best as (select p, max(k) + 1 as level, arg_max(ch, k * 100000000000 - epoch(ts)) as channel${gaps} from (${levels}) group by p)`);
-  return `with ${ctes.join(',\n')}`;
+  return walkSequence(seq, { steps: K, codeMask, pageMask, whereMask, where, start, end, window });
 }
 
-export async function funnel(store: AnalyticsStore, shop: ShopContext, req: FunnelRequest) {
-  const p = period(req.from, req.to, shop.timezone);
-  const params: Record<string, string | number> = { shop: shop.shopId, start: p.start.toISOString(), end: p.end.toISOString() };
-  const base = levelsSql(req, params);
-  const n = req.steps.length;
-  const cols = Array.from({ length: n }, (_, k) => {
-    const reached = `count_if(level >= ${k + 1}) as people${k}`;
-    const median = k === 0 ? '' : `, median(gap${k}) filter (where level >= ${k + 1}) as median${k}`;
-    return reached + median;
-  }).join(', ');
-  const group = req.breakdown === 'channel' ? `coalesce(channel, 'direct')` : `''`;
-  const rows = await store.all(`${base} select ${group} as g, ${cols} from best group by g`, params);
-  const steps = (row: Record<string, unknown> | undefined) => req.steps.map((s, k) => {
-    const people = Number(row?.[`people${k}`] ?? 0);
-    const prev = k === 0 ? people : Number(row?.[`people${k - 1}`] ?? 0);
-    const first = Number(row?.people0 ?? 0);
-    const median = k === 0 ? null : (row?.[`median${k}`] as number | null | undefined) ?? null;
-    return {
-      name: s.name ?? s.event,
-      people,
-      conversionFromPrevious: k === 0 ? (people > 0 ? 1 : null) : prev === 0 ? null : people / prev,
-      conversionFromFirst: first === 0 ? null : people / first,
-      medianSecondsFromPrevious: median === null ? null : Number(median),
-    };
-  });
-  if (req.breakdown !== 'channel') return { steps: steps(rows[0]) };
-  const total = await store.all(`${base} select ${cols} from best`, params);
+interface WalkSpec {
+  steps: number;
+  /** Per event code, the steps it matches; `pageMask`: the steps any page view matches. */
+  codeMask: Uint16Array;
+  pageMask: number;
+  /** The steps with conditions, and per step the events that meet them. */
+  whereMask: number;
+  where: (Set<string> | null)[];
+  start: number;
+  end: number;
+  window: number;
+}
+
+/** A person's matching events, gathered for the walk (reused: walks are synchronous and one at a time). */
+const gathered = { t: new Float64Array(1024), bits: new Uint16Array(1024), flags: new Uint8Array(1024), order: new Int32Array(1024) };
+
+/** The walk itself: synchronous, so the sequence does not change under it. */
+function walkSequence(seq: ShopSequence, spec: WalkSpec): Walk {
+  const K = spec.steps;
+  const [users, devices] = [seq.users.size, seq.devices.size];
+  // A customer's devices linked to it, as one list per customer (offsets, then devices).
+  const linkedStart = new Int32Array(users + 1);
+  for (let d = 0; d < devices; d++) if (seq.linkOf[d] >= 0 && seq.head[2 * d + 1] >= 0) linkedStart[seq.linkOf[d] + 1]++;
+  for (let u = 0; u < users; u++) linkedStart[u + 1] += linkedStart[u];
+  const linked = new Int32Array(linkedStart[users]);
+  const fill = linkedStart.slice(0, users);
+  for (let d = 0; d < devices; d++) if (seq.linkOf[d] >= 0 && seq.head[2 * d + 1] >= 0) linked[fill[seq.linkOf[d]]++] = d;
+
+  const out: Walk = { seq, steps: K, person: new Int32Array(1024), level: new Uint8Array(1024), channel: new Uint8Array(1024), gap: new Float64Array(1024 * K), walkers: 0 };
+  const state = { chainStart: new Float64Array(K), chainLast: new Float64Array(K), chainChannel: new Uint8Array(K) };
+  for (let u = 0; u < users; u++) {
+    let count = gather(seq, spec, 2 * u, 0);
+    for (let j = linkedStart[u]; j < linkedStart[u + 1]; j++) count = gather(seq, spec, 2 * linked[j] + 1, count);
+    if (count > 0) walkPerson(out, 2 * u, count, spec, state);
+  }
+  for (let d = 0; d < devices; d++) {
+    if (seq.linkOf[d] >= 0) continue;
+    const count = gather(seq, spec, 2 * d + 1, 0);
+    if (count > 0) walkPerson(out, 2 * d + 1, count, spec, state);
+  }
+  return out;
+}
+
+/** Appends who's events that match a step in the period to `gathered` from `count` on; the new count. */
+function gather(seq: ShopSequence, spec: WalkSpec, who: number, count: number): number {
+  const { codeMask, pageMask, whereMask, where, start, end, window } = spec;
+  const { t: T, code, flags, blockStart, blockLength, blockNext, blockMin, blockMax } = seq;
+  const until = end + window;
+  for (let b = seq.head[who]; b >= 0; b = blockNext[b]) {
+    if (blockMax[b] < start || blockMin[b] >= until) continue;
+    for (let s = blockStart[b], last = s + blockLength[b]; s < last; s++) {
+      const t = T[s];
+      if (t < start || t >= until) continue;
+      let bits = codeMask[code[s]] | (flags[s] & PAGE ? pageMask : 0);
+      if (t >= end) bits &= ~1; // step 1 starts in the period
+      if (bits & whereMask) {
+        const key = `${who}|${t}|${code[s]}`;
+        for (let k = 0; k < spec.steps; k++) if ((bits >> k) & 1 && where[k] && !where[k]!.has(key)) bits &= ~(1 << k);
+      }
+      if (bits === 0) continue;
+      if (count === gathered.t.length) {
+        const length = count * 2;
+        gathered.t = grow(gathered.t, length);
+        gathered.bits = grow(gathered.bits, length);
+        gathered.flags = grow(gathered.flags, length);
+        gathered.order = new Int32Array(length);
+      }
+      gathered.t[count] = t;
+      gathered.bits[count] = bits;
+      gathered.flags[count] = flags[s];
+      count++;
+    }
+  }
+  return count;
+}
+
+function grow<A extends Float64Array | Uint16Array | Uint8Array | Int32Array>(a: A, length: number): A {
+  const next = new (a.constructor as new (n: number) => A)(length);
+  next.set(a);
+  return next;
+}
+
+/**
+ * Walks one person's gathered events in time order (events at the same instant step by step, so one
+ * event may serve two consecutive steps), keeping for each step the latest chain that reached it.
+ */
+function walkPerson(out: Walk, person: number, count: number, spec: WalkSpec, state: { chainStart: Float64Array; chainLast: Float64Array; chainChannel: Uint8Array }) {
+  const { steps: K, window } = spec;
+  const { chainStart, chainLast, chainChannel } = state;
+  const { t: T, bits: B, flags: F, order } = gathered;
+  // Stored order is time order but for late imports and a customer's several devices: sort then (stable).
+  let sorted = true;
+  for (let x = 0; x < count; x++) {
+    order[x] = x;
+    if (x > 0 && T[x] < T[x - 1]) sorted = false;
+  }
+  if (!sorted) order.subarray(0, count).sort((u, v) => T[u] - T[v] || u - v);
+  let level = 0;
+  const w = out.walkers;
+  if (w === out.person.length) {
+    const length = w * 2;
+    out.person = grow(out.person, length);
+    out.level = grow(out.level, length);
+    out.channel = grow(out.channel, length);
+    out.gap = grow(out.gap, length * K);
+  }
+  for (let a = 0; a < count;) {
+    const t = T[order[a]];
+    let b = a + 1;
+    let groupBits = B[order[a]];
+    while (b < count && T[order[b]] === t) groupBits |= B[order[b++]];
+    // The steps of the events at this instant, in step order (lowest bit first).
+    for (let rest = groupBits; rest !== 0; rest &= rest - 1) {
+      const k = 31 - Math.clz32(rest & -rest);
+      for (let x = a; x < b; x++) {
+        const e = order[x];
+        if (!((B[e] >> k) & 1)) continue;
+        if (k === 0) {
+          chainStart[0] = t;
+          chainLast[0] = t;
+          chainChannel[0] = F[e];
+          if (level === 0) { level = 1; out.channel[w] = F[e]; }
+        } else if (level >= k && t <= chainStart[k - 1] + window) {
+          if (level === k) {
+            level = k + 1;
+            out.gap[w * K + k] = t - chainLast[k - 1];
+            out.channel[w] = chainChannel[k - 1];
+          }
+          chainStart[k] = chainStart[k - 1];
+          chainLast[k] = t;
+          chainChannel[k] = chainChannel[k - 1];
+        }
+      }
+    }
+    a = b;
+  }
+  if (level > 0) {
+    out.person[w] = person;
+    out.level[w] = level;
+    out.walkers++;
+  }
+}
+
+function median(values: Float64Array): number | null {
+  if (values.length === 0) return null;
+  values.sort();
+  const mid = (values.length - 1) / 2;
+  return (values[Math.floor(mid)] + values[Math.ceil(mid)]) / 2;
+}
+
+/** People, conversion and median time per step, over the walkers `pick` keeps. */
+function stepsOf(req: FunnelRequest, run: Walk, pick: (w: number) => boolean) {
+  const K = req.steps.length;
+  const people = new Array<number>(K).fill(0);
+  const gaps: number[][] = Array.from({ length: K }, () => []);
+  for (let w = 0; w < run.walkers; w++) {
+    if (!pick(w)) continue;
+    for (let k = 0; k < run.level[w]; k++) {
+      people[k]++;
+      if (k > 0) gaps[k].push(run.gap[w * K + k] / 1000);
+    }
+  }
+  return req.steps.map((s, k) => ({
+    name: s.name ?? s.event,
+    people: people[k],
+    conversionFromPrevious: k === 0 ? (people[0] > 0 ? 1 : null) : people[k - 1] === 0 ? null : people[k] / people[k - 1],
+    conversionFromFirst: people[0] === 0 ? null : people[k] / people[0],
+    medianSecondsFromPrevious: k === 0 ? null : median(Float64Array.from(gaps[k])),
+  }));
+}
+
+export async function funnel(sequences: EventSequences, shop: ShopContext, req: FunnelRequest) {
+  const run = await walk(sequences, shop, req);
+  const steps = stepsOf(req, run, () => true);
+  if (req.breakdown !== 'channel') return { steps };
+  const keys = new Set(Array.from(run.channel.subarray(0, run.walkers), channelOf));
   return {
-    steps: steps(total[0]),
-    breakdown: rows.map((r) => ({ key: String(r.g), steps: steps(r) })).sort((a, b) => b.steps[0].people - a.steps[0].people),
+    steps,
+    breakdown: [...keys].map((key) => ({ key, steps: stepsOf(req, run, (w) => channelOf(run.channel[w]) === key) })).sort((a, b) => b.steps[0].people - a.steps[0].people),
   };
 }
 
 /** The people who reached step `step - 1` but not `step` (1-based), for a segment or a journey. */
-export async function funnelDropOffs(store: AnalyticsStore, shop: ShopContext, req: FunnelRequest & { step: number; limit: number }) {
+export async function funnelDropOffs(sequences: EventSequences, shop: ShopContext, req: FunnelRequest & { step: number; limit: number }) {
   if (req.step > req.steps.length) throw new FlywheelError('invalid_field', `step: the funnel has ${req.steps.length} steps`, 'step');
+  const run = await walk(sequences, shop, req);
+  const dropped: string[] = [];
+  for (let w = 0; w < run.walkers; w++) if (run.level[w] === req.step - 1) dropped.push(run.seq.personHash(run.person[w]));
   const p = period(req.from, req.to, shop.timezone);
-  const params: Record<string, string | number> = { shop: shop.shopId, start: p.start.toISOString(), end: p.end.toISOString() };
-  const rows = await store.all<{ person_id: string }>(`${levelsSql(req, params)},
-    dropped as (select p from best where level = ${req.step - 1})
-    select distinct person_id from tracked_events
-    where shop_id = $shop and ts >= $start and ts < $end and hash(person_id) in (select p from dropped) order by person_id limit ${req.limit}`, params);
+  const rows = await sequences.store.all<{ person_id: string }>(`select distinct person_id from tracked_events
+    where shop_id = $shop and ts >= $start and ts < $end and hash(person_id) in (select unnest(from_json($dropped, '["UBIGINT"]')))
+    order by person_id limit ${req.limit}`, { shop: shop.shopId, start: p.start.toISOString(), end: p.end.toISOString(), dropped: `[${dropped.join(',')}]` });
   return { step: req.step, people: rows.map((r) => r.person_id) };
 }

@@ -22,12 +22,12 @@ export function analyticsRoutes(app: HttpApp, analytics: AnalyticsService, shopO
   app.post('/v1/funnels', {
     config: { access: 'read' },
     schema: { tags: ['measure'], summary: 'Ordered steps within a conversion window: people, conversion and median time per step', body: funnelRequest, response: { 200: funnelResult } },
-  }, async (request) => funnel(analytics.store, await shop(request), request.body));
+  }, async (request) => funnel(analytics.sequences, await shop(request), request.body));
 
   app.post('/v1/funnels/people', {
     config: { access: 'read' },
     schema: { tags: ['measure'], summary: 'Who dropped out at a step of a funnel (reached step-1, not step)', body: funnelPeopleRequest },
-  }, async (request) => funnelDropOffs(analytics.store, await shop(request), request.body));
+  }, async (request) => funnelDropOffs(analytics.sequences, await shop(request), request.body));
 
   app.get('/v1/cohorts', {
     config: { access: 'read' },

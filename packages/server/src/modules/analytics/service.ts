@@ -2,6 +2,7 @@ import type { Dimension, MetricName, MetricsQuery, MetricsResult } from '@flywhe
 import type { AnalyticsStore } from '../../platform/analytics-store';
 import { factSql, filterParams, type AttributionModel, type FactParams, type Filters } from './fact-sql';
 import { evaluate, factsOf, measuresOf, type Level, type MeasureValues } from './metric-layer';
+import { EventSequences } from './sequences';
 import { bucketsOf, period, previousPeriod, type Period } from './periods';
 
 export interface ShopContext { shopId: string; timezone: string; currency: string }
@@ -19,7 +20,11 @@ const change = (current: number | null, previous: number | null) => ({
  * number about orders, visitors and money comes from the metric layer (metric-layer.ts + fact-sql.ts).
  */
 export class AnalyticsService {
-  constructor(readonly store: AnalyticsStore) {}
+  readonly sequences: EventSequences;
+
+  constructor(readonly store: AnalyticsStore) {
+    this.sequences = new EventSequences(store);
+  }
 
   params(shop: ShopContext, p: Period): FactParams {
     return { shop: shop.shopId, tz: shop.timezone, start: p.start.toISOString(), end: p.end.toISOString(), from: p.from, to: p.to };
