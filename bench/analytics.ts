@@ -52,17 +52,19 @@ async function generate(store: AnalyticsStore, shop: string, events: number, ord
   return true;
 }
 
-async function time<T>(label: string, run: () => Promise<T>, repeat = 3): Promise<{ ms: number; result: T }> {
+async function time<T>(label: string, run: () => Promise<T>, repeat = 3): Promise<{ ms: number; result: T; first: number }> {
   let best = Infinity;
   let result!: T;
+  const t0 = performance.now();
   await run(); // warm-up: first touch of the data
+  const first = performance.now() - t0;
   for (let i = 0; i < repeat; i++) {
     const t0 = performance.now();
     result = await run();
     best = Math.min(best, performance.now() - t0);
   }
   void label;
-  return { ms: best, result };
+  return { ms: best, result, first };
 }
 
 function report(name: string, ours: number, baseline: number, target: string) {
@@ -118,8 +120,10 @@ async function funnelOver(label: string, from: string, to: string, events: strin
   const fh = Object.values(hand.result[0]).map(Number);
   if (fh.join() !== ours.result.steps.map((x) => x.people).join()) throw new Error(`funnel results differ: ${fh} vs ${ours.result.steps.map((x) => x.people)}`);
   report(label, ours.ms, hand.ms, `${events}; target < 1000 ms, <= 1.5x`);
+  return ours.first;
 }
-await funnelOver('5-step funnel, a year', '2025-01-01', '2026-01-01', `${SMALL_EVENTS.toLocaleString('en-US')} events`);
+const firstFunnel = await funnelOver('5-step funnel, a year', '2025-01-01', '2026-01-01', `${SMALL_EVENTS.toLocaleString('en-US')} events`);
+console.log(`  (the first funnel after start also loads the shop's events into memory: ${firstFunnel.toFixed(0)} ms)`);
 await funnelOver('5-step funnel, a quarter', '2025-10-01', '2026-01-01', 'a quarter of them');
 await funnelOver('5-step funnel, a month', '2025-11-01', '2025-12-01', 'a month of them');
 

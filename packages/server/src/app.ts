@@ -71,7 +71,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     await tracking.init();
     const projector = new OutboxProjector(db, store, commerceProjections, log, config.projectorIntervalMs);
     await projector.init();
-    const analytics = new AnalyticsService(store);
+    const analytics = new AnalyticsService(store, config.funnelMemoryBytes);
     const planning = createPlanning(db, analytics, shops, log);
     const imports = new ImportService(commerce, tracking, async (shopId) => (await shops.getShop(shopId)).timezone);
 

@@ -16,6 +16,13 @@ describe('config', () => {
     }
   });
 
+  it('keeps funnel events in 10% of RAM unless FLYWHEEL_FUNNEL_MEMORY says otherwise', () => {
+    expect(loadConfig({}, {}).funnelMemoryBytes).toBe(Math.floor(os.totalmem() * 0.1));
+    expect(loadConfig({}, { FLYWHEEL_FUNNEL_MEMORY: '512MiB' }).funnelMemoryBytes).toBe(512 * 2 ** 20);
+    expect(loadConfig({}, { FLYWHEEL_FUNNEL_MEMORY: '1.5GB' }).funnelMemoryBytes).toBe(1.5e9);
+    expect(() => loadConfig({}, { FLYWHEEL_FUNNEL_MEMORY: '1.5' })).toThrow(/FLYWHEEL_FUNNEL_MEMORY: must look like 4GB or 512MB/);
+  });
+
   it('names the variable when a value is malformed', () => {
     expect(() => loadConfig({}, { FLYWHEEL_ANALYTICS_MEMORY: 'lots' })).toThrow(/FLYWHEEL_ANALYTICS_MEMORY: must look like 4GB or 512MB/);
   });

@@ -2,6 +2,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
+const size = z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, { error: 'must look like 4GB or 512MB' });
+const units: Record<string, number> = { kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+/** Bytes of a size like `4GB` (10^9) or `512MiB` (2^20), as DuckDB reads them. */
+const bytesOf = (value: string) => Math.floor(parseFloat(value) * units[value.replace(/[\d.\s]/g, '').toLowerCase()]);
+
 /** The only reader of process.env: every setting Flywheel honours, parsed and typed once. */
 const envSchema = z.object({
   FLYWHEEL_DATA_DIR: z.string().default('./.flywheel'),
@@ -21,7 +26,12 @@ const envSchema = z.object({
    * `4GB` or `512MB`. Default 40% of RAM: DuckDB's own default is 80%, which leaves too little for
    * PGlite and Node in the same process.
    */
-  FLYWHEEL_ANALYTICS_MEMORY: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, { error: 'must look like 4GB or 512MB' }).optional(),
+  FLYWHEEL_ANALYTICS_MEMORY: size.optional(),
+  /**
+   * Memory funnels may keep shops' behaviour events in (about 12 bytes an event; the shops used least
+   * recently are dropped beyond it and reloaded when needed). Default 10% of RAM.
+   */
+  FLYWHEEL_FUNNEL_MEMORY: size.optional(),
 });
 
 export interface Config {
@@ -35,6 +45,7 @@ export interface Config {
   projectorIntervalMs: number;
   dedupeWindowHours: number;
   analyticsMemory: string;
+  funnelMemoryBytes: number;
 }
 
 export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
@@ -55,6 +66,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     projectorIntervalMs: e.FLYWHEEL_PROJECTOR_INTERVAL_MS,
     dedupeWindowHours: e.FLYWHEEL_DEDUPE_WINDOW_HOURS,
     analyticsMemory: e.FLYWHEEL_ANALYTICS_MEMORY ?? `${Math.floor((os.totalmem() * 0.4) / 2 ** 20)}MiB`,
+    funnelMemoryBytes: e.FLYWHEEL_FUNNEL_MEMORY ? bytesOf(e.FLYWHEEL_FUNNEL_MEMORY) : Math.floor(os.totalmem() * 0.1),
     ...overrides,
   };
   return { ...config, dataDir: path.resolve(config.dataDir) };

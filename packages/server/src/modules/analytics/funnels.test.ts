@@ -2,10 +2,16 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Flywheel } from '../../app';
 import { newShop, startFlywheel } from '../../testing/harness';
-import { funnel } from './funnels';
+import { funnel, funnelDropOffs } from './funnels';
+import { EventSequences } from './sequences';
 
 let fw: Flywheel;
-beforeAll(async () => { fw = await startFlywheel(); });
+/** Compacts at every catch-up, so each funnel also runs over the compacted layout. */
+let compacting: EventSequences;
+beforeAll(async () => {
+  fw = await startFlywheel();
+  compacting = new EventSequences(fw.store, undefined, 0);
+});
 afterAll(async () => { await fw?.close(); });
 
 const STEPS = ['Product Viewed', 'Product Added', 'Checkout Started', 'Order Completed'];
@@ -42,10 +48,46 @@ describe('funnel', () => {
         type: 'track', event: e.event, userId: `u${p}`, messageId: `u${p}-${i}`, timestamp: new Date(START + e.hour * 3600_000).toISOString(),
       })));
       await fw.tracking.ingest(shop.shopId, { kind: 'calls', calls }, { historical: true });
-      const result = await funnel(fw.analytics.sequences, { shopId: shop.shopId, timezone: 'Asia/Shanghai', currency: 'CNY' },
-        { steps: STEPS.map((event) => ({ event })), window: `${WINDOW_HOURS}h`, from: '2026-03-01', to: '2026-03-02' });
       const levels = people.map(reference);
-      expect(result.steps.map((s) => s.people)).toEqual(STEPS.map((_, k) => levels.filter((l) => l > k).length));
+      // The events as stored (out of time order), and compacted into one time-ordered group per person.
+      for (const sequences of [fw.analytics.sequences, compacting]) {
+        const result = await funnel(sequences, { shopId: shop.shopId, timezone: 'Asia/Shanghai', currency: 'CNY' },
+          { steps: STEPS.map((event) => ({ event })), window: `${WINDOW_HOURS}h`, from: '2026-03-01', to: '2026-03-02' });
+        expect(result.steps.map((s) => s.people)).toEqual(STEPS.map((_, k) => levels.filter((l) => l > k).length));
+      }
     }), { numRuns: 40 });
+  });
+
+  it('follows a visitor from an anonymous phone to their account, with events arriving after earlier funnels', async () => {
+    const shop = await newShop(fw);
+    const ctx = { shopId: shop.shopId, timezone: 'Asia/Shanghai', currency: 'CNY' };
+    const req = { steps: STEPS.map((event) => ({ event })), window: '1d', from: '2026-03-01', to: '2026-03-02' };
+    let n = 0;
+    const send = (event: string, hour: number, who: { anonymousId?: string; userId?: string }) => fw.tracking.ingest(shop.shopId, {
+      kind: 'calls', calls: [{ type: 'track', event, ...who, messageId: `m${n++}`, timestamp: new Date(START + hour * 3600_000).toISOString() }],
+    }, { historical: true });
+    // Three layouts: events as appended, compacted at every catch-up, and compacted after each check so
+    // the next funnel reads compacted and newly appended events together.
+    const mixed = new EventSequences(fw.store, undefined, Infinity);
+    const layouts = [fw.analytics.sequences, compacting, mixed];
+    const check = async (people: number[]) => {
+      for (const sequences of layouts) expect((await funnel(sequences, ctx, req)).steps.map((s) => s.people)).toEqual(people);
+      (await mixed.sync(shop.shopId, Date.parse('2026-03-01T00:00:00+08:00'))).compact();
+    };
+
+    await send('Product Viewed', 2, { anonymousId: 'phone' });
+    await send('Product Added', 3, { anonymousId: 'phone' });
+    await check([1, 1, 0, 0]);
+    // Checkout on a laptop, signed in as u1: a person of its own until the phone is linked to u1.
+    await send('Checkout Started', 4, { anonymousId: 'laptop', userId: 'u1' });
+    await send('Order Completed', 5, { userId: 'u1' });
+    await check([1, 1, 0, 0]);
+    // Signing in on the phone links it to u1: its earlier events are u1's, who now did every step.
+    await send('Signed In', 6, { anonymousId: 'phone', userId: 'u1' });
+    await check([1, 1, 1, 1]);
+    // A late import of an earlier view by another visitor, who added nothing to the cart.
+    await send('Product Viewed', 1, { anonymousId: 'tablet' });
+    await check([2, 1, 1, 1]);
+    for (const sequences of layouts) expect((await funnelDropOffs(sequences, ctx, { ...req, step: 2, limit: 10 })).people).toEqual(['tablet']);
   });
 });

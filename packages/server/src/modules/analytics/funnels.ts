@@ -1,7 +1,7 @@
 import type { FunnelRequest } from '@flywheel/contracts';
 import { FlywheelError } from '../../platform/errors';
 import { period } from './periods';
-import { channelOf, PAGE, type EventSequences, type ShopSequence } from './sequences';
+import { channelOf, PAGE, sortByTime, type EventSequences, type ShopSequence } from './sequences';
 import type { ShopContext } from './service';
 
 const windowMs = (w: string) => Number(w.slice(0, -1)) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[w.slice(-1) as 'm' | 'h' | 'd'];
@@ -95,22 +95,21 @@ interface WalkSpec {
 }
 
 /** A person's matching events, gathered for the walk (reused: walks are synchronous and one at a time). */
-const gathered = { t: new Float64Array(1024), bits: new Uint16Array(1024), flags: new Uint8Array(1024), order: new Int32Array(1024) };
+const gathered = { t: new Float64Array(1024), bits: new Uint16Array(1024), flags: new Uint8Array(1024) };
 
 /** The walk itself: synchronous, so the sequence does not change under it. */
 function walkSequence(seq: ShopSequence, spec: WalkSpec): Walk {
-  const K = spec.steps;
   const [users, devices] = [seq.users.size, seq.devices.size];
-  // A customer's devices linked to it, as one list per customer (offsets, then devices).
+  // Each customer's linked devices that hold events, as one list per customer (offsets, then devices).
   const linkedStart = new Int32Array(users + 1);
-  for (let d = 0; d < devices; d++) if (seq.linkOf[d] >= 0 && seq.head[2 * d + 1] >= 0) linkedStart[seq.linkOf[d] + 1]++;
+  for (let d = 0; d < devices; d++) if (seq.linkOf[d] >= 0 && seq.holds(2 * d + 1)) linkedStart[seq.linkOf[d] + 1]++;
   for (let u = 0; u < users; u++) linkedStart[u + 1] += linkedStart[u];
   const linked = new Int32Array(linkedStart[users]);
   const fill = linkedStart.slice(0, users);
-  for (let d = 0; d < devices; d++) if (seq.linkOf[d] >= 0 && seq.head[2 * d + 1] >= 0) linked[fill[seq.linkOf[d]]++] = d;
+  for (let d = 0; d < devices; d++) if (seq.linkOf[d] >= 0 && seq.holds(2 * d + 1)) linked[fill[seq.linkOf[d]]++] = d;
 
-  const out: Walk = { seq, steps: K, person: new Int32Array(1024), level: new Uint8Array(1024), channel: new Uint8Array(1024), gap: new Float64Array(1024 * K), walkers: 0 };
-  const state = { chainStart: new Float64Array(K), chainLast: new Float64Array(K), chainChannel: new Uint8Array(K) };
+  const out: Walk = { seq, steps: spec.steps, person: new Int32Array(1024), level: new Uint8Array(1024), channel: new Uint8Array(1024), gap: new Float64Array(1024 * spec.steps), walkers: 0 };
+  const state = { chainStart: new Float64Array(spec.steps), chainLast: new Float64Array(spec.steps), chainChannel: new Uint8Array(spec.steps) };
   for (let u = 0; u < users; u++) {
     let count = gather(seq, spec, 2 * u, 0);
     for (let j = linkedStart[u]; j < linkedStart[u + 1]; j++) count = gather(seq, spec, 2 * linked[j] + 1, count);
@@ -126,33 +125,37 @@ function walkSequence(seq: ShopSequence, spec: WalkSpec): Walk {
 
 /** Appends who's events that match a step in the period to `gathered` from `count` on; the new count. */
 function gather(seq: ShopSequence, spec: WalkSpec, who: number, count: number): number {
+  if (who + 1 < seq.groupStart.length) count = gatherRange(seq.t, seq.code, seq.flags, seq.groupStart[who], seq.groupStart[who + 1], spec, who, count);
+  for (let b = seq.head[who]; b >= 0; b = seq.blockNext[b]) {
+    if (seq.blockMax[b] < spec.start || seq.blockMin[b] >= spec.end + spec.window) continue;
+    count = gatherRange(seq.bt, seq.bcode, seq.bflags, seq.blockStart[b], seq.blockStart[b] + seq.blockLength[b], spec, who, count);
+  }
+  return count;
+}
+
+function gatherRange(T: Float64Array, code: Uint16Array, flags: Uint8Array, from: number, to: number, spec: WalkSpec, who: number, count: number): number {
   const { codeMask, pageMask, whereMask, where, start, end, window } = spec;
-  const { t: T, code, flags, blockStart, blockLength, blockNext, blockMin, blockMax } = seq;
   const until = end + window;
-  for (let b = seq.head[who]; b >= 0; b = blockNext[b]) {
-    if (blockMax[b] < start || blockMin[b] >= until) continue;
-    for (let s = blockStart[b], last = s + blockLength[b]; s < last; s++) {
-      const t = T[s];
-      if (t < start || t >= until) continue;
-      let bits = codeMask[code[s]] | (flags[s] & PAGE ? pageMask : 0);
-      if (t >= end) bits &= ~1; // step 1 starts in the period
-      if (bits & whereMask) {
-        const key = `${who}|${t}|${code[s]}`;
-        for (let k = 0; k < spec.steps; k++) if ((bits >> k) & 1 && where[k] && !where[k]!.has(key)) bits &= ~(1 << k);
-      }
-      if (bits === 0) continue;
-      if (count === gathered.t.length) {
-        const length = count * 2;
-        gathered.t = grow(gathered.t, length);
-        gathered.bits = grow(gathered.bits, length);
-        gathered.flags = grow(gathered.flags, length);
-        gathered.order = new Int32Array(length);
-      }
-      gathered.t[count] = t;
-      gathered.bits[count] = bits;
-      gathered.flags[count] = flags[s];
-      count++;
+  for (let s = from; s < to; s++) {
+    const t = T[s];
+    if (t < start || t >= until) continue;
+    let bits = codeMask[code[s]] | (flags[s] & PAGE ? pageMask : 0);
+    if (t >= end) bits &= ~1; // step 1 starts in the period
+    if (bits & whereMask) {
+      const key = `${who}|${t}|${code[s]}`;
+      for (let k = 0; k < spec.steps; k++) if ((bits >> k) & 1 && where[k] && !where[k]!.has(key)) bits &= ~(1 << k);
     }
+    if (bits === 0) continue;
+    if (count === gathered.t.length) {
+      const length = count * 2;
+      gathered.t = grow(gathered.t, length);
+      gathered.bits = grow(gathered.bits, length);
+      gathered.flags = grow(gathered.flags, length);
+    }
+    gathered.t[count] = t;
+    gathered.bits[count] = bits;
+    gathered.flags[count] = flags[s];
+    count++;
   }
   return count;
 }
@@ -170,14 +173,9 @@ function grow<A extends Float64Array | Uint16Array | Uint8Array | Int32Array>(a:
 function walkPerson(out: Walk, person: number, count: number, spec: WalkSpec, state: { chainStart: Float64Array; chainLast: Float64Array; chainChannel: Uint8Array }) {
   const { steps: K, window } = spec;
   const { chainStart, chainLast, chainChannel } = state;
-  const { t: T, bits: B, flags: F, order } = gathered;
-  // Stored order is time order but for late imports and a customer's several devices: sort then (stable).
-  let sorted = true;
-  for (let x = 0; x < count; x++) {
-    order[x] = x;
-    if (x > 0 && T[x] < T[x - 1]) sorted = false;
-  }
-  if (!sorted) order.subarray(0, count).sort((u, v) => T[u] - T[v] || u - v);
+  // In time order already, but for a customer's several devices and late imports.
+  sortByTime(gathered.t, gathered.bits, gathered.flags, 0, count);
+  const { t: T, bits: B, flags: F } = gathered;
   let level = 0;
   const w = out.walkers;
   if (w === out.person.length) {
@@ -188,15 +186,14 @@ function walkPerson(out: Walk, person: number, count: number, spec: WalkSpec, st
     out.gap = grow(out.gap, length * K);
   }
   for (let a = 0; a < count;) {
-    const t = T[order[a]];
+    const t = T[a];
     let b = a + 1;
-    let groupBits = B[order[a]];
-    while (b < count && T[order[b]] === t) groupBits |= B[order[b++]];
+    let groupBits = B[a];
+    while (b < count && T[b] === t) groupBits |= B[b++];
     // The steps of the events at this instant, in step order (lowest bit first).
     for (let rest = groupBits; rest !== 0; rest &= rest - 1) {
       const k = 31 - Math.clz32(rest & -rest);
-      for (let x = a; x < b; x++) {
-        const e = order[x];
+      for (let e = a; e < b; e++) {
         if (!((B[e] >> k) & 1)) continue;
         if (k === 0) {
           chainStart[0] = t;

@@ -73,26 +73,37 @@ const CHANNEL_BITS = 0x7f;
 /** An event's channel code: 0 when it has none (counted as direct), else 1 + its index in `channels`. */
 export const channelOf = (flags: number): Channel => ((flags & CHANNEL_BITS) === 0 ? 'direct' : channels[(flags & CHANNEL_BITS) - 1]);
 
+const unstaged = () => ({ n: 0, t: new Float64Array(0), who: new Int32Array(0), code: new Uint16Array(0), flags: new Uint8Array(0) });
+
 const FIRST_BLOCK = 4;
 const LARGEST_BLOCK = 256;
 
 /**
- * One shop's behaviour events from `coverFrom` on, in memory and grouped by who did them, so a funnel
- * reads each person's events in one go instead of sorting them all. "Who" is 2·customer for an event
- * with a userId, else 2·device + 1; ids are dense numbers for DuckDB's hashes of the strings.
- * `linkOf` gives a device's customer (the first it was linked to), so a person is resolved as the
- * view `tracked_events` does: the customer when known, else the device.
+ * One shop's behaviour events from `coverFrom` on, in memory and grouped by person, so a funnel reads
+ * each person's events in one go instead of sorting them all. Ids are dense numbers for DuckDB's hashes
+ * of the strings. "Who" did an event is 2·customer for an event with a userId, else 2·device + 1;
+ * `linkOf` gives a device's customer (the first it was linked to), so a person is resolved as the view
+ * `tracked_events` does: the customer when known, else the device. An event takes 11 bytes: its time,
+ * its name's id and its page/channel flags.
  *
- * Each who's events sit in a chain of blocks (4 slots, then twice the last, up to 256) in the order
- * DuckDB stored them; a slot holds the time, the event name's id and page/channel flags (11 bytes).
- * Each block knows its earliest and latest time, so a short period skips the blocks outside it.
+ * Events live in two parts. The compacted part holds, per group, the events of one person as resolved
+ * when it was compacted, in time order and next to each other (`groupStart`). Events read since then
+ * are appended per who to a chain of blocks (4 slots, then twice the last, up to 256); each block
+ * knows its earliest and latest time, so a short period skips blocks outside it. When the appended part
+ * grows past an eighth of the whole, or a device's customer changes, `compact` rewrites both into one.
  */
 export class ShopSequence {
   /** Events held. */
   n = 0;
+  groupStart = new Int32Array(1);
   t = new Float64Array(0);
   code = new Uint16Array(0);
   flags = new Uint8Array(0);
+  /** Events in blocks, and the blocks' slots. */
+  appended = 0;
+  bt = new Float64Array(0);
+  bcode = new Uint16Array(0);
+  bflags = new Uint8Array(0);
   private slots = 0;
   blockStart = new Int32Array(0);
   blockLength = new Int32Array(0);
@@ -106,6 +117,10 @@ export class ShopSequence {
   private tail = new Int32Array(0);
   linkOf = new Int32Array(0);
   private linkTs = new Float64Array(0);
+  /** Rows read from DuckDB, not yet filed (see `stage` and `settle`). */
+  private staged = unstaged();
+  /** A device's customer changed after its events were compacted under another person. */
+  relinked = false;
   readonly devices = new HashIds();
   readonly users = new HashIds();
   readonly events = new HashIds();
@@ -121,32 +136,115 @@ export class ShopSequence {
     return person % 2 === 0 ? this.users.hash(person / 2) : this.devices.hash((person - 1) / 2);
   }
 
+  /** Whether who (a customer, or a device) has events held. */
+  holds(who: number): boolean {
+    return this.head[who] >= 0 || (who + 1 < this.groupStart.length && this.groupStart[who + 1] > this.groupStart[who]);
+  }
+
   get bytes() {
-    return this.t.length * 11 + this.blockStart.length * 32 + this.head.length * 8 + this.linkOf.length * 12 + this.devices.bytes + this.users.bytes + this.events.bytes;
+    return (this.t.length + this.bt.length) * 11 + this.groupStart.byteLength + this.blockStart.length * 32 + this.head.length * 8 + this.linkOf.length * 12
+      + this.devices.bytes + this.users.bytes + this.events.bytes;
   }
 
   link(anonLo: number, anonHi: number, userLo: number, userHi: number, ts: number) {
     const d = this.device(anonLo, anonHi);
     if (this.linkOf[d] < 0 || ts < this.linkTs[d]) {
+      if (this.linkOf[d] >= 0) this.relinked = true;
       this.linkOf[d] = this.user(userLo, userHi);
       this.linkTs[d] = ts;
     }
   }
 
-  append(rows: number, t: Float64Array, anon: Uint32Array, user: Uint32Array, event: Uint32Array, flags: Uint8Array) {
-    for (let r = 0; r < rows; r++) {
+  /** Takes rows read from DuckDB (hashes as 32-bit halves); `settle` then files them. */
+  stage(rows: number, t: Float64Array, anon: Uint32Array, user: Uint32Array, event: Uint32Array, flags: Uint8Array) {
+    const st = this.staged;
+    if (st.n + rows > st.t.length) {
+      const length = Math.max(4096, st.t.length * 2, st.n + rows);
+      [st.t, st.who, st.code, st.flags] = [grow(st.t, length), grow(st.who, length), grow(st.code, length), grow(st.flags, length)];
+    }
+    for (let r = 0, i = st.n; r < rows; r++, i++) {
       const [ulo, uhi] = [user[2 * r], user[2 * r + 1]];
-      const who = ulo === 0 && uhi === 0 ? 2 * this.device(anon[2 * r], anon[2 * r + 1]) + 1 : 2 * this.user(ulo, uhi);
+      st.who[i] = ulo === 0 && uhi === 0 ? 2 * this.device(anon[2 * r], anon[2 * r + 1]) + 1 : 2 * this.user(ulo, uhi);
+      st.t[i] = t[r];
+      st.code[i] = this.events.id(event[2 * r], event[2 * r + 1]);
+      st.flags[i] = flags[r];
+    }
+    st.n += rows;
+    this.n += rows;
+  }
+
+  /**
+   * Files the staged rows: compacts when the appended part would pass `compactAfter` events and an
+   * eighth of the whole, or a device changed customer; else appends them to their blocks.
+   */
+  settle(compactAfter: number) {
+    const st = this.staged;
+    if (this.relinked || this.appended + st.n > Math.max(compactAfter, this.n / 8)) {
+      this.compact();
+      return;
+    }
+    for (let i = 0; i < st.n; i++) {
+      const who = st.who[i];
       const s = this.slotFor(who);
-      const ts = t[r];
-      this.t[s] = ts;
-      this.code[s] = this.events.id(event[2 * r], event[2 * r + 1]);
-      this.flags[s] = flags[r];
+      const ts = st.t[i];
+      this.bt[s] = ts;
+      this.bcode[s] = st.code[i];
+      this.bflags[s] = st.flags[i];
       const b = this.tail[who];
       if (ts < this.blockMin[b]) this.blockMin[b] = ts;
       if (ts > this.blockMax[b]) this.blockMax[b] = ts;
     }
-    this.n += rows;
+    this.appended += st.n;
+    this.staged = unstaged();
+  }
+
+  /**
+   * One group per person as resolved now, each in time order (equal times in stored order: compacted,
+   * then blocks, then staged rows); the blocks and the staged rows are emptied.
+   */
+  compact() {
+    const space = this.head.length;
+    const groups = this.groupStart.length - 1;
+    const st = this.staged;
+    const person = (who: number) => (who & 1 && this.linkOf[who >> 1] >= 0 ? 2 * this.linkOf[who >> 1] : who);
+    const start = new Int32Array(space + 1);
+    for (let who = 0; who < space; who++) {
+      let size = who < groups ? this.groupStart[who + 1] - this.groupStart[who] : 0;
+      for (let b = this.head[who]; b >= 0; b = this.blockNext[b]) size += this.blockLength[b];
+      start[person(who) + 1] += size;
+    }
+    for (let i = 0; i < st.n; i++) start[person(st.who[i]) + 1]++;
+    for (let g = 0; g < space; g++) start[g + 1] += start[g];
+    const [t, code, flags] = [new Float64Array(this.n), new Uint16Array(this.n), new Uint8Array(this.n)];
+    const next = start.slice(0, space);
+    for (let who = 0; who < space; who++) {
+      const g = person(who);
+      if (who < groups) {
+        const [a, b] = [this.groupStart[who], this.groupStart[who + 1]];
+        t.set(this.t.subarray(a, b), next[g]);
+        code.set(this.code.subarray(a, b), next[g]);
+        flags.set(this.flags.subarray(a, b), next[g]);
+        next[g] += b - a;
+      }
+      for (let b = this.head[who]; b >= 0; b = this.blockNext[b]) {
+        const [a, length] = [this.blockStart[b], this.blockLength[b]];
+        t.set(this.bt.subarray(a, a + length), next[g]);
+        code.set(this.bcode.subarray(a, a + length), next[g]);
+        flags.set(this.bflags.subarray(a, a + length), next[g]);
+        next[g] += length;
+      }
+    }
+    for (let i = 0; i < st.n; i++) {
+      const x = next[person(st.who[i])]++;
+      t[x] = st.t[i];
+      code[x] = st.code[i];
+      flags[x] = st.flags[i];
+    }
+    for (let g = 0; g < space; g++) sortByTime(t, code, flags, start[g], start[g + 1]);
+    Object.assign(this, { groupStart: start, t, code, flags, appended: 0, relinked: false, slots: 0, blocks: 0, staged: unstaged() });
+    [this.bt, this.bcode, this.bflags] = [new Float64Array(0), new Uint16Array(0), new Uint8Array(0)];
+    this.head.fill(-1);
+    this.tail.fill(-1);
   }
 
   private device(lo: number, hi: number): number {
@@ -201,11 +299,11 @@ export class ShopSequence {
       this.blockMin = grow(this.blockMin, length);
       this.blockMax = grow(this.blockMax, length);
     }
-    if (this.slots + capacity > this.t.length) {
-      const length = Math.max(4096, this.t.length * 2, this.slots + capacity);
-      this.t = grow(this.t, length);
-      this.code = grow(this.code, length);
-      this.flags = grow(this.flags, length);
+    if (this.slots + capacity > this.bt.length) {
+      const length = Math.max(4096, this.bt.length * 2, this.slots + capacity);
+      this.bt = grow(this.bt, length);
+      this.bcode = grow(this.bcode, length);
+      this.bflags = grow(this.bflags, length);
     }
     const b = this.blocks++;
     this.blockStart[b] = this.slots;
@@ -219,26 +317,43 @@ export class ShopSequence {
   }
 }
 
+/** Orders events [a, b) by time, keeping the stored order of equal times; a no-op when already ordered. */
+export function sortByTime(t: Float64Array, code: Uint16Array, flags: Uint8Array, a: number, b: number) {
+  let sorted = true;
+  for (let x = a + 1; x < b && sorted; x++) sorted = t[x] >= t[x - 1];
+  if (sorted) return;
+  const order = Array.from({ length: b - a }, (_, i) => a + i).sort((u, v) => t[u] - t[v] || u - v);
+  const [ts, cs, fs] = [order.map((i) => t[i]), order.map((i) => code[i]), order.map((i) => flags[i])];
+  t.set(ts, a);
+  code.set(cs, a);
+  flags.set(fs, a);
+}
+
 const channelList = `[${channels.map((c) => `'${c}'`).join(', ')}]`;
 const u32 = (b: Uint8Array) => new Uint32Array(b.buffer, b.byteOffset, b.byteLength / 4);
 
 /**
- * The behaviour events funnels walk, kept in memory per shop and caught up with DuckDB on every use:
- * a funnel over a year of 10M events then reads ~190 MB of columns in this process instead of sorting
- * them in DuckDB. A shop is loaded on its first funnel from the period's start, reloaded when a funnel
- * starts earlier, and the shops used least recently are dropped beyond `budgetBytes` (10% of RAM).
- * Events are append-only, so new rows are those past the row count read last time.
+ * The behaviour events funnels walk, kept in memory per shop and caught up with DuckDB on every use, so
+ * a funnel over a year of 10M events reads ~110 MB grouped by person in this process instead of
+ * sorting them in DuckDB. A shop is loaded on its first funnel from the period's start, reloaded when
+ * a funnel starts earlier, and the shops used least recently are dropped beyond `budgetBytes`
+ * (FLYWHEEL_FUNNEL_MEMORY). Events are append-only, so new rows are those past the row count read last time.
  */
 export class EventSequences {
   private readonly shops = new Map<string, ShopSequence>();
   private readonly turns = new Map<string, Promise<unknown>>();
 
-  constructor(readonly store: AnalyticsStore, private readonly budgetBytes = os.totalmem() * 0.1) {}
+  /** `compactAfter`: events appended to a sequence before it is compacted, at least (and an eighth of it). */
+  constructor(readonly store: AnalyticsStore, private readonly budgetBytes = os.totalmem() * 0.1, private readonly compactAfter = 100_000) {}
 
   /** The shop's events from `fromMs` on (at least), up to date with what DuckDB has committed. */
   sync(shopId: string, fromMs: number): Promise<ShopSequence> {
     // One catch-up per shop at a time; a second waits for the first and then reads only what is newer.
-    const turn = (this.turns.get(shopId) ?? Promise.resolve()).catch(() => undefined).then(() => this.catchUp(shopId, fromMs));
+    // A catch-up that fails half way leaves rows read twice next time: the shop is then loaded afresh.
+    const turn = (this.turns.get(shopId) ?? Promise.resolve()).catch(() => undefined).then(() => this.catchUp(shopId, fromMs).catch((error) => {
+      this.shops.delete(shopId);
+      throw error;
+    }));
     this.turns.set(shopId, turn);
     return turn;
   }
@@ -267,10 +382,11 @@ export class EventSequences {
           (case when type = 'page' then ${PAGE} else 0 end + coalesce(list_position(${channelList}, channel), 0))::utinyint
         from events where shop_id = $shop and rowid >= ${seq.eventRows} and rowid < ${counts!.events} and ts >= $cover::timestamptz`,
       params, [8, 8, 8, 8, 1], ([t, anon, user, event, flags], rows) => {
-        s.append(rows, new Float64Array(t.buffer, t.byteOffset, rows), u32(anon), u32(user), u32(event), flags);
+        s.stage(rows, new Float64Array(t.buffer, t.byteOffset, rows), u32(anon), u32(user), u32(event), flags);
       });
       seq.eventRows = counts!.events;
     }
+    seq.settle(this.compactAfter);
     this.evict();
     return seq;
   }

@@ -22,8 +22,9 @@ const change = (current: number | null, previous: number | null) => ({
 export class AnalyticsService {
   readonly sequences: EventSequences;
 
-  constructor(readonly store: AnalyticsStore) {
-    this.sequences = new EventSequences(store);
+  /** `funnelMemoryBytes`: what funnels may keep in memory (see `EventSequences`). */
+  constructor(readonly store: AnalyticsStore, funnelMemoryBytes?: number) {
+    this.sequences = new EventSequences(store, funnelMemoryBytes);
   }
 
   params(shop: ShopContext, p: Period): FactParams {
