@@ -20,7 +20,7 @@ interface Walk {
 }
 
 /**
- * The events that match a step with `where` conditions, as `who|time|event` keys of the sequence:
+ * The events that match a step with `where` conditions, as `person|time|event` keys of the sequence:
  * event properties stay in DuckDB, so these steps ask it which events qualify.
  */
 async function whereMatches(sequences: EventSequences, seq: ShopSequence, shopId: string, step: FunnelRequest['steps'][number], range: { start: string; end: string }) {
@@ -31,13 +31,15 @@ async function whereMatches(sequences: EventSequences, seq: ShopSequence, shopId
     conds.push(`json_extract_string(properties, '$.${key}') = $w${j}`);
   });
   const keys = new Set<string>();
-  await sequences.store.scanColumns(`select epoch_ms(ts)::double, coalesce(hash(user_id), 0), hash(anonymous_id), hash(event) from events
+  await sequences.store.scanColumns(`select epoch_ms(ts)::double, case when user_id is null then 0::ubigint else hash(user_id) end, hash(anonymous_id), hash(event) from events
     where shop_id = $shop and ts >= $start::timestamptz and ts < $end::timestamptz and ${conds.join(' and ')}`, params, [8, 8, 8, 8], ([t, user, anon, event], rows) => {
     const ts = new Float64Array(t.buffer, t.byteOffset, rows);
     const [u, a, e] = [user, anon, event].map((b) => new Uint32Array(b.buffer, b.byteOffset, rows * 2));
     for (let r = 0; r < rows; r++) {
-      const who = u[2 * r] === 0 && u[2 * r + 1] === 0 ? 2 * seq.devices.find(a[2 * r], a[2 * r + 1]) + 1 : 2 * seq.users.find(u[2 * r], u[2 * r + 1]);
-      keys.add(`${who}|${ts[r]}|${seq.events.find(e[2 * r], e[2 * r + 1])}`);
+      const device = seq.devices.find(a[2 * r], a[2 * r + 1]);
+      const person = u[2 * r] !== 0 || u[2 * r + 1] !== 0 ? 2 * seq.users.find(u[2 * r], u[2 * r + 1])
+        : device >= 0 && seq.linkOf[device] >= 0 ? 2 * seq.linkOf[device] : 2 * device + 1;
+      keys.add(`${person}|${ts[r]}|${seq.events.find(e[2 * r], e[2 * r + 1])}`);
     }
   });
   return keys;
@@ -111,29 +113,32 @@ function walkSequence(seq: ShopSequence, spec: WalkSpec): Walk {
   const out: Walk = { seq, steps: spec.steps, person: new Int32Array(1024), level: new Uint8Array(1024), channel: new Uint8Array(1024), gap: new Float64Array(1024 * spec.steps), walkers: 0 };
   const state = { chainStart: new Float64Array(spec.steps), chainLast: new Float64Array(spec.steps), chainChannel: new Uint8Array(spec.steps) };
   for (let u = 0; u < users; u++) {
-    let count = gather(seq, spec, 2 * u, 0);
-    for (let j = linkedStart[u]; j < linkedStart[u + 1]; j++) count = gather(seq, spec, 2 * linked[j] + 1, count);
+    let count = gather(seq, spec, 2 * u, 2 * u, 0);
+    for (let j = linkedStart[u]; j < linkedStart[u + 1]; j++) count = gather(seq, spec, 2 * linked[j] + 1, 2 * u, count);
     if (count > 0) walkPerson(out, 2 * u, count, spec, state);
   }
   for (let d = 0; d < devices; d++) {
     if (seq.linkOf[d] >= 0) continue;
-    const count = gather(seq, spec, 2 * d + 1, 0);
+    const count = gather(seq, spec, 2 * d + 1, 2 * d + 1, 0);
     if (count > 0) walkPerson(out, 2 * d + 1, count, spec, state);
   }
   return out;
 }
 
-/** Appends who's events that match a step in the period to `gathered` from `count` on; the new count. */
-function gather(seq: ShopSequence, spec: WalkSpec, who: number, count: number): number {
-  if (who + 1 < seq.groupStart.length) count = gatherRange(seq.t, seq.code, seq.flags, seq.groupStart[who], seq.groupStart[who + 1], spec, who, count);
+/**
+ * Appends the events of who (its compacted group, then its blocks) that match a step in the period to
+ * `gathered` from `count` on, for the walk of `person`; the new count.
+ */
+function gather(seq: ShopSequence, spec: WalkSpec, who: number, person: number, count: number): number {
+  if (who + 1 < seq.groupStart.length) count = gatherRange(seq.t, seq.code, seq.flags, seq.groupStart[who], seq.groupStart[who + 1], spec, person, count);
   for (let b = seq.head[who]; b >= 0; b = seq.blockNext[b]) {
     if (seq.blockMax[b] < spec.start || seq.blockMin[b] >= spec.end + spec.window) continue;
-    count = gatherRange(seq.bt, seq.bcode, seq.bflags, seq.blockStart[b], seq.blockStart[b] + seq.blockLength[b], spec, who, count);
+    count = gatherRange(seq.bt, seq.bcode, seq.bflags, seq.blockStart[b], seq.blockStart[b] + seq.blockLength[b], spec, person, count);
   }
   return count;
 }
 
-function gatherRange(T: Float64Array, code: Uint16Array, flags: Uint8Array, from: number, to: number, spec: WalkSpec, who: number, count: number): number {
+function gatherRange(T: Float64Array, code: Uint16Array, flags: Uint8Array, from: number, to: number, spec: WalkSpec, person: number, count: number): number {
   const { codeMask, pageMask, whereMask, where, start, end, window } = spec;
   const until = end + window;
   for (let s = from; s < to; s++) {
@@ -142,7 +147,7 @@ function gatherRange(T: Float64Array, code: Uint16Array, flags: Uint8Array, from
     let bits = codeMask[code[s]] | (flags[s] & PAGE ? pageMask : 0);
     if (t >= end) bits &= ~1; // step 1 starts in the period
     if (bits & whereMask) {
-      const key = `${who}|${t}|${code[s]}`;
+      const key = `${person}|${t}|${code[s]}`;
       for (let k = 0; k < spec.steps; k++) if ((bits >> k) & 1 && where[k] && !where[k]!.has(key)) bits &= ~(1 << k);
     }
     if (bits === 0) continue;
