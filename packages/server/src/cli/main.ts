@@ -178,7 +178,11 @@ program
     const keys = { shopId: demo.shopId, publishableKey: demo.publishableKey, secretKey: demo.secretKey, ownerEmail: demo.ownerEmail, ownerPassword: demo.ownerPassword };
     if (opts.serve === false) {
       await fw.close();
-      print(opts.json, keys, `Demo shop ${demo.shopId} is ready in ${config.dataDir}. Start it with: npx flywheel serve`);
+      print(opts.json, keys, [
+        `Demo shop ${demo.shopId} is ready in ${config.dataDir}. Start it with: npx flywheel serve`,
+        `  log in as ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`,
+        `  secret key ${demo.secretKey}, publishable key ${demo.publishableKey}`,
+      ].join('\n'));
       return;
     }
     const url = `http://${config.host}:${config.port}`;
