@@ -95,4 +95,15 @@ describe('funnel', () => {
     await check([2, 1, 1, 1], [1, 1, 1, 1]);
     for (const sequences of layouts) expect((await funnelDropOffs(sequences, ctx, { ...req, step: 2, limit: 10 })).people).toEqual(['tablet']);
   });
+
+  it('matches steps named after the first 65,535 event names of a shop (a client that puts ids in names)', async () => {
+    const shop = await newShop(fw);
+    const calls = Array.from({ length: 65_540 }, (_, i) => ({
+      type: 'track', event: `viewed item ${i}`, userId: i < 65_538 ? 'someone' : 'u1', messageId: `m${i}`, timestamp: new Date(START + i * 1000).toISOString(),
+    }));
+    await fw.tracking.ingest(shop.shopId, { kind: 'calls', calls }, { historical: true });
+    const req = { steps: [{ event: 'viewed item 65538' }, { event: 'viewed item 65539' }, { event: 'viewed item 3' }], window: '1d', from: '2026-03-01', to: '2026-03-02' };
+    const result = await funnel(fw.analytics.sequences, { shopId: shop.shopId, timezone: 'Asia/Shanghai', currency: 'CNY' }, req);
+    expect(result.steps.map((s) => s.people)).toEqual([1, 1, 0]);
+  });
 });

@@ -1,7 +1,7 @@
 import type { FunnelRequest } from '@flywheel/contracts';
 import { FlywheelError } from '../../platform/errors';
 import { period } from './periods';
-import { channelOf, PAGE, sortByTime, type EventSequences, type ShopSequence } from './sequences';
+import { channelOf, grow, PAGE, RARE_NAME, sortByTime, type EventSequences, type ShopSequence } from './sequences';
 import type { ShopContext } from './service';
 
 const windowMs = (w: string) => Number(w.slice(0, -1)) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[w.slice(-1) as 'm' | 'h' | 'd'];
@@ -39,7 +39,7 @@ async function whereMatches(sequences: EventSequences, seq: ShopSequence, shopId
       const device = seq.devices.find(a[2 * r], a[2 * r + 1]);
       const person = u[2 * r] !== 0 || u[2 * r + 1] !== 0 ? 2 * seq.users.find(u[2 * r], u[2 * r + 1])
         : device >= 0 && seq.linkOf[device] >= 0 ? 2 * seq.linkOf[device] : 2 * device + 1;
-      keys.add(`${person}|${ts[r]}|${seq.events.find(e[2 * r], e[2 * r + 1])}`);
+      keys.add(`${person}|${ts[r]}|${Math.min(seq.events.find(e[2 * r], e[2 * r + 1]), RARE_NAME)}`);
     }
   });
   return keys;
@@ -66,18 +66,20 @@ async function walk(sequences: EventSequences, shop: ShopContext, req: FunnelReq
   const range = { start: p.start.toISOString(), end: new Date(end + window).toISOString() };
   const params = Object.fromEntries(req.steps.map((s, k) => [`e${k}`, s.event]));
   const hashes = await sequences.store.one<Record<string, string>>(`select ${req.steps.map((_, k) => `hash($e${k})::varchar as h${k}`).join(', ')}`, params);
-  const where = await Promise.all(req.steps.map((s, k) => (s.where && Object.keys(s.where).length ? whereMatches(sequences, seq, shop.shopId, req.steps[k], range) : null)));
+  const codes = req.steps.map((s, k) => {
+    if (s.event === '$pageview') return -1;
+    const h = BigInt(hashes![`h${k}`]);
+    return seq.events.find(Number(h & 0xffffffffn), Number(h >> 32n));
+  });
+  const asked = (k: number) => Object.keys(req.steps[k].where ?? {}).length > 0 || codes[k] >= RARE_NAME;
+  const where = await Promise.all(req.steps.map((s, k) => (asked(k) ? whereMatches(sequences, seq, shop.shopId, s, range) : null)));
 
-  const codeMask = new Uint16Array(seq.events.size);
+  const codeMask = new Uint16Array(Math.min(seq.events.size, RARE_NAME + 1));
   let pageMask = 0;
   let whereMask = 0;
   req.steps.forEach((s, k) => {
     if (s.event === '$pageview') pageMask |= 1 << k;
-    else {
-      const h = BigInt(hashes![`h${k}`]);
-      const code = seq.events.find(Number(h & 0xffffffffn), Number(h >> 32n));
-      if (code >= 0) codeMask[code] |= 1 << k;
-    }
+    else if (codes[k] >= 0) codeMask[Math.min(codes[k], RARE_NAME)] |= 1 << k;
     if (where[k]) whereMask |= 1 << k;
   });
   return walkSequence(seq, { steps: K, codeMask, pageMask, whereMask, where, start, end, window });
@@ -163,12 +165,6 @@ function gatherRange(T: Float64Array, code: Uint16Array, flags: Uint8Array, from
     count++;
   }
   return count;
-}
-
-function grow<A extends Float64Array | Uint16Array | Uint8Array | Int32Array>(a: A, length: number): A {
-  const next = new (a.constructor as new (n: number) => A)(length);
-  next.set(a);
-  return next;
 }
 
 /**

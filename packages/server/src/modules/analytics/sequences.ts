@@ -61,11 +61,18 @@ export class HashIds {
   }
 }
 
-function grow<A extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(a: A, length: number): A {
+/** A copy of a typed array at a new length. */
+export function grow<A extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(a: A, length: number): A {
   const next = new (a.constructor as new (n: number) => A)(length);
   next.set(a);
   return next;
 }
+
+/**
+ * The code shared by event names past the first 65,535 of a shop (a client that puts ids in event
+ * names): a step naming one of those asks DuckDB which events match it, as a step with conditions does.
+ */
+export const RARE_NAME = 0xffff;
 
 /** Bit 7 of an event's `flags`: a page view; bits 0-6: its channel (see `channelOf`). */
 export const PAGE = 0x80;
@@ -166,7 +173,7 @@ export class ShopSequence {
       const [ulo, uhi] = [user[2 * r], user[2 * r + 1]];
       st.who[i] = ulo === 0 && uhi === 0 ? 2 * this.device(anon[2 * r], anon[2 * r + 1]) + 1 : 2 * this.user(ulo, uhi);
       st.t[i] = t[r];
-      st.code[i] = this.events.id(event[2 * r], event[2 * r + 1]);
+      st.code[i] = Math.min(this.events.id(event[2 * r], event[2 * r + 1]), RARE_NAME);
       st.flags[i] = flags[r];
     }
     st.n += rows;
