@@ -9,6 +9,7 @@ import { call, newShop, startFlywheel } from '../../testing/harness';
 let fw: Flywheel;
 let key: string;
 let pk: string;
+let shopId: string;
 
 const order = (id: string, customerId: string, amount: number, at: string, extra: Record<string, unknown> = {}) => ({
   externalId: id, customerId, status: 'paid', placedAt: at, paidAt: at, items: [{ sku: 'SKU-X', quantity: 1, unitPrice: amount }], payableAmount: amount, ...extra,
@@ -17,6 +18,7 @@ const order = (id: string, customerId: string, amount: number, at: string, extra
 beforeAll(async () => {
   fw = await startFlywheel();
   const shop = await newShop(fw);
+  shopId = shop.shopId;
   key = shop.secretKey;
   pk = shop.publishableKey;
   await call(fw, 'POST', '/v1/products/batch', key, { records: [{ externalId: 'P1', title: '羊绒大衣', category: '服饰/女装/大衣', skus: [{ sku: 'S1', price: 10000, cost: 4000 }] }] });
@@ -141,5 +143,26 @@ describe('metrics on a hand-computed month', () => {
     expect(cut.body.error.message).toMatch(/spend cannot be cut by province/);
     const backwards = await call(fw, 'GET', '/v1/metrics?metrics=sales&from=2026-02-01&to=2026-01-01', key);
     expect(backwards.body.error.field).toBe('to');
+  });
+
+  it('cuts visitors by channel, province and category as the per-event definition does', async () => {
+    await call(fw, 'POST', '/v1/customers/batch', key, { records: [{ externalId: 'c1', province: '浙江' }, { externalId: 'c2', province: '广东' }] });
+    await fw.projector.drain();
+    const visitors = 'metrics=uv,pv,add_to_cart_rate&from=2026-11-01&to=2026-12-01';
+    const byProvince = await metrics(`${visitors}&breakdown=province`);
+    expect(Object.fromEntries(byProvince.breakdown.map((b: { key: string; values: object }) => [b.key, b.values]))).toEqual({
+      浙江: { uv: 1, pv: 2, add_to_cart_rate: 0 }, // c1: C1, C2
+      广东: { uv: 1, pv: 1, add_to_cart_rate: 1 }, // c2, who was anon-A: A1, and the cart of A2
+      unknown: { uv: 1, pv: 1, add_to_cart_rate: 0 }, // anon-B
+    });
+    expect((await metrics(`${visitors}&filter.province=广东`)).totals).toEqual({ uv: 1, pv: 1, add_to_cart_rate: 1 });
+    // By channel, against the definition counted event by event over tracked_events.
+    const byChannel = await metrics(`${visitors}&breakdown=channel`);
+    const expected = await fw.store.all<{ g: string; uv: number; pv: number; carted: number }>(`select channel as g, count(distinct person_id) as uv, count_if(type = 'page') as pv,
+      count(distinct case when event = 'Product Added' then person_id end) as carted from tracked_events
+      where shop_id = ? and ts >= '2026-10-31T16:00:00Z' and ts < '2026-11-30T16:00:00Z' group by 1`, [shopId]);
+    expect(Object.fromEntries(byChannel.breakdown.map((b: { key: string; values: object }) => [b.key, b.values])))
+      .toEqual(Object.fromEntries(expected.map((e) => [e.g, { uv: e.uv, pv: e.pv, add_to_cart_rate: e.carted / e.uv }])));
+    expect(expected.length).toBeGreaterThan(1);
   });
 });
