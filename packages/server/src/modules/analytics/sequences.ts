@@ -162,13 +162,21 @@ export class ShopSequence {
     }
   }
 
+  /**
+   * Room for `rows` more staged rows at once (an upper bound is fine: pages never written are never
+   * touched, so they take no memory), which spares copying as they arrive.
+   */
+  reserve(rows: number) {
+    const st = this.staged;
+    if (st.n + rows <= st.t.length) return;
+    const length = st.n + rows;
+    [st.t, st.who, st.code, st.flags] = [grow(st.t, length), grow(st.who, length), grow(st.code, length), grow(st.flags, length)];
+  }
+
   /** Takes rows read from DuckDB (hashes as 32-bit halves); `settle` then files them. */
   stage(rows: number, t: Float64Array, anon: Uint32Array, user: Uint32Array, event: Uint32Array, flags: Uint8Array) {
     const st = this.staged;
-    if (st.n + rows > st.t.length) {
-      const length = Math.max(4096, st.t.length * 2, st.n + rows);
-      [st.t, st.who, st.code, st.flags] = [grow(st.t, length), grow(st.who, length), grow(st.code, length), grow(st.flags, length)];
-    }
+    if (st.n + rows > st.t.length) this.reserve(Math.max(4096, st.t.length, rows));
     for (let r = 0, i = st.n; r < rows; r++, i++) {
       const [ulo, uhi] = [user[2 * r], user[2 * r + 1]];
       st.who[i] = ulo === 0 && uhi === 0 ? 2 * this.device(anon[2 * r], anon[2 * r + 1]) + 1 : 2 * this.user(ulo, uhi);
@@ -385,6 +393,7 @@ export class EventSequences {
     }
     if (counts!.events > seq.eventRows) {
       const s = seq;
+      s.reserve(counts!.events - seq.eventRows); // all shops' new rows: at most that many are this shop's
       await this.store.scanColumns(`select epoch_ms(ts)::double, hash(anonymous_id), case when user_id is null then 0::ubigint else hash(user_id) end, hash(event),
           (case when type = 'page' then ${PAGE} else 0 end + coalesce(list_position(${channelList}, channel), 0))::utinyint
         from events where shop_id = $shop and rowid >= ${seq.eventRows} and rowid < ${counts!.events} and ts >= $cover::timestamptz`,
