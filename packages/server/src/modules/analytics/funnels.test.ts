@@ -77,7 +77,7 @@ describe('funnel', () => {
         expect((await funnel(sequences, ctx, req)).steps.map((s) => s.people)).toEqual(people);
         expect((await funnel(sequences, ctx, dresses)).steps.map((s) => s.people)).toEqual(dressPeople);
       }
-      (await mixed.sync(shop.shopId, Date.parse('2026-03-01T00:00:00+08:00'))).compact();
+      await mixed.use(shop.shopId, Date.parse('2026-03-01T00:00:00+08:00'), (seq) => seq.compact());
     };
 
     await send('Product Viewed', 2, { anonymousId: 'phone' }, { category: '连衣裙' });

@@ -1,7 +1,7 @@
 import type { FunnelRequest } from '@flywheel/contracts';
 import { FlywheelError } from '../../platform/errors';
 import { period } from './periods';
-import { channelOf, grow, PAGE, RARE_NAME, sortByTime, type EventSequences, type ShopSequence } from './sequences';
+import { channelOf, grow, PAGE, Pacer, RARE_NAME, sortByTime, type EventSequences, type ShopSequence } from './sequences';
 import type { ShopContext } from './service';
 
 const windowMs = (w: string) => Number(w.slice(0, -1)) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[w.slice(-1) as 'm' | 'h' | 'd'];
@@ -61,9 +61,13 @@ async function whereMatches(sequences: EventSequences, seq: ShopSequence, shopId
 async function walk(sequences: EventSequences, shop: ShopContext, req: FunnelRequest): Promise<Walk> {
   const p = period(req.from, req.to, shop.timezone);
   const [start, end, window] = [p.start.getTime(), p.end.getTime(), windowMs(req.window)];
-  const seq = await sequences.sync(shop.shopId, start);
+  return sequences.use(shop.shopId, start, (seq) => walkOver(sequences, seq, shop, req, { start, end, window }));
+}
+
+/** The step matchers of a funnel over one shop's sequence, then the walk. */
+async function walkOver(sequences: EventSequences, seq: ShopSequence, shop: ShopContext, req: FunnelRequest, { start, end, window }: { start: number; end: number; window: number }): Promise<Walk> {
   const K = req.steps.length;
-  const range = { start: p.start.toISOString(), end: new Date(end + window).toISOString() };
+  const range = { start: new Date(start).toISOString(), end: new Date(end + window).toISOString() };
   const params = Object.fromEntries(req.steps.map((s, k) => [`e${k}`, s.event]));
   const hashes = await sequences.store.one<Record<string, string>>(`select ${req.steps.map((_, k) => `hash($e${k})::varchar as h${k}`).join(', ')}`, params);
   const codes = req.steps.map((s, k) => {
@@ -98,11 +102,12 @@ interface WalkSpec {
   window: number;
 }
 
-/** A person's matching events, gathered for the walk (reused: walks are synchronous and one at a time). */
+/** A person's matching events, gathered for the walk (reused: a person's gather and walk never pause). */
 const gathered = { t: new Float64Array(1024), bits: new Uint16Array(1024), flags: new Uint8Array(1024) };
 
-/** The walk itself: synchronous, so the sequence does not change under it. */
-function walkSequence(seq: ShopSequence, spec: WalkSpec): Walk {
+/** The walk itself, person by person; it pauses between persons now and then. */
+async function walkSequence(seq: ShopSequence, spec: WalkSpec): Promise<Walk> {
+  const pacer = new Pacer();
   const [users, devices] = [seq.users.size, seq.devices.size];
   // Each customer's linked devices that hold events, as one list per customer (offsets, then devices).
   const linkedStart = new Int32Array(users + 1);
@@ -115,11 +120,13 @@ function walkSequence(seq: ShopSequence, spec: WalkSpec): Walk {
   const out: Walk = { seq, steps: spec.steps, person: new Int32Array(1024), level: new Uint8Array(1024), channel: new Uint8Array(1024), gap: new Float64Array(1024 * spec.steps), walkers: 0 };
   const state = { chainStart: new Float64Array(spec.steps), chainLast: new Float64Array(spec.steps), chainChannel: new Uint8Array(spec.steps) };
   for (let u = 0; u < users; u++) {
+    if ((u & 0xfff) === 0 && pacer.due()) await pacer.pause();
     let count = gather(seq, spec, 2 * u, 2 * u, 0);
     for (let j = linkedStart[u]; j < linkedStart[u + 1]; j++) count = gather(seq, spec, 2 * linked[j] + 1, 2 * u, count);
     if (count > 0) walkPerson(out, 2 * u, count, spec, state);
   }
   for (let d = 0; d < devices; d++) {
+    if ((d & 0xfff) === 0 && pacer.due()) await pacer.pause();
     if (seq.linkOf[d] >= 0) continue;
     const count = gather(seq, spec, 2 * d + 1, 2 * d + 1, 0);
     if (count > 0) walkPerson(out, 2 * d + 1, count, spec, state);

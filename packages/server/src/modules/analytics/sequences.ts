@@ -61,6 +61,19 @@ export class HashIds {
   }
 }
 
+/**
+ * Lets long loops give the event loop a turn every ~20 ms (ingestion and other requests keep being
+ * answered while a year of events is walked or compacted): check `due()` every few thousand steps.
+ */
+export class Pacer {
+  private last = performance.now();
+  due(): boolean { return performance.now() - this.last > 20; }
+  async pause() {
+    await new Promise((resolve) => setImmediate(resolve));
+    this.last = performance.now();
+  }
+}
+
 /** A copy of a typed array at a new length. */
 export function grow<A extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(a: A, length: number): A {
   const next = new (a.constructor as new (n: number) => A)(length);
@@ -192,10 +205,10 @@ export class ShopSequence {
    * Files the staged rows: compacts when the appended part would pass `compactAfter` events and an
    * eighth of the whole, or a device changed customer; else appends them to their blocks.
    */
-  settle(compactAfter: number) {
+  async settle(compactAfter: number) {
     const st = this.staged;
     if (this.relinked || this.appended + st.n > Math.max(compactAfter, this.n / 8)) {
-      this.compact();
+      await this.compact();
       return;
     }
     for (let i = 0; i < st.n; i++) {
@@ -215,24 +228,31 @@ export class ShopSequence {
 
   /**
    * One group per person as resolved now, each in time order (equal times in stored order: compacted,
-   * then blocks, then staged rows); the blocks and the staged rows are emptied.
+   * then blocks, then staged rows); the blocks and the staged rows are emptied. Pauses now and then;
+   * nothing else may read or change the sequence meanwhile (see `EventSequences.use`).
    */
-  compact() {
+  async compact() {
+    const pacer = new Pacer();
     const space = this.head.length;
     const groups = this.groupStart.length - 1;
     const st = this.staged;
     const person = (who: number) => (who & 1 && this.linkOf[who >> 1] >= 0 ? 2 * this.linkOf[who >> 1] : who);
     const start = new Int32Array(space + 1);
     for (let who = 0; who < space; who++) {
+      if ((who & 0xffff) === 0 && pacer.due()) await pacer.pause();
       let size = who < groups ? this.groupStart[who + 1] - this.groupStart[who] : 0;
       for (let b = this.head[who]; b >= 0; b = this.blockNext[b]) size += this.blockLength[b];
       start[person(who) + 1] += size;
     }
-    for (let i = 0; i < st.n; i++) start[person(st.who[i]) + 1]++;
+    for (let i = 0; i < st.n; i++) {
+      if ((i & 0xfffff) === 0 && pacer.due()) await pacer.pause();
+      start[person(st.who[i]) + 1]++;
+    }
     for (let g = 0; g < space; g++) start[g + 1] += start[g];
     const [t, code, flags] = [new Float64Array(this.n), new Uint16Array(this.n), new Uint8Array(this.n)];
     const next = start.slice(0, space);
     for (let who = 0; who < space; who++) {
+      if ((who & 0xffff) === 0 && pacer.due()) await pacer.pause();
       const g = person(who);
       if (who < groups) {
         const [a, b] = [this.groupStart[who], this.groupStart[who + 1]];
@@ -250,12 +270,16 @@ export class ShopSequence {
       }
     }
     for (let i = 0; i < st.n; i++) {
+      if ((i & 0xfffff) === 0 && pacer.due()) await pacer.pause();
       const x = next[person(st.who[i])]++;
       t[x] = st.t[i];
       code[x] = st.code[i];
       flags[x] = st.flags[i];
     }
-    for (let g = 0; g < space; g++) sortByTime(t, code, flags, start[g], start[g + 1]);
+    for (let g = 0; g < space; g++) {
+      if ((g & 0xffff) === 0 && pacer.due()) await pacer.pause();
+      sortByTime(t, code, flags, start[g], start[g + 1]);
+    }
     Object.assign(this, { groupStart: start, t, code, flags, appended: 0, relinked: false, slots: 0, blocks: 0, staged: unstaged() });
     [this.bt, this.bcode, this.bflags] = [new Float64Array(0), new Uint16Array(0), new Uint8Array(0)];
     this.head.fill(-1);
@@ -361,14 +385,18 @@ export class EventSequences {
   /** `compactAfter`: events appended to a sequence before it is compacted, at least (and an eighth of it). */
   constructor(readonly store: AnalyticsStore, private readonly budgetBytes = os.totalmem() * 0.1, private readonly compactAfter = 100_000) {}
 
-  /** The shop's events from `fromMs` on (at least), up to date with what DuckDB has committed. */
-  sync(shopId: string, fromMs: number): Promise<ShopSequence> {
-    // One catch-up per shop at a time; a second waits for the first and then reads only what is newer.
+  /**
+   * Runs `work` on the shop's events from `fromMs` on (at least), up to date with what DuckDB has
+   * committed. One use of a shop at a time: the next waits, then reads only what is newer. So the
+   * sequence does not change under `work`, which may pause (shops do not wait for each other).
+   */
+  use<T>(shopId: string, fromMs: number, work: (seq: ShopSequence) => Promise<T>): Promise<T> {
     // A catch-up that fails half way leaves rows read twice next time: the shop is then loaded afresh.
-    const turn = (this.turns.get(shopId) ?? Promise.resolve()).catch(() => undefined).then(() => this.catchUp(shopId, fromMs).catch((error) => {
+    const caughtUp = () => this.catchUp(shopId, fromMs).catch((error) => {
       this.shops.delete(shopId);
       throw error;
-    }));
+    });
+    const turn = (this.turns.get(shopId) ?? Promise.resolve()).catch(() => undefined).then(caughtUp).then(work);
     this.turns.set(shopId, turn);
     return turn;
   }
@@ -402,7 +430,7 @@ export class EventSequences {
       });
       seq.eventRows = counts!.events;
     }
-    seq.settle(this.compactAfter);
+    await seq.settle(this.compactAfter);
     this.evict();
     return seq;
   }
