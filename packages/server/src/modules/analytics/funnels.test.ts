@@ -68,10 +68,11 @@ describe('funnel', () => {
     const send = (event: string, hour: number, who: { anonymousId?: string; userId?: string }, properties = {}) => fw.tracking.ingest(shop.shopId, {
       kind: 'calls', calls: [{ type: 'track', event, ...who, properties, messageId: `m${n++}`, timestamp: new Date(START + hour * 3600_000).toISOString() }],
     }, { historical: true });
-    // Three layouts: events as appended, compacted at every catch-up, and compacted after each check so
-    // the next funnel reads compacted and newly appended events together.
+    // Four layouts: events as appended, compacted at every catch-up, compacted after each check so the
+    // next funnel reads compacted and newly appended events together, and dropped after every funnel
+    // (a memory budget of 1 byte) so each one loads afresh.
     const mixed = new EventSequences(fw.store, undefined, Infinity);
-    const layouts = [fw.analytics.sequences, compacting, mixed];
+    const layouts = [fw.analytics.sequences, compacting, mixed, new EventSequences(fw.store, 1)];
     const check = async (people: number[], dressPeople: number[]) => {
       for (const sequences of layouts) {
         expect((await funnel(sequences, ctx, req)).steps.map((s) => s.people)).toEqual(people);

@@ -380,7 +380,7 @@ const u32 = (b: Uint8Array) => new Uint32Array(b.buffer, b.byteOffset, b.byteLen
  */
 export class EventSequences {
   private readonly shops = new Map<string, ShopSequence>();
-  private readonly turns = new Map<string, Promise<unknown>>();
+  private readonly turns = new Map<string, Promise<void>>();
 
   /** `compactAfter`: events appended to a sequence before it is compacted, at least (and an eighth of it). */
   constructor(readonly store: AnalyticsStore, private readonly budgetBytes = os.totalmem() * 0.1, private readonly compactAfter = 100_000) {}
@@ -396,8 +396,9 @@ export class EventSequences {
       this.shops.delete(shopId);
       throw error;
     });
-    const turn = (this.turns.get(shopId) ?? Promise.resolve()).catch(() => undefined).then(caughtUp).then(work);
-    this.turns.set(shopId, turn);
+    const turn = (this.turns.get(shopId) ?? Promise.resolve()).then(caughtUp).then(work);
+    // The queue keeps only when the turn ends, not its result (which may hold an evicted sequence).
+    this.turns.set(shopId, turn.then(() => undefined, () => undefined));
     return turn;
   }
 
