@@ -186,8 +186,9 @@ function eventFactSql(q: FactQuery): string {
   const byProvince = q.level.kind === 'breakdown' && q.level.dimension === 'province';
   const { g } = q.level.kind === 'breakdown' ? { g: dimExpr(q.level.dimension!) } : bucketExpr(q.level, 'ts');
   const categoryOnly = q.level.kind === 'breakdown' && q.level.dimension === 'category' ? ' and category is not null' : '';
-  const eventFilters = filterSql({ ...q, filters: Object.fromEntries(Object.entries(q.filters).filter(([d]) => d !== 'province')) }, dimExpr);
-  const personFilters = filterSql({ ...q, filters: q.filters.province === undefined ? {} : { province: q.filters.province } }, dimExpr);
+  const { province, ...eventOnly } = q.filters;
+  const eventFilters = filterSql({ ...q, filters: eventOnly }, dimExpr);
+  const personFilters = filterSql({ ...q, filters: province === undefined ? {} : { province } }, dimExpr);
   const join = used.has('province') ? 'left join customers c on c.shop_id = $shop and c.customer_id = p.person_id' : '';
   const columns: Partial<Record<Measure, string>> = {
     uv: 'count(distinct p.person_id)',

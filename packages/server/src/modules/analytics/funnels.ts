@@ -36,10 +36,8 @@ async function whereMatches(sequences: EventSequences, seq: ShopSequence, shopId
     const ts = new Float64Array(t.buffer, t.byteOffset, rows);
     const [u, a, e] = [user, anon, event].map((b) => new Uint32Array(b.buffer, b.byteOffset, rows * 2));
     for (let r = 0; r < rows; r++) {
-      const device = seq.devices.find(a[2 * r], a[2 * r + 1]);
-      const person = u[2 * r] !== 0 || u[2 * r + 1] !== 0 ? 2 * seq.users.find(u[2 * r], u[2 * r + 1])
-        : device >= 0 && seq.linkOf[device] >= 0 ? 2 * seq.linkOf[device] : 2 * device + 1;
-      keys.add(`${person}|${ts[r]}|${Math.min(seq.events.find(e[2 * r], e[2 * r + 1]), RARE_NAME)}`);
+      const who = seq.findWho(u[2 * r], u[2 * r + 1], a[2 * r], a[2 * r + 1]);
+      if (who >= 0) keys.add(`${seq.personOf(who)}|${ts[r]}|${Math.min(seq.events.find(e[2 * r], e[2 * r + 1]), RARE_NAME)}`);
     }
   });
   return keys;

@@ -151,6 +151,21 @@ export class ShopSequence {
 
   constructor(readonly coverFrom: number) {}
 
+  /** Who did an event already held, from the hashes of its userId (0 when none) and device; -1 if unknown. */
+  findWho(userLo: number, userHi: number, anonLo: number, anonHi: number): number {
+    if (userLo !== 0 || userHi !== 0) {
+      const u = this.users.find(userLo, userHi);
+      return u < 0 ? -1 : 2 * u;
+    }
+    const d = this.devices.find(anonLo, anonHi);
+    return d < 0 ? -1 : 2 * d + 1;
+  }
+
+  /** The person who is now: a device linked to a customer is that customer. */
+  personOf(who: number): number {
+    return who & 1 && this.linkOf[who >> 1] >= 0 ? 2 * this.linkOf[who >> 1] : who;
+  }
+
   /** The DuckDB hash of a person's id (`hash(person_id)` of `tracked_events`): 2·customer or 2·device + 1. */
   personHash(person: number): string {
     return person % 2 === 0 ? this.users.hash(person / 2) : this.devices.hash((person - 1) / 2);
@@ -236,24 +251,23 @@ export class ShopSequence {
     const space = this.head.length;
     const groups = this.groupStart.length - 1;
     const st = this.staged;
-    const person = (who: number) => (who & 1 && this.linkOf[who >> 1] >= 0 ? 2 * this.linkOf[who >> 1] : who);
     const start = new Int32Array(space + 1);
     for (let who = 0; who < space; who++) {
       if ((who & 0xffff) === 0 && pacer.due()) await pacer.pause();
       let size = who < groups ? this.groupStart[who + 1] - this.groupStart[who] : 0;
       for (let b = this.head[who]; b >= 0; b = this.blockNext[b]) size += this.blockLength[b];
-      start[person(who) + 1] += size;
+      start[this.personOf(who) + 1] += size;
     }
     for (let i = 0; i < st.n; i++) {
       if ((i & 0xfffff) === 0 && pacer.due()) await pacer.pause();
-      start[person(st.who[i]) + 1]++;
+      start[this.personOf(st.who[i]) + 1]++;
     }
     for (let g = 0; g < space; g++) start[g + 1] += start[g];
     const [t, code, flags] = [new Float64Array(this.n), new Uint16Array(this.n), new Uint8Array(this.n)];
     const next = start.slice(0, space);
     for (let who = 0; who < space; who++) {
       if ((who & 0xffff) === 0 && pacer.due()) await pacer.pause();
-      const g = person(who);
+      const g = this.personOf(who);
       if (who < groups) {
         const [a, b] = [this.groupStart[who], this.groupStart[who + 1]];
         t.set(this.t.subarray(a, b), next[g]);
@@ -271,7 +285,7 @@ export class ShopSequence {
     }
     for (let i = 0; i < st.n; i++) {
       if ((i & 0xfffff) === 0 && pacer.due()) await pacer.pause();
-      const x = next[person(st.who[i])]++;
+      const x = next[this.personOf(st.who[i])]++;
       t[x] = st.t[i];
       code[x] = st.code[i];
       flags[x] = st.flags[i];

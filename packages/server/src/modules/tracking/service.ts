@@ -219,15 +219,16 @@ export class TrackingService {
     let max = -Infinity;
     for (const r of rows) { const t = events.ts[r]; if (t < min) min = t; if (t > max) max = t; }
     if (min > (this.newest.get(batch.shopId) ?? -Infinity)) return batch;
+    const ids = rows.map((r) => valueAt(events, 'messageId', r)!);
     const stored = await this.store.all<{ message_id: string }>(
       `select message_id from events where shop_id = $shop and ts >= $min::timestamptz and ts <= $max::timestamptz
          and message_id in (select unnest(from_json($ids::json, '["VARCHAR"]')))`,
-      { shop: batch.shopId, min: new Date(min).toISOString(), max: new Date(max).toISOString(), ids: JSON.stringify(rows.map((r) => valueAt(events, 'messageId', r))) });
+      { shop: batch.shopId, min: new Date(min).toISOString(), max: new Date(max).toISOString(), ids: JSON.stringify(ids) });
     if (stored.length === 0) return batch;
     const seen = new Set(stored.map((x) => x.message_id));
     const fresh: EventBatch = { ...batch, rows: [], sessionIds: [], channels: [] };
     rows.forEach((r, i) => {
-      if (seen.has(valueAt(events, 'messageId', r)!)) return;
+      if (seen.has(ids[i])) return;
       fresh.rows.push(r);
       fresh.sessionIds.push(batch.sessionIds[i]);
       fresh.channels.push(batch.channels[i]);
