@@ -54,6 +54,9 @@ export const metricsResult = z.object({
 });
 export type MetricsResult = z.infer<typeof metricsResult>;
 
+/** A funnel's conversion window (`30m`, `12h`, `7d`) in milliseconds. */
+export const funnelWindowMs = (w: string) => Number(w.slice(0, -1)) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[w.slice(-1) as 'm' | 'h' | 'd'];
+
 export const funnelRequest = z
   .object({
     /** `event` is a track event name, or `$pageview` for any page view; `where` matches event properties. */
@@ -62,7 +65,10 @@ export const funnelRequest = z
       where: z.record(z.string().regex(/^[A-Za-z0-9_]+$/, { error: 'property names are letters, digits and _' }), z.union([z.string(), z.number(), z.boolean()])).optional(),
       name: z.string().optional(),
     })).min(2, { error: 'a funnel needs at least 2 steps' }).max(10),
-    window: z.string().regex(/^\d+(m|h|d)$/, { error: 'must look like 30m, 12h or 7d' }).default('7d'),
+    /** The conversion window, up to a year (a funnel over longer journeys is a cohort question). */
+    window: z.string().regex(/^\d+(m|h|d)$/, { error: 'must look like 30m, 12h or 7d' })
+      .refine((w) => funnelWindowMs(w) <= 366 * 86_400_000, { error: 'must be at most 366d' })
+      .default('7d'),
     from: localDate,
     to: localDate,
     breakdown: z.enum(['channel']).optional(),

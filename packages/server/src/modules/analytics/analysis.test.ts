@@ -62,6 +62,9 @@ describe('funnels', () => {
     expect(one.body.error.field).toBe('steps');
     const win = await call(fw, 'POST', '/v1/funnels', sk, { steps, window: 'a week', from: '2026-11-01', to: '2026-12-01' });
     expect(win.body.error.field).toBe('window');
+    const decades = await call(fw, 'POST', '/v1/funnels', sk, { steps, window: '999999999999d', from: '2026-11-01', to: '2026-12-01' });
+    expect(decades.status).toBe(400);
+    expect(decades.body.error).toMatchObject({ field: 'window', message: expect.stringMatching(/at most 366d/) });
   });
 });
 

@@ -1,10 +1,8 @@
-import type { FunnelRequest } from '@flywheel/contracts';
+import { funnelWindowMs, type FunnelRequest } from '@flywheel/contracts';
 import { FlywheelError } from '../../platform/errors';
 import { period } from './periods';
 import { channelOf, grow, PAGE, Pacer, RARE_NAME, sortByTime, type EventSequences, type ShopSequence } from './sequences';
 import type { ShopContext } from './service';
-
-const windowMs = (w: string) => Number(w.slice(0, -1)) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[w.slice(-1) as 'm' | 'h' | 'd'];
 
 /** Each person who did step 1 in the period: how many steps they reached, and on the way there. */
 interface Walk {
@@ -58,7 +56,7 @@ async function whereMatches(sequences: EventSequences, seq: ShopSequence, shopId
  */
 async function walk(sequences: EventSequences, shop: ShopContext, req: FunnelRequest): Promise<Walk> {
   const p = period(req.from, req.to, shop.timezone);
-  const [start, end, window] = [p.start.getTime(), p.end.getTime(), windowMs(req.window)];
+  const [start, end, window] = [p.start.getTime(), p.end.getTime(), funnelWindowMs(req.window)];
   return sequences.use(shop.shopId, start, (seq) => walkOver(sequences, seq, shop, req, { start, end, window }));
 }
 
