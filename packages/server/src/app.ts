@@ -11,6 +11,7 @@ import { createLogger } from './platform/logger';
 import { OutboxProjector, outboxMigrations } from './platform/outbox';
 import { analyticsRoutes } from './modules/analytics/routes';
 import { AnalyticsService } from './modules/analytics/service';
+import { visitsAnalyticsSchema } from './modules/analytics/visits';
 import { commerceMigrations } from './modules/commerce/migrations';
 import { commerceAnalyticsSchema, commerceProjections } from './modules/commerce/projection';
 import { commerceRoutes } from './modules/commerce/routes';
@@ -28,7 +29,7 @@ import { trackingAnalyticsSchema, TrackingService } from './modules/tracking/ser
 const consoleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
 export const migrations = [...outboxMigrations, ...shopMigrations, ...commerceMigrations, ...planningMigrations];
-export const analyticsSchemas = [trackingAnalyticsSchema, commerceAnalyticsSchema];
+export const analyticsSchemas = [trackingAnalyticsSchema, commerceAnalyticsSchema, visitsAnalyticsSchema];
 
 export interface Flywheel {
   config: Config;
@@ -99,6 +100,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
         await http.close();
         await planning.alerts.stop();
         await projector.stop();
+        await analytics.visits.stop();
         await tracking.close();
         await store.close();
         await db.destroy();

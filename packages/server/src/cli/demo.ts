@@ -75,6 +75,7 @@ export async function loadDemo(fw: Flywheel, opts: DemoOptions, onProgress?: (do
   }
   await events.drain();
   await fw.projector.drain();
+  await fw.analytics.visits.refresh();
   await fw.store.checkpoint();
   const demo: DemoShop = { ...shop, seed: opts.seed, customers: opts.customers, days: opts.days, endDate: opts.endDate, rows };
   fs.writeFileSync(demoMarker(fw.config.dataDir), JSON.stringify(demo, null, 2));

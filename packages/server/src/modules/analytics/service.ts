@@ -3,6 +3,7 @@ import type { AnalyticsStore } from '../../platform/analytics-store';
 import { factSql, filterParams, type AttributionModel, type FactParams, type Filters } from './fact-sql';
 import { evaluate, factsOf, measuresOf, type Level, type MeasureValues } from './metric-layer';
 import { EventSequences } from './sequences';
+import { VISIT_BUCKET_MS, VisitRollup } from './visits';
 import { bucketsOf, period, previousPeriod, type Period } from './periods';
 
 export interface ShopContext { shopId: string; timezone: string; currency: string }
@@ -21,10 +22,12 @@ const change = (current: number | null, previous: number | null) => ({
  */
 export class AnalyticsService {
   readonly sequences: EventSequences;
+  readonly visits: VisitRollup;
 
   /** `funnelMemoryBytes`: what funnels may keep in memory (see `EventSequences`). */
   constructor(readonly store: AnalyticsStore, funnelMemoryBytes?: number) {
     this.sequences = new EventSequences(store, funnelMemoryBytes);
+    this.visits = new VisitRollup(store);
   }
 
   params(shop: ShopContext, p: Period): FactParams {
@@ -37,7 +40,8 @@ export class AnalyticsService {
     const facts = [...factsOf(measuresOf(metrics))];
     if (facts.length === 0) return out;
     // One statement for all facts (their columns differ; `union all by name` fills the others with null).
-    const sql = facts.map(([fact, measures]) => `select * from (${factSql({ fact, measures, level, filters, model })})`).join('\nunion all by name\n');
+    const quarterHours = p.start.getTime() % VISIT_BUCKET_MS === 0 && p.end.getTime() % VISIT_BUCKET_MS === 0;
+    const sql = facts.map(([fact, measures]) => `select * from (${factSql({ fact, measures, level, filters, model, quarterHours })})`).join('\nunion all by name\n');
     const rows = await this.store.all(sql, { ...this.params(shop, p), ...filterParams(filters) });
     for (const row of rows) {
       const key = String(row.g ?? 'unknown');
