@@ -21,6 +21,7 @@ function lcg(seed: number) {
 
 const DAY0 = Date.parse('2026-11-01T00:00:00+08:00');
 const LANDINGS = ['', '?utm_source=baidu&utm_medium=cpc', '?utm_source=wechat&utm_medium=private'];
+const CATEGORIES = ['服饰/女装', '服饰/男装', '美妆'];
 
 /** `count` tracking calls over 1-4 Nov (local), by 12 devices of which 4 sign in as one of 5 customers. */
 function calls(random: (n: number) => number, count: number, prefix: string) {
@@ -34,8 +35,8 @@ function calls(random: (n: number) => number, count: number, prefix: string) {
       case 0: // devices 0-3 sign in; the others stay anonymous
         if (d < 4) return { type: 'identify', messageId, anonymousId: device, userId: `u${random(5)}`, timestamp };
         return { type: 'track', messageId, ...who, event: 'Products Searched', timestamp };
-      case 1: return { type: 'track', messageId, ...who, event: 'Product Added', timestamp };
-      case 2: return { type: 'track', messageId, ...who, event: 'Product Viewed', timestamp };
+      case 1: return { type: 'track', messageId, ...who, event: 'Product Added', timestamp, properties: { category: CATEGORIES[random(3)] } };
+      case 2: return { type: 'track', messageId, ...who, event: 'Product Viewed', timestamp, properties: { category: CATEGORIES[random(3)] } };
       default: return { type: 'page', messageId, ...who, timestamp, context: { page: { url: `https://shop.cn/${LANDINGS[random(3)]}` } } };
     }
   });
@@ -44,7 +45,7 @@ function calls(random: (n: number) => number, count: number, prefix: string) {
 type Values = Record<string, number | null>;
 const VISITORS = 'metrics=uv,pv,add_to_cart_rate&from=2026-11-01&to=2026-11-05';
 
-/** The definition, event by event over `tracked_events`: total, per local day and per channel. */
+/** The definition, event by event over `tracked_events`: total, per local day, per channel and per top-level category. */
 async function expected() {
   const rows = await fw.store.all<{ day: string | null; channel: string | null; uv: number; pv: number; carted: number }>(
     `select strftime(timezone('Asia/Shanghai', ts), '%Y-%m-%d') as day, channel, count(distinct person_id) as uv, count_if(type = 'page') as pv,
@@ -53,10 +54,15 @@ async function expected() {
      group by grouping sets ((), (day), (channel))`, [shopId]);
   const values = (r: { uv: number; pv: number; carted: number }): Values => ({ uv: r.uv, pv: r.pv, add_to_cart_rate: r.carted / r.uv });
   const total = rows.find((r) => r.day === null && r.channel === null)!;
+  const categories = await fw.store.all<{ category: string; uv: number; pv: number; carted: number }>(
+    `select split_part(category, '/', 1) as category, count(distinct person_id) as uv, count_if(type = 'page') as pv,
+       count(distinct case when event = 'Product Added' then person_id end) as carted
+     from tracked_events where shop_id = ? and ts >= '2026-10-31T16:00:00Z' and ts < '2026-11-04T16:00:00Z' and category is not null group by 1`, [shopId]);
   return {
     totals: values(total),
     days: Object.fromEntries(rows.filter((r) => r.day !== null).map((r) => [r.day, values(r)])),
     channels: Object.fromEntries(rows.filter((r) => r.channel !== null).map((r) => [r.channel, values(r)])),
+    categories: Object.fromEntries(categories.map((r) => [r.category, values(r)])),
   };
 }
 
@@ -68,10 +74,12 @@ async function answered() {
   };
   const byDay = await get('&grain=day');
   const byChannel = await get('&breakdown=channel');
+  const byCategory = await get('&breakdown=category'); // read from events: the rollup has no category
   return {
     totals: byDay.totals,
     days: Object.fromEntries(byDay.series.filter((s: { values: Values }) => s.values.uv! > 0).map((s: { start: string; values: Values }) => [s.start, s.values])),
     channels: Object.fromEntries(byChannel.breakdown.map((b: { key: string; values: Values }) => [b.key, b.values])),
+    categories: Object.fromEntries(byCategory.breakdown.map((b: { key: string; values: Values }) => [b.key, b.values])),
   };
 }
 
@@ -91,6 +99,7 @@ describe('visitors counted from the visits rollup', () => {
     const first = await expected();
     expect(first.totals.uv).toBeGreaterThan(5);
     expect(Object.keys(first.channels).length).toBeGreaterThan(1);
+    expect(Object.keys(first.categories)).toEqual(expect.arrayContaining(['服饰', '美妆']));
     expect(await answered()).toEqual(first);
 
     // Rolled up in batches of 97 rows: quarter hours split across batches.
@@ -111,5 +120,20 @@ describe('visitors counted from the visits rollup', () => {
     expect(await rollup.refresh()).toBeGreaterThan(0);
     expect(await answered()).toEqual(second);
     expect(await rollup.refresh()).toBe(0);
+
+    // A listening server rolls up on its timer, once enough new events wait.
+    await send('c');
+    const timed = new VisitRollup(fw.store, 1_000_000, 500);
+    timed.start(fw.log, 20);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await rolledUp()).toBeLessThan(await eventRows()); // 400 new events, fewer than 500: they wait
+      await send('d');
+      for (let i = 0; i < 100 && (await rolledUp()) < (await eventRows()); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await rolledUp()).toBe(await eventRows());
+    } finally {
+      await timed.stop();
+    }
+    expect(await answered()).toEqual(await expected());
   });
 });

@@ -46,7 +46,7 @@ export class VisitRollup {
   private stopped = true;
 
   /** `minRows`: on the timer, fewer new events than this wait for the next tick (bigger batches roll up tighter). */
-  constructor(private readonly store: AnalyticsStore, private readonly batchRows = 5_000_000, private readonly minRows = 100_000) {}
+  constructor(private readonly store: AnalyticsStore, private readonly batchRows = 1_000_000, private readonly minRows = 100_000) {}
 
   /** Rolls up every event committed so far; resolves with the number of events rolled up. */
   async refresh(onProgress?: (done: number, total: number) => void): Promise<number> {
@@ -83,7 +83,9 @@ export class VisitRollup {
       if (this.stopped) return;
       if (!this.running) {
         this.running = this.rollUp(this.minRows);
-        await this.running.catch((error) => log.error({ err: error }, 'visits roll-up failed; will retry'));
+        await this.running.then(
+          (rows) => { if (rows > 0) log.debug({ rows }, 'events rolled up into visits'); },
+          (error) => log.error({ err: error }, 'visits roll-up failed; will retry'));
         this.running = undefined;
       }
       if (!this.stopped) this.timer = setTimeout(tick, intervalMs).unref();
