@@ -1,5 +1,5 @@
 import { AnalyticsStore } from '../packages/server/src/platform/analytics-store';
-const store = await AnalyticsStore.open('/tmp/fwb100');
+const store = await AnalyticsStore.open(process.env.D ?? '/tmp/fwb100');
 const params = { shop: 'big', tz: 'Asia/Shanghai', start: '2025-10-31T16:00:00.000Z', end: '2025-11-30T16:00:00.000Z', from: '2025-11-01', to: '2025-12-01' };
 async function t(label: string, sql: string, p: Record<string, string> = params) {
   let best = Infinity; let r: unknown;

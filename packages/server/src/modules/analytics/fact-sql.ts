@@ -159,18 +159,20 @@ function orderFactSql(q: FactQuery): string {
     where true${filterSql(q, dimExpr)})`);
 
   let select: string;
+  // A fact row is an order (orders are unique by id), or one of its lines when cut by category.
+  const orderCount = byCategory ? 'count(distinct order_id)' : 'count(*)';
   const perCustomer = q.measures.some((m) => m === 'repeat_buyers' || m === 'new_buyers' || m === 'returning_buyers');
   if (q.fact === 'paid' && perCustomer) {
     // Repurchase and new/returning need each buyer's orders in the group first.
     select = `select g, sum(sales_c) as sales, sum(n) as orders, count(*) as buyers, count_if(n >= 2) as repeat_buyers,
       ${needsFirsts ? 'count_if(first_paid >= g_start) as new_buyers, count_if(first_paid < g_start) as returning_buyers,' : ''}
       ${needsCost ? 'sum(cost_c) as cogs,' : ''} 0 as _
-      from (select g, customer_id, any_value(g_start) as g_start, count(distinct order_id) as n, sum(value) as sales_c
+      from (select g, customer_id, any_value(g_start) as g_start, ${orderCount} as n, sum(value) as sales_c
             ${needsFirsts ? ', any_value(first_paid) as first_paid' : ''}${needsCost ? ', sum(cost) as cost_c' : ''}
             from fact_rows group by g, customer_id)
       group by g`;
   } else if (q.fact === 'paid') {
-    select = `select g, sum(value) as sales, count(distinct order_id) as orders, count(distinct customer_id) as buyers${needsCost ? ', sum(cost) as cogs' : ''}
+    select = `select g, sum(value) as sales, ${orderCount} as orders, count(distinct customer_id) as buyers${needsCost ? ', sum(cost) as cogs' : ''}
       from fact_rows group by g`;
   } else {
     select = `select g, sum(value) as ${q.fact === 'placed' ? 'gmv' : 'refunds'} from fact_rows group by g`;
