@@ -49,13 +49,13 @@ export class VisitRollup {
   constructor(private readonly store: AnalyticsStore, private readonly batchRows = 1_000_000, private readonly minRows = 100_000) {}
 
   /** Rolls up every event committed so far; resolves with the number of events rolled up. */
-  async refresh(onProgress?: (done: number, total: number) => void): Promise<number> {
+  async refresh(): Promise<number> {
     while (this.running) await this.running.catch(() => undefined);
-    this.running = this.rollUp(0, onProgress);
+    this.running = this.rollUp(0);
     try { return await this.running; } finally { this.running = undefined; }
   }
 
-  private async rollUp(minRows: number, onProgress?: (done: number, total: number) => void): Promise<number> {
+  private async rollUp(minRows: number): Promise<number> {
     let done = 0;
     for (;;) {
       const batch = await this.store.write(async (conn) => {
@@ -71,7 +71,6 @@ export class VisitRollup {
         return { rolled: upTo - mark, left: rows - upTo };
       });
       done += batch.rolled;
-      onProgress?.(done, done + batch.left);
       if (batch.left === 0) return done;
     }
   }
