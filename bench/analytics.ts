@@ -1,7 +1,8 @@
 /**
  * Analytics benchmark: the metric layer's queries beside hand-written DuckDB SQL doing the same work
  * on the same tables, in the same run.
- *   - KPI overview: 10 metrics for one month with the previous month, over the big shop
+ *   - KPI overview: 10 metrics for one month with the previous month, over the big shop, beside SQL over
+ *     the events and SQL over the `visits` rollup (which the data is rolled up into first, as a server does)
  *   - 5-step funnel (over a year, a quarter, a month), 12x12 monthly cohort (first order, retention) and the attribution table, over the small shop
  * Usage: npx tsx bench/analytics.ts [events=100000000] [orders=5000000] [smallEvents=10000000]
  * Data is generated with DuckDB SQL straight into the analytics tables (a fast generator; the ingestion
