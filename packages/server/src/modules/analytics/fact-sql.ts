@@ -213,9 +213,10 @@ function eventFactSql(q: FactQuery): string {
   // Only what was asked for: each distinct count is its own hash aggregate.
   const select = q.measures.filter((m) => columns[m]).map((m) => `${columns[m]} as ${m}`).join(', ');
   // The rollup holds about one row per quarter hour and person already: grouping it again costs more than it saves.
+  const pairG = byProvince ? `''` : g;
   const pairs = rolledUp
-    ? `select ${byProvince ? `''` : g} as g, user_id, anonymous_id, pages, carted from src where true${eventFilters}`
-    : `select ${byProvince ? `''` : g} as g, user_id, anonymous_id, sum(pages) as pages, bool_or(carted) as carted
+    ? `select ${pairG} as g, user_id, anonymous_id, pages, carted from src where true${eventFilters}`
+    : `select ${pairG} as g, user_id, anonymous_id, sum(pages) as pages, bool_or(carted) as carted
       from src where true${categoryOnly}${eventFilters}
       group by all`;
   return `with src as (${source}),

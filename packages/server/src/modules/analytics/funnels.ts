@@ -1,7 +1,7 @@
 import { funnelWindowMs, type FunnelRequest } from '@flywheel/contracts';
 import { FlywheelError } from '../../platform/errors';
 import { period } from './periods';
-import { channelOf, grow, PAGE, Pacer, RARE_NAME, sortByTime, type EventSequences, type ShopSequence } from './sequences';
+import { channelOf, f64, grow, PAGE, Pacer, RARE_NAME, sortByTime, u32, type EventSequences, type ShopSequence } from './sequences';
 import type { ShopContext } from './service';
 
 /** Each person who did step 1 in the period: how many steps they reached, and on the way there. */
@@ -31,8 +31,7 @@ async function whereMatches(sequences: EventSequences, seq: ShopSequence, shopId
   const keys = new Set<string>();
   await sequences.store.scanColumns(`select epoch_ms(ts)::double, case when user_id is null then 0::ubigint else hash(user_id) end, hash(anonymous_id), hash(event) from events
     where shop_id = $shop and ts >= $start::timestamptz and ts < $end::timestamptz and ${conds.join(' and ')}`, params, [8, 8, 8, 8], ([t, user, anon, event], rows) => {
-    const ts = new Float64Array(t.buffer, t.byteOffset, rows);
-    const [u, a, e] = [user, anon, event].map((b) => new Uint32Array(b.buffer, b.byteOffset, rows * 2));
+    const [ts, u, a, e] = [f64(t), u32(user), u32(anon), u32(event)];
     for (let r = 0; r < rows; r++) {
       const who = seq.findWho(u[2 * r], u[2 * r + 1], a[2 * r], a[2 * r + 1]);
       if (who >= 0) keys.add(`${seq.personOf(who)}|${ts[r]}|${Math.min(seq.events.find(e[2 * r], e[2 * r + 1]), RARE_NAME)}`);

@@ -145,7 +145,7 @@ describe('metrics on a hand-computed month', () => {
     expect(backwards.body.error.field).toBe('to');
   });
 
-  it('cuts visitors by channel, province and category as the per-event definition does', async () => {
+  it('cuts visitors by channel and province as the per-event definition does', async () => {
     await call(fw, 'POST', '/v1/customers/batch', key, { records: [{ externalId: 'c1', province: '浙江' }, { externalId: 'c2', province: '广东' }] });
     await fw.projector.drain();
     const visitors = 'metrics=uv,pv,add_to_cart_rate&from=2026-11-01&to=2026-12-01';

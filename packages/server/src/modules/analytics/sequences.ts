@@ -383,7 +383,9 @@ export function sortByTime(t: Float64Array, code: Uint16Array, flags: Uint8Array
 }
 
 const channelList = `[${channels.map((c) => `'${c}'`).join(', ')}]`;
-const u32 = (b: Uint8Array) => new Uint32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+/** A column of `AnalyticsStore.scanColumns` seen as 32-bit halves of hashes, or as doubles. */
+export const u32 = (b: Uint8Array) => new Uint32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+export const f64 = (b: Uint8Array) => new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8);
 
 /**
  * The behaviour events funnels walk, kept in memory per shop and caught up with DuckDB on every use, so
@@ -429,7 +431,7 @@ export class EventSequences {
       const s = seq;
       await this.store.scanColumns(`select hash(anonymous_id), hash(user_id), epoch_ms(ts)::double from identities
         where shop_id = $shop and rowid >= ${seq.identityRows} and rowid < ${counts!.identities}`, params, [8, 8, 8], ([anon, user, ts], rows) => {
-        const [a, u, t] = [u32(anon), u32(user), new Float64Array(ts.buffer, ts.byteOffset, rows)];
+        const [a, u, t] = [u32(anon), u32(user), f64(ts)];
         for (let r = 0; r < rows; r++) s.link(a[2 * r], a[2 * r + 1], u[2 * r], u[2 * r + 1], t[r]);
       });
       seq.identityRows = counts!.identities;
@@ -441,7 +443,7 @@ export class EventSequences {
           (case when type = 'page' then ${PAGE} else 0 end + coalesce(list_position(${channelList}, channel), 0))::utinyint
         from events where shop_id = $shop and rowid >= ${seq.eventRows} and rowid < ${counts!.events} and ts >= $cover::timestamptz`,
       params, [8, 8, 8, 8, 1], ([t, anon, user, event, flags], rows) => {
-        s.stage(rows, new Float64Array(t.buffer, t.byteOffset, rows), u32(anon), u32(user), u32(event), flags);
+        s.stage(rows, f64(t), u32(anon), u32(user), u32(event), flags);
       });
       seq.eventRows = counts!.events;
     }
