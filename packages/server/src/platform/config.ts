@@ -7,6 +7,9 @@ const units: Record<string, number> = { kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib
 /** Bytes of a size like `4GB` (10^9) or `512MiB` (2^20), as DuckDB reads them. */
 const bytesOf = (value: string) => Math.floor(parseFloat(value) * units[value.replace(/[\d.\s]/g, '').toLowerCase()]);
 
+/** What funnels may keep in memory unless FLYWHEEL_FUNNEL_MEMORY says: 10% of RAM. */
+export const defaultFunnelMemoryBytes = () => Math.floor(os.totalmem() * 0.1);
+
 /** The only reader of process.env: every setting Flywheel honours, parsed and typed once. */
 const envSchema = z.object({
   FLYWHEEL_DATA_DIR: z.string().default('./.flywheel'),
@@ -66,7 +69,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     projectorIntervalMs: e.FLYWHEEL_PROJECTOR_INTERVAL_MS,
     dedupeWindowHours: e.FLYWHEEL_DEDUPE_WINDOW_HOURS,
     analyticsMemory: e.FLYWHEEL_ANALYTICS_MEMORY ?? `${Math.floor((os.totalmem() * 0.4) / 2 ** 20)}MiB`,
-    funnelMemoryBytes: e.FLYWHEEL_FUNNEL_MEMORY ? bytesOf(e.FLYWHEEL_FUNNEL_MEMORY) : Math.floor(os.totalmem() * 0.1),
+    funnelMemoryBytes: e.FLYWHEEL_FUNNEL_MEMORY ? bytesOf(e.FLYWHEEL_FUNNEL_MEMORY) : defaultFunnelMemoryBytes(),
     ...overrides,
   };
   return { ...config, dataDir: path.resolve(config.dataDir) };

@@ -1,6 +1,6 @@
-import os from 'node:os';
 import { channels, type Channel } from '@flywheel/contracts';
 import type { AnalyticsStore } from '../../platform/analytics-store';
+import { defaultFunnelMemoryBytes } from '../../platform/config';
 
 /**
  * Dense ids for DuckDB's 64-bit `hash()` values, given as their two 32-bit halves: open addressing,
@@ -14,22 +14,13 @@ export class HashIds {
 
   /** The id of a hash, or -1 when it has none. */
   find(lo: number, hi: number): number {
-    const mask = this.slots.length - 1;
-    for (let s = lo & mask; ; s = (s + 1) & mask) {
-      const id = this.slots[s];
-      if (id < 0 || (this.lo[id] === lo && this.hi[id] === hi)) return id;
-    }
+    return this.slots[this.slotOf(lo, hi)];
   }
 
   /** The id of a hash, given a new one if it has none. */
   id(lo: number, hi: number): number {
-    const mask = this.slots.length - 1;
-    let s = lo & mask;
-    for (; ; s = (s + 1) & mask) {
-      const id = this.slots[s];
-      if (id < 0) break;
-      if (this.lo[id] === lo && this.hi[id] === hi) return id;
-    }
+    const s = this.slotOf(lo, hi);
+    if (this.slots[s] >= 0) return this.slots[s];
     const id = this.size++;
     if (id === this.lo.length) {
       this.lo = grow(this.lo, id * 2);
@@ -40,6 +31,15 @@ export class HashIds {
     this.slots[s] = id;
     if (this.size * 2 > this.slots.length) this.rehash();
     return id;
+  }
+
+  /** The slot holding a hash's id, or the empty slot where it would go. */
+  private slotOf(lo: number, hi: number): number {
+    const mask = this.slots.length - 1;
+    for (let s = lo & mask; ; s = (s + 1) & mask) {
+      const id = this.slots[s];
+      if (id < 0 || (this.lo[id] === lo && this.hi[id] === hi)) return s;
+    }
   }
 
   /** The hash of an id, as DuckDB prints it (UBIGINT). */
@@ -399,7 +399,7 @@ export class EventSequences {
   private readonly turns = new Map<string, Promise<void>>();
 
   /** `compactAfter`: events appended to a sequence before it is compacted, at least (and an eighth of it). */
-  constructor(readonly store: AnalyticsStore, private readonly budgetBytes = os.totalmem() * 0.1, private readonly compactAfter = 100_000) {}
+  constructor(readonly store: AnalyticsStore, private readonly budgetBytes = defaultFunnelMemoryBytes(), private readonly compactAfter = 100_000) {}
 
   /**
    * Runs `work` on the shop's events from `fromMs` on (at least), up to date with what DuckDB has
