@@ -35,6 +35,14 @@ const envSchema = z.object({
    * recently are dropped beyond it and reloaded when needed). Default 10% of RAM.
    */
   FLYWHEEL_FUNNEL_MEMORY: size.optional(),
+  /** Longest an analytics query may run before it is interrupted and answered 503 `query_timeout`, in ms. */
+  FLYWHEEL_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Alert webhooks may point at loopback and private addresses only when this is `true` (SSRF guard). */
+  FLYWHEEL_ALLOW_PRIVATE_WEBHOOKS: z.enum(['true', 'false']).default('false'),
+  /** Origins (comma-separated) whose pages may call the admin API from a browser; tracking routes allow any origin. */
+  FLYWHEEL_CORS_ORIGINS: z.string().default(''),
+  /** When set, `/metrics` (Prometheus) needs `Authorization: Bearer <token>`; unset, it is public (bind to 127.0.0.1). */
+  FLYWHEEL_METRICS_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
 });
 
 export interface Config {
@@ -49,6 +57,10 @@ export interface Config {
   dedupeWindowHours: number;
   analyticsMemory: string;
   funnelMemoryBytes: number;
+  queryTimeoutMs: number;
+  allowPrivateWebhooks: boolean;
+  corsOrigins: string[];
+  metricsToken: string | undefined;
 }
 
 export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
@@ -70,6 +82,10 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     dedupeWindowHours: e.FLYWHEEL_DEDUPE_WINDOW_HOURS,
     analyticsMemory: e.FLYWHEEL_ANALYTICS_MEMORY ?? `${Math.floor((os.totalmem() * 0.4) / 2 ** 20)}MiB`,
     funnelMemoryBytes: e.FLYWHEEL_FUNNEL_MEMORY ? bytesOf(e.FLYWHEEL_FUNNEL_MEMORY) : defaultFunnelMemoryBytes(),
+    queryTimeoutMs: e.FLYWHEEL_QUERY_TIMEOUT_MS,
+    allowPrivateWebhooks: e.FLYWHEEL_ALLOW_PRIVATE_WEBHOOKS === 'true',
+    corsOrigins: e.FLYWHEEL_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    metricsToken: e.FLYWHEEL_METRICS_TOKEN,
     ...overrides,
   };
   return { ...config, dataDir: path.resolve(config.dataDir) };

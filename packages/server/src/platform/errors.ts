@@ -14,6 +14,7 @@ export const errorStatus = {
   payload_too_large: 413,
   rate_limited: 429,
   internal: 500,
+  query_timeout: 503,
   not_implemented: 501,
 } as const;
 export type ErrorCode = keyof typeof errorStatus;
