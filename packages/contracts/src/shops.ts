@@ -43,12 +43,43 @@ export const loginResult = z.object({
 });
 export type LoginResult = z.infer<typeof loginResult>;
 
+const email = z.email({ error: 'must be an email address' }).max(254).transform((s) => s.toLowerCase());
+
+/**
+ * Adding an operator invites them: an account belongs to its holder, so a shop never sets or learns
+ * anything of an existing one. The person accepts with `POST /v1/auth/accept-invitation`.
+ */
 export const operatorCreate = z.object({
-  email: z.email({ error: 'must be an email address' }).transform((s) => s.toLowerCase()),
-  name: z.string().trim().min(1).max(200),
-  password: z.string().min(8, { error: 'must be at least 8 characters' }).max(200),
+  email,
+  name: z.string().trim().min(1).max(200).optional(),
   role: z.enum(roles),
+  password: z.undefined({ error: 'the person sets their own password when they accept the invitation' }).optional(),
 });
+
+export const invitation = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: z.enum(roles),
+  expiresAt: z.string(),
+  createdAt: z.string(),
+});
+/** The answer to adding an operator: the same whether or not the email has an account already. */
+export const invitationCreated = invitation.extend({
+  /** Shown once: give it to the person (the console shows the link to copy). */
+  token: z.string(),
+  acceptPath: z.string(),
+});
+
+export const invitationAccept = z.object({
+  token: z.string().min(1).max(200),
+  /** Their existing password when the email has an account, else the new account's password (at least 8 characters). */
+  password: z.string().min(1).max(200),
+  name: z.string().trim().min(1).max(200).optional(),
+});
+
+export const shopSwitch = z.object({ shopId: z.string().min(1).max(100) });
+
+export const operator = z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(roles) });
 
 export const apiKeyKinds = ['publishable', 'secret'] as const;
 export const apiKeyCreate = z.object({ kind: z.enum(apiKeyKinds), label: z.string().max(200).optional() });

@@ -81,6 +81,8 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
       authenticate: (t) => shops.authenticate(t),
       rateLimitPerSecond: config.rateLimitPerSecond,
       consoleDir: fs.existsSync(path.join(consoleDir, 'index.html')) ? consoleDir : undefined,
+      corsOrigins: config.corsOrigins,
+      metricsToken: config.metricsToken,
     });
     shopRoutes(http, shops, (shopId) => { tracking.settingsChanged(shopId); currencies.delete(shopId); });
     commerceRoutes(http, commerce, (shopId, actor, action, detail) => shops.audit(shopId, actor, action, detail));

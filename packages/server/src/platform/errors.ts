@@ -24,6 +24,8 @@ export class FlywheelError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly field?: string,
+    /** For `rate_limited`: when to try again, sent as the Retry-After header. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'FlywheelError';

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -33,7 +33,28 @@ export interface HttpOptions {
   rateLimitPerSecond: number;
   /** The built console (packages/web/dist), served at / when it exists. */
   consoleDir?: string;
+  /** Origins whose pages may call the admin API from a browser (tracking routes allow any origin). */
+  corsOrigins?: string[];
+  /** When set, `/metrics` needs it as a bearer token. */
+  metricsToken?: string;
 }
+
+/** The console's session cookie: httpOnly, so a script on the page can never read the token. */
+export const SESSION_COOKIE = 'flywheel_session';
+/** A browser sends the session cookie on its own; a state-changing call made with it must also carry this header, which no other site's page can set. */
+export const CSRF_HEADER = 'x-flywheel-csrf';
+/** The largest body a route takes unless it says otherwise. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** Storefronts call the tracking routes from their own pages, so those answer any origin. */
+const TRACKING_PATHS = /^\/v1\/(track|page|screen|identify|alias|batch)(\?|$)/;
+
+/** What the console may load: its own scripts only (no inline script), so an injected tag does nothing. */
+export const CONSOLE_CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
+  "font-src 'self' data:", "connect-src 'self'", "worker-src 'self' blob:", "frame-ancestors 'none'",
+  "base-uri 'self'", "form-action 'self'", "object-src 'none'",
+].join('; ');
 
 /** The caller of an authenticated route; throws if the route was declared public. */
 export function principalOf(request: FastifyRequest): Principal {
@@ -51,6 +72,24 @@ function pointerToField(pointer: string): string {
     .split('/')
     .filter(Boolean)
     .reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
+}
+
+function cookieOf(request: FastifyRequest, name: string): string | undefined {
+  const header = request.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || undefined;
+  }
+  return undefined;
+}
+
+/** The credential a call carries: a bearer token (or Segment's Basic user name), else the console's session cookie. */
+export function credentialOf(request: FastifyRequest): { token: string; viaCookie: boolean } | undefined {
+  const token = bearer(request);
+  if (token) return { token, viaCookie: false };
+  const cookie = cookieOf(request, SESSION_COOKIE);
+  return cookie ? { token: cookie, viaCookie: true } : undefined;
 }
 
 function bearer(request: FastifyRequest): string | undefined {
@@ -89,10 +128,29 @@ class RateLimiter {
   }
 }
 
+/**
+ * Answers 413 so that the client reads it: it is usually still sending, and closing at once would
+ * reset the connection before the answer arrives. As nginx's lingering close does, the rest of the
+ * body is read and dropped (for at most 5 s) before the connection closes.
+ */
+function tooLarge(request: FastifyRequest, reply: FastifyReply, error: FlywheelError) {
+  const raw = request.raw;
+  if (!raw.readableEnded) {
+    reply.header('connection', 'close');
+    raw.removeAllListeners('data');
+    raw.on('data', () => {});
+    raw.resume();
+    const timer = setTimeout(() => raw.socket?.destroy(), 5000);
+    timer.unref();
+    raw.once('end', () => clearTimeout(timer));
+  }
+  return reply.status(413).send(error.toBody());
+}
+
 export async function createHttpApp(options: HttpOptions): Promise<HttpApp> {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
-    bodyLimit: 10 * 1024 * 1024,
+    bodyLimit: DEFAULT_BODY_LIMIT,
     trustProxy: true,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -103,7 +161,15 @@ export async function createHttpApp(options: HttpOptions): Promise<HttpApp> {
   const requests = new client.Counter({ name: 'flywheel_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] });
   const duration = new client.Histogram({ name: 'flywheel_http_request_seconds', help: 'HTTP request duration', labelNames: ['route'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [registry] });
 
-  await app.register(cors, { origin: true, credentials: false, allowedHeaders: ['authorization', 'content-type'], methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] });
+  const adminOrigins = options.corsOrigins ?? [];
+  await app.register(cors, {
+    delegator: (request, callback) => callback(null, {
+      origin: TRACKING_PATHS.test(request.url ?? '') ? true : adminOrigins.length > 0 ? adminOrigins : false,
+      credentials: false,
+      allowedHeaders: ['authorization', 'content-type', 'idempotency-key'],
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    }),
+  });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Flywheel API', version: '0.1.0', description: 'E-commerce growth operations: tracking, commerce data, metrics, plans.' },
@@ -112,7 +178,7 @@ export async function createHttpApp(options: HttpOptions): Promise<HttpApp> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   if (options.consoleDir) await app.register(fastifyStatic, { root: options.consoleDir, prefix: '/', wildcard: false });
 
   // navigator.sendBeacon posts tracking batches as text/plain; their content is JSON all the same.
@@ -123,22 +189,15 @@ export async function createHttpApp(options: HttpOptions): Promise<HttpApp> {
   app.decorateRequest('principal', null);
   const limiter = new RateLimiter(options.rateLimitPerSecond);
 
-  app.addHook('onRequest', async (request) => { (request as { startedAt?: bigint }).startedAt = process.hrtime.bigint(); });
-  // Authenticates after the body is parsed: navigator.sendBeacon cannot set headers, so a tracking
-  // batch may carry its publishable key as `writeKey` in the body (as Segment's does).
-  app.addHook('preValidation', async (request, reply) => {
-    const access = request.routeOptions.config?.access;
-    if (access === undefined) {
-      // 404s, the docs UI and the console's static files are public.
-      if (request.routeOptions.url === undefined || request.url.startsWith('/docs') || !request.url.startsWith('/v1/')) return;
-      throw new FlywheelError('forbidden', 'this route declares no access rule');
+  /** Checks the credential, the rate and the role; sets `request.principal`. */
+  async function authorise(request: FastifyRequest, reply: FastifyReply, access: Access, credential: { token: string; viaCookie: boolean } | undefined) {
+    if (!credential) throw new FlywheelError('unauthenticated', 'send an API key or session token as "Authorization: Bearer <key>"');
+    if (credential.viaCookie && request.method !== 'GET' && request.method !== 'HEAD' && request.headers[CSRF_HEADER] !== '1') {
+      throw new FlywheelError('forbidden', `a call made with the session cookie must carry the header ${CSRF_HEADER}: 1`);
     }
-    if (access === 'public') return;
-    const token = bearer(request) ?? (access === 'track' ? writeKeyOf(request.body) : undefined);
-    if (!token) throw new FlywheelError('unauthenticated', 'send an API key or session token as "Authorization: Bearer <key>"');
-    const principal = await options.authenticate(token);
+    const principal = await options.authenticate(credential.token);
     if (!principal) throw new FlywheelError('unauthenticated', 'the API key or session token is not valid (revoked or expired?)');
-    const waitSeconds = limiter.take(token);
+    const waitSeconds = limiter.take(credential.token);
     if (waitSeconds > 0) {
       reply.header('retry-after', String(waitSeconds));
       throw new FlywheelError('rate_limited', `too many requests for this key; retry in ${waitSeconds}s`);
@@ -148,6 +207,41 @@ export async function createHttpApp(options: HttpOptions): Promise<HttpApp> {
       throw new FlywheelError('forbidden', `${who} may not do this (needs ${access} access)`);
     }
     request.principal = principal;
+  }
+
+  // Authentication runs before the body is read, so nobody unauthenticated makes the server read a
+  // body. The one exception is a tracking call without a header: navigator.sendBeacon cannot set
+  // headers, so it carries its publishable key as `writeKey` in the (small) body, as Segment's does.
+  app.addHook('onRequest', async (request, reply) => {
+    (request as { startedAt?: bigint }).startedAt = process.hrtime.bigint();
+    if (request.url.includes('%00') || request.url.includes('\0')) throw new FlywheelError('invalid_request', 'the URL contains a NUL character (%00); ids never do');
+    const declared = Number(request.headers['content-length']);
+    const limit = request.routeOptions.bodyLimit ?? DEFAULT_BODY_LIMIT;
+    if (declared > limit) throw new FlywheelError('payload_too_large', `the request body is ${declared} bytes; this call takes at most ${limit}`);
+    const access = request.routeOptions.config?.access;
+    if (access === undefined) {
+      // 404s, the docs UI and the console's static files are public.
+      if (request.routeOptions.url === undefined || request.url.startsWith('/docs') || !request.url.startsWith('/v1/')) return;
+      throw new FlywheelError('forbidden', 'this route declares no access rule');
+    }
+    if (access === 'public') return;
+    if (access === 'track' && !bearer(request)) return; // the key may be in the body: checked once it is read
+    await authorise(request, reply, access, credentialOf(request));
+  });
+  app.addHook('preValidation', async (request, reply) => {
+    if (request.principal || request.routeOptions.config?.access !== 'track') return;
+    const writeKey = writeKeyOf(request.body);
+    await authorise(request, reply, 'track', writeKey ? { token: writeKey, viaCookie: false } : credentialOf(request));
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    if (!request.url.startsWith('/docs')) {
+      reply.header('x-frame-options', 'DENY');
+      reply.header('content-security-policy', CONSOLE_CSP);
+    }
+    return payload;
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -166,7 +260,8 @@ export async function createHttpApp(options: HttpOptions): Promise<HttpApp> {
   });
 
   app.setErrorHandler((error, request, reply) => {
-    if (error instanceof FlywheelError) return reply.status(error.status).send(error.toBody());
+    if (error instanceof FlywheelError && error.retryAfterSeconds) reply.header('retry-after', String(error.retryAfterSeconds));
+    if (error instanceof FlywheelError) return error.code === 'payload_too_large' ? tooLarge(request, reply, error) : reply.status(error.status).send(error.toBody());
     if (hasZodFastifySchemaValidationErrors(error)) {
       const first = error.validation[0];
       const field = pointerToField(first.instancePath);
@@ -175,7 +270,7 @@ export async function createHttpApp(options: HttpOptions): Promise<HttpApp> {
       return reply.status(400).send(new FlywheelError('invalid_field', message, field || undefined).toBody());
     }
     const e = error as { code?: string; statusCode?: number; message: string };
-    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send(new FlywheelError('payload_too_large', 'the request body is too large for this call').toBody());
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return tooLarge(request, reply, new FlywheelError('payload_too_large', `the request body is too large for this call (at most ${request.routeOptions.bodyLimit ?? DEFAULT_BODY_LIMIT} bytes)`));
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
       return reply.status(e.statusCode).send(new FlywheelError(e.statusCode === 413 ? 'payload_too_large' : 'invalid_request', e.message).toBody());
     }
@@ -184,7 +279,10 @@ export async function createHttpApp(options: HttpOptions): Promise<HttpApp> {
   });
 
   app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ ok: true }));
-  app.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => {
+  app.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
+    if (options.metricsToken && bearer(request) !== options.metricsToken) {
+      throw new FlywheelError('unauthenticated', 'send the token of FLYWHEEL_METRICS_TOKEN as "Authorization: Bearer <token>"');
+    }
     reply.header('content-type', registry.contentType);
     return registry.metrics();
   });

@@ -35,6 +35,18 @@ export function newShop(fw: Flywheel, name = 'Test shop'): Promise<InitResult> {
   return fw.shops.createShop({ name });
 }
 
+/**
+ * Adds a person to a shop the way the console does: the shop's key invites the email, the person
+ * accepts with their password (their existing one, or the new account's). Returns their login.
+ */
+export async function addOperator(fw: Flywheel, shopKey: string, person: { email: string; password: string; role: string; name?: string }) {
+  const invite = await call(fw, 'POST', '/v1/operators', shopKey, { email: person.email, role: person.role });
+  if (invite.status !== 201) throw new Error(`invite failed: ${JSON.stringify(invite.body)}`);
+  const accepted = await call(fw, 'POST', '/v1/auth/accept-invitation', undefined, { token: invite.body.token, password: person.password, name: person.name });
+  if (accepted.status !== 200) throw new Error(`accept failed: ${JSON.stringify(accepted.body)}`);
+  return accepted.body as { token: string; shopId: string; role: string };
+}
+
 /** A paid order in the API's record shape. */
 export function paidOrder(id: string, customerId: string, amount: number, paidAt = '2026-11-11T10:00:00+08:00', extra: Record<string, unknown> = {}) {
   return {

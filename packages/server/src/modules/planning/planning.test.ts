@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Flywheel } from '../../app';
-import { call, newShop, startFlywheel } from '../../testing/harness';
+import { addOperator, call, newShop, startFlywheel } from '../../testing/harness';
 
 /**
  * Plans through the real HTTP stack on a shop with a hand-made history (Asia/Shanghai):
@@ -108,7 +108,7 @@ describe('plans, targets and decomposition', () => {
   });
 
   it('lets a viewer read plans but not change them', async () => {
-    await fw.shops.addOperator(shopId, { email: 'viewer@flywheel.test', name: '看板', password: 'viewer-pass-1', role: 'viewer' });
+    await addOperator(fw, key, { email: 'viewer@flywheel.test', name: '看板', password: 'viewer-pass-1', role: 'viewer' });
     const login = await call(fw, 'POST', '/v1/auth/login', undefined, { email: 'viewer@flywheel.test', password: 'viewer-pass-1', shopId });
     expect(login.status).toBe(200);
     expect((await call(fw, 'GET', `/v1/plans/${planId}`, login.body.token)).status).toBe(200);

@@ -51,4 +51,29 @@ export const shopMigrations: Migration[] = [
       )`,
     ],
   },
+  {
+    id: 'shops/002_invitations_and_login_failures',
+    statements: [
+      `create table operator_invitations (
+        id text primary key,
+        shop_id text not null references shops(id),
+        email text not null,
+        role text not null check (role in ('owner','operator','analyst','viewer')),
+        token_hash text not null unique,
+        invited_by text not null,
+        created_at timestamptz not null default now(),
+        expires_at timestamptz not null,
+        accepted_at timestamptz,
+        revoked_at timestamptz
+      )`,
+      `create index operator_invitations_shop on operator_invitations (shop_id, created_at)`,
+      // One row per failed login, by account and by address, for the attempt limits (any process may read them).
+      `create table login_failures (
+        key text not null,
+        failed_at timestamptz not null default now()
+      )`,
+      `create index login_failures_key on login_failures (key, failed_at)`,
+      `create unique index operators_email_lower on operators (lower(email))`,
+    ],
+  },
 ];

@@ -1,20 +1,55 @@
 import { z } from 'zod';
-import { apiKeyCreate, channelMapping, loginRequest, loginResult, operatorCreate, shopSettingsUpdate } from '@flywheel/contracts';
-import { actor, principalOf, type HttpApp } from '../../platform/http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { apiKeyCreate, channelMapping, invitation, invitationAccept, invitationCreated, loginRequest, loginResult, operator, operatorCreate, shopSettingsUpdate, shopSwitch, type LoginResult } from '@flywheel/contracts';
+import { actor, credentialOf, principalOf, SESSION_COOKIE, type HttpApp } from '../../platform/http';
 import { FlywheelError } from '../../platform/errors';
-import type { ShopService } from './service';
+import { SESSION_DAYS, type ShopService } from './service';
 import { defaultChannelRules } from '../tracking/channels';
 
 /** `onSettingsChanged` lets caches of the shop's time zone, currency and channel mapping drop their copy. */
 export function shopRoutes(app: HttpApp, shops: ShopService, onSettingsChanged: (shopId: string) => void) {
+  /** The session goes to the console as an httpOnly cookie (scripts never see it) and to API clients in the body. */
+  const withSession = (request: FastifyRequest, reply: FastifyReply, session: LoginResult) => {
+    const secure = request.protocol === 'https' ? '; Secure' : '';
+    reply.header('set-cookie', `${SESSION_COOKIE}=${session.token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_DAYS * 86400}${secure}`);
+    return session;
+  };
+
   app.post('/v1/auth/login', {
     config: { access: 'public' },
-    schema: { tags: ['auth'], summary: 'Log an operator in; returns a session token for one shop', body: loginRequest, response: { 200: loginResult } },
-  }, async (request) => shops.login(request.body.email, request.body.password, request.body.shopId));
+    bodyLimit: 16 * 1024,
+    schema: {
+      tags: ['auth'],
+      summary: 'Log an operator in; returns a session token for one shop (also set as the httpOnly cookie flywheel_session). Failed attempts are limited per account (5 in 15 min) and per address (30): then 429 with Retry-After',
+      body: loginRequest,
+      response: { 200: loginResult },
+    },
+  }, async (request, reply) => withSession(request, reply, await shops.login(request.body.email, request.body.password, request.body.shopId, request.ip)));
 
-  app.post('/v1/auth/logout', { config: { access: 'read' }, schema: { tags: ['auth'], summary: 'End this session' } }, async (request) => {
-    const token = request.headers.authorization?.split(' ')[1];
-    if (token) await shops.logout(token);
+  app.post('/v1/auth/switch-shop', {
+    config: { access: 'read' },
+    schema: { tags: ['auth'], summary: 'A session of the same operator in another of their shops', body: shopSwitch, response: { 200: loginResult } },
+  }, async (request, reply) => {
+    const p = principalOf(request);
+    if (p.kind !== 'operator') throw new FlywheelError('forbidden', 'only an operator session can switch shops; an API key belongs to one shop');
+    return withSession(request, reply, await shops.switchShop(p.operatorId, request.body.shopId));
+  });
+
+  app.post('/v1/auth/accept-invitation', {
+    config: { access: 'public' },
+    bodyLimit: 16 * 1024,
+    schema: {
+      tags: ['auth'],
+      summary: 'Accept an invitation to a shop: with the account’s own password when the email has one, else choosing the new account’s password; logs in to that shop',
+      body: invitationAccept,
+      response: { 200: loginResult },
+    },
+  }, async (request, reply) => withSession(request, reply, await shops.acceptInvitation(request.body, request.ip)));
+
+  app.post('/v1/auth/logout', { config: { access: 'read' }, schema: { tags: ['auth'], summary: 'End this session (and clear its cookie)' } }, async (request, reply) => {
+    const credential = credentialOf(request);
+    if (credential?.token.startsWith('fws_')) await shops.logout(credential.token);
+    reply.header('set-cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
     return { ok: true };
   });
 
@@ -46,13 +81,36 @@ export function shopRoutes(app: HttpApp, shops: ShopService, onSettingsChanged: 
     return { rules: request.body.rules, defaults: defaultChannelRules };
   });
 
-  app.get('/v1/operators', { config: { access: 'admin' }, schema: { tags: ['shop'], summary: 'Operators of this shop and their roles' } }, async (request) => shops.listOperators(principalOf(request).shopId));
+  app.get('/v1/operators', { config: { access: 'admin' }, schema: { tags: ['shop'], summary: 'Operators of this shop and their roles', response: { 200: z.array(operator) } } }, async (request) => shops.listOperators(principalOf(request).shopId));
 
-  app.post('/v1/operators', { config: { access: 'admin' }, schema: { tags: ['shop'], summary: 'Add an operator with a role', body: operatorCreate } }, async (request, reply) => {
+  app.post('/v1/operators', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['shop'],
+      summary: 'Invite a person by email with a role; they accept with POST /v1/auth/accept-invitation (the answer is the same whether or not the email has an account)',
+      body: operatorCreate,
+      response: { 201: invitationCreated },
+    },
+  }, async (request, reply) => {
     const { shopId } = principalOf(request);
-    const op = await shops.addOperator(shopId, request.body);
-    await shops.audit(shopId, actor(request), 'operator.add', { email: op.email, role: op.role });
-    return reply.status(201).send(op);
+    const invite = await shops.inviteOperator(shopId, request.body, actor(request));
+    await shops.audit(shopId, actor(request), 'operator.invite', { email: invite.email, role: invite.role, invitationId: invite.id });
+    return reply.status(201).send(invite);
+  });
+
+  app.get('/v1/operators/invitations', {
+    config: { access: 'admin' },
+    schema: { tags: ['shop'], summary: 'Invitations not accepted yet', response: { 200: z.array(invitation) } },
+  }, async (request) => shops.listInvitations(principalOf(request).shopId));
+
+  app.delete('/v1/operators/invitations/:id', {
+    config: { access: 'admin' },
+    schema: { tags: ['shop'], summary: 'Revoke an invitation', params: z.object({ id: z.string().max(100) }) },
+  }, async (request) => {
+    const { shopId } = principalOf(request);
+    await shops.revokeInvitation(shopId, request.params.id);
+    await shops.audit(shopId, actor(request), 'operator.invitation_revoke', { invitationId: request.params.id });
+    return { ok: true };
   });
 
   app.get('/v1/api-keys', { config: { access: 'admin' }, schema: { tags: ['shop'], summary: 'API keys (prefixes only; a key is shown once when created)' } }, async (request) => shops.listApiKeys(principalOf(request).shopId));

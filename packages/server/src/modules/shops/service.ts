@@ -4,9 +4,15 @@ import type { Db } from '../../platform/db';
 import { FlywheelError } from '../../platform/errors';
 import { newId, sha256 } from '../../platform/ids';
 import type { Principal } from '../../platform/auth';
+import { LoginLimits } from './login-limits';
 import { hashPassword, verifyPassword } from './passwords';
 
-const SESSION_DAYS = 7;
+export const SESSION_DAYS = 7;
+const INVITATION_DAYS = 7;
+
+/** The stored form of a password nobody has: an unknown email is checked against it at the same cost. */
+let dummy: Promise<string> | undefined;
+const dummyHash = () => (dummy ??= hashPassword(randomBytes(16).toString('hex')));
 
 export interface CreateShopInput {
   name?: string;
@@ -19,8 +25,11 @@ export interface CreateShopInput {
 /** Shops (tenants), their operators, sessions and API keys. The only door to those tables. */
 export class ShopService {
   private readonly keyCache = new Map<string, { principal: Principal | null; at: number }>();
+  private readonly limits: LoginLimits;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.limits = new LoginLimits(db);
+  }
 
   async createShop(input: CreateShopInput = {}): Promise<InitResult> {
     const shopId = newId('shop', 12);
@@ -66,17 +75,60 @@ export class ShopService {
     await this.db.updateTable('shops').set({ channel_mapping: mapping ? JSON.stringify(mapping) : null }).where('id', '=', shopId).execute();
   }
 
-  async addOperator(shopId: string, input: { email: string; name: string; password: string; role: Role }) {
+  /**
+   * Invites a person to the shop by email. The answer is the same whether or not the email has an
+   * account: a shop never sets, learns or reveals anything of an account it does not hold.
+   */
+  async inviteOperator(shopId: string, input: { email: string; role: Role }, invitedBy: string) {
     const email = input.email.toLowerCase();
-    const existing = await this.db.selectFrom('operators').select(['id']).where('email', '=', email).executeTakeFirst();
+    const token = newId('inv', 32);
+    const id = newId('invite', 12);
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + INVITATION_DAYS * 86400_000);
+    await this.db.insertInto('operator_invitations').values({ id, shop_id: shopId, email, role: input.role, token_hash: sha256(token), invited_by: invitedBy, created_at: now, expires_at: expiresAt }).execute();
+    return { id, email, role: input.role, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString(), token, acceptPath: `/accept-invitation?token=${token}` };
+  }
+
+  async listInvitations(shopId: string) {
+    const rows = await this.db.selectFrom('operator_invitations').select(['id', 'email', 'role', 'created_at', 'expires_at'])
+      .where('shop_id', '=', shopId).where('accepted_at', 'is', null).where('revoked_at', 'is', null).where('expires_at', '>', new Date())
+      .orderBy('created_at').execute();
+    return rows.map((r) => ({ id: r.id, email: r.email, role: r.role, createdAt: new Date(r.created_at).toISOString(), expiresAt: new Date(r.expires_at).toISOString() }));
+  }
+
+  async revokeInvitation(shopId: string, id: string) {
+    const result = await this.db.updateTable('operator_invitations').set({ revoked_at: new Date() })
+      .where('shop_id', '=', shopId).where('id', '=', id).where('accepted_at', 'is', null).where('revoked_at', 'is', null).executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw new FlywheelError('not_found', `no open invitation ${id} in this shop`);
+  }
+
+  /**
+   * The invited person accepts: with an account's own password when the email has one (so nobody
+   * else can accept it for them), else by choosing the new account's password. Logs them in to the shop.
+   */
+  async acceptInvitation(input: { token: string; password: string; name?: string }, address: string): Promise<LoginResult> {
+    const invite = await this.db.selectFrom('operator_invitations').selectAll().where('token_hash', '=', sha256(input.token)).executeTakeFirst();
+    if (!invite || invite.accepted_at || invite.revoked_at || new Date(invite.expires_at) <= new Date()) {
+      throw new FlywheelError('not_found', 'this invitation does not exist, was used or revoked, or has expired; ask the shop owner for a new one', 'token');
+    }
+    await this.limits.check(invite.email, address);
+    const existing = await this.db.selectFrom('operators').select(['id', 'password_hash']).where('email', '=', invite.email).executeTakeFirst();
+    if (existing && !(await verifyPassword(input.password, existing.password_hash))) {
+      await this.limits.failed(invite.email, address);
+      throw new FlywheelError('unauthenticated', 'this email already has a Flywheel account: enter that account’s password to accept', 'password');
+    }
+    if (!existing && input.password.length < 8) throw new FlywheelError('invalid_field', 'password: must be at least 8 characters', 'password');
     const operatorId = existing?.id ?? newId('op', 12);
+    const passwordHash = existing ? null : await hashPassword(input.password);
     await this.db.transaction().execute(async (trx) => {
-      if (!existing) await trx.insertInto('operators').values({ id: operatorId, email, name: input.name, password_hash: await hashPassword(input.password) }).execute();
-      const member = await trx.selectFrom('shop_members').select('role').where('shop_id', '=', shopId).where('operator_id', '=', operatorId).executeTakeFirst();
-      if (member) throw new FlywheelError('conflict', `${email} is already a member of this shop`, 'email');
-      await trx.insertInto('shop_members').values({ shop_id: shopId, operator_id: operatorId, role: input.role }).execute();
+      const claimed = await trx.updateTable('operator_invitations').set({ accepted_at: new Date() }).where('id', '=', invite.id).where('accepted_at', 'is', null).executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) === 0) throw new FlywheelError('conflict', 'this invitation was accepted already', 'token');
+      if (passwordHash) await trx.insertInto('operators').values({ id: operatorId, email: invite.email, name: input.name ?? invite.email.split('@')[0], password_hash: passwordHash }).execute();
+      await trx.insertInto('shop_members').values({ shop_id: invite.shop_id, operator_id: operatorId, role: invite.role })
+        .onConflict((oc) => oc.columns(['shop_id', 'operator_id']).doNothing()).execute();
     });
-    return { id: operatorId, email, name: input.name, role: input.role };
+    await this.audit(invite.shop_id, `operator:${operatorId}`, 'operator.join', { invitationId: invite.id, role: invite.role });
+    return this.openSession(operatorId, invite.shop_id);
   }
 
   async listOperators(shopId: string) {
@@ -89,11 +141,30 @@ export class ShopService {
       .execute();
   }
 
-  async login(email: string, password: string, shopId?: string): Promise<LoginResult> {
-    const operator = await this.db.selectFrom('operators').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
-    if (!operator || !(await verifyPassword(password, operator.password_hash))) {
+  /**
+   * Logs an operator in. Failed attempts are limited per account and per address; an unknown email
+   * costs the same scrypt as a known one, so the answer's time tells nothing.
+   */
+  async login(email: string, password: string, shopId: string | undefined, address: string): Promise<LoginResult> {
+    const normalised = email.toLowerCase();
+    await this.limits.check(normalised, address);
+    const operator = await this.db.selectFrom('operators').select(['id', 'password_hash']).where('email', '=', normalised).executeTakeFirst();
+    const ok = await verifyPassword(password, operator?.password_hash ?? (await dummyHash()));
+    if (!operator || !ok) {
+      await this.limits.failed(normalised, address);
       throw new FlywheelError('unauthenticated', 'email or password is wrong');
     }
+    await this.limits.succeeded(normalised);
+    return this.openSession(operator.id, shopId);
+  }
+
+  /** A new session of the same operator in another of their shops (the console's shop switcher). */
+  async switchShop(operatorId: string, shopId: string): Promise<LoginResult> {
+    return this.openSession(operatorId, shopId);
+  }
+
+  private async openSession(operatorId: string, shopId?: string): Promise<LoginResult> {
+    const operator = await this.db.selectFrom('operators').select(['id', 'email', 'name']).where('id', '=', operatorId).executeTakeFirstOrThrow();
     const shops = await this.db
       .selectFrom('shop_members as m')
       .innerJoin('shops as s', 's.id', 'm.shop_id')
