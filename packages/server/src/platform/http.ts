@@ -129,13 +129,15 @@ class RateLimiter {
 }
 
 /**
- * Answers 413 so that the client reads it: it is usually still sending, and closing at once would
- * reset the connection before the answer arrives. As nginx's lingering close does, the rest of the
- * body is read and dropped (for at most 5 s) before the connection closes.
+ * An answer given before the body was read (413, or 401 before an upload): the client is usually
+ * still sending, and closing at once would reset the connection before the answer arrives. As
+ * nginx's lingering close does, the rest of the body is read and dropped, for at most 5 s, and the
+ * connection closes.
  */
-function tooLarge(request: FastifyRequest, reply: FastifyReply, error: FlywheelError) {
+function answerBeforeBody(request: FastifyRequest, reply: FastifyReply, error: FlywheelError) {
   const raw = request.raw;
-  if (!raw.readableEnded) {
+  const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+  if (hasBody && request.body === undefined && !raw.readableEnded) {
     reply.header('connection', 'close');
     raw.removeAllListeners('data');
     raw.on('data', () => {});
@@ -144,7 +146,7 @@ function tooLarge(request: FastifyRequest, reply: FastifyReply, error: FlywheelE
     timer.unref();
     raw.once('end', () => clearTimeout(timer));
   }
-  return reply.status(413).send(error.toBody());
+  return reply.status(error.status).send(error.toBody());
 }
 
 export async function createHttpApp(options: HttpOptions): Promise<HttpApp> {
@@ -261,7 +263,7 @@ export async function createHttpApp(options: HttpOptions): Promise<HttpApp> {
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof FlywheelError && error.retryAfterSeconds) reply.header('retry-after', String(error.retryAfterSeconds));
-    if (error instanceof FlywheelError) return error.code === 'payload_too_large' ? tooLarge(request, reply, error) : reply.status(error.status).send(error.toBody());
+    if (error instanceof FlywheelError) return answerBeforeBody(request, reply, error);
     if (hasZodFastifySchemaValidationErrors(error)) {
       const first = error.validation[0];
       const field = pointerToField(first.instancePath);
@@ -270,7 +272,7 @@ export async function createHttpApp(options: HttpOptions): Promise<HttpApp> {
       return reply.status(400).send(new FlywheelError('invalid_field', message, field || undefined).toBody());
     }
     const e = error as { code?: string; statusCode?: number; message: string };
-    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return tooLarge(request, reply, new FlywheelError('payload_too_large', `the request body is too large for this call (at most ${request.routeOptions.bodyLimit ?? DEFAULT_BODY_LIMIT} bytes)`));
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return answerBeforeBody(request, reply, new FlywheelError('payload_too_large', `the request body is too large for this call (at most ${request.routeOptions.bodyLimit ?? DEFAULT_BODY_LIMIT} bytes)`));
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
       return reply.status(e.statusCode).send(new FlywheelError(e.statusCode === 413 ? 'payload_too_large' : 'invalid_request', e.message).toBody());
     }
