@@ -8,6 +8,7 @@ import { ApiError } from './api/client';
 import { SessionProvider } from './api/session';
 import { I18nProvider, useI18n } from './i18n/i18n';
 import { AppShell } from './shell/AppShell';
+import { AcceptInvitationPage } from './shell/AcceptInvitationPage';
 import { LoginPage } from './shell/LoginPage';
 import { NotFoundPage } from './shell/NotFoundPage';
 
@@ -34,6 +35,7 @@ function page<M>(load: () => Promise<M>, name: keyof M) {
 
 const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
+  { path: '/accept-invitation', element: <AcceptInvitationPage /> },
   {
     path: '/',
     element: <AppShell />,

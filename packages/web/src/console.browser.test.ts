@@ -41,6 +41,14 @@ async function http<T = unknown>(method: string, url: string, key: string, body?
   return { status: response.status, body: parsed as T };
 }
 
+/** Invites the viewer person to a shop and accepts with their password, as the invitation link does. */
+async function invite(key: string, role: string) {
+  const invitation = await http<{ token: string }>('POST', '/v1/operators', key, { email: viewer.email, name: viewer.name, role });
+  expect(invitation.status, JSON.stringify(invitation.body)).toBe(201);
+  const accepted = await http('POST', '/v1/auth/accept-invitation', '', { token: invitation.body.token, password: viewer.password, name: viewer.name });
+  expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+}
+
 async function upsert(entity: string, records: unknown[]) {
   for (let i = 0; i < records.length; i += 1000) {
     const r = await http<{ accepted: number; rejected: unknown[] }>('POST', `/v1/${entity}/batch`, shop.secretKey, { records: records.slice(i, i + 1000) });
@@ -100,8 +108,7 @@ beforeAll(async () => {
   await fw.http.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${(fw.http.server.address() as AddressInfo).port}`;
   shop = await fw.shops.createShop({ name: '西湖小铺' });
-  const added = await http('POST', '/v1/operators', shop.secretKey, { ...viewer, role: 'viewer' });
-  expect(added.status, JSON.stringify(added.body)).toBe(201);
+  await invite(shop.secretKey, 'viewer');
   // launch() gives the browser a fresh temporary profile (user-data-dir) of its own and removes it on close.
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -319,7 +326,7 @@ describe('console in Chromium', { timeout: 120_000 }, () => {
 
     // The same person is an analyst in a second shop: the switcher logs in again there.
     const branch = await fw.shops.createShop({ name: '断桥分店' });
-    expect((await http('POST', '/v1/operators', branch.secretKey, { ...viewer, role: 'analyst' })).status).toBe(201);
+    await invite(branch.secretKey, 'analyst');
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.waitForURL(/\/login$/);
     expect((await http('GET', '/v1/shop', token)).status).toBe(401);

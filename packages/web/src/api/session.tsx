@@ -21,6 +21,8 @@ export function roleAllows(role: Role, access: Access): boolean {
 interface SessionState {
   session: LoginResult | null;
   login(email: string, password: string, shopId?: string): Promise<LoginResult>;
+  /** Accepts an invitation to a shop (the holder's password, or the new account's) and logs in there. */
+  acceptInvitation(token: string, password: string, name?: string): Promise<LoginResult>;
   logout(): Promise<void>;
   can(access: Access): boolean;
 }
@@ -58,13 +60,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => window.removeEventListener('storage', onStorage);
   }, []);
 
-  const login = useCallback(async (email: string, password: string, shopId?: string) => {
-    const result = await api<LoginResult>('/v1/auth/login', { method: 'POST', body: { email, password, ...(shopId ? { shopId } : {}) }, anonymous: true });
+  const signIn = useCallback((result: LoginResult) => {
     localStorage.setItem(STORAGE_KEY, JSON.stringify(result));
     queryClient.clear();
     setSession(result);
     return result;
   }, [queryClient]);
+  const login = useCallback(async (email: string, password: string, shopId?: string) =>
+    signIn(await api<LoginResult>('/v1/auth/login', { method: 'POST', body: { email, password, ...(shopId ? { shopId } : {}) }, anonymous: true })), [signIn]);
+  const acceptInvitation = useCallback(async (token: string, password: string, name?: string) =>
+    signIn(await api<LoginResult>('/v1/auth/accept-invitation', { method: 'POST', body: { token, password, ...(name ? { name } : {}) }, anonymous: true })), [signIn]);
 
   const logout = useCallback(async () => {
     try { await api('/v1/auth/logout', { method: 'POST' }); } catch { /* the session may already be gone */ }
@@ -72,9 +77,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [forget]);
 
   const value = useMemo<SessionState>(() => ({
-    session, login, logout,
+    session, login, acceptInvitation, logout,
     can: (access) => (session ? roleAllows(session.role, access) : false),
-  }), [session, login, logout]);
+  }), [session, login, acceptInvitation, logout]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

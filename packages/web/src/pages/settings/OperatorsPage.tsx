@@ -10,7 +10,8 @@ import { ReadOnlyNotice } from '../../components/ReadOnlyNotice';
 import { useI18n } from '../../i18n/i18n';
 
 interface Operator { id: string; email: string; name: string; role: Role }
-interface NewOperator { email: string; name: string; password: string; role: Role }
+interface NewOperator { email: string; name?: string; role: Role }
+interface Invitation { id: string; email: string; role: Role; expiresAt: string; acceptPath: string }
 
 function AddOperatorForm() {
   const { t, label } = useI18n();
@@ -19,9 +20,9 @@ function AddOperatorForm() {
   const { message } = App.useApp();
   const [form] = Form.useForm<NewOperator>();
   const add = useMutation({
-    mutationFn: (body: NewOperator) => api<Operator>('/v1/operators', { method: 'POST', body }),
+    mutationFn: (body: NewOperator) => api<Invitation>('/v1/operators', { method: 'POST', body }),
     onSuccess: () => {
-      message.success(t('app.saved'));
+      message.success(t('settings.inviteSent'));
       form.resetFields();
       void queryClient.invalidateQueries({ queryKey: [shopId, 'operators'] });
     },
@@ -29,13 +30,18 @@ function AddOperatorForm() {
   return (
     <Form form={form} layout="inline" onFinish={(v) => add.mutate(v)} initialValues={{ role: 'analyst' }}>
       <Form.Item name="email" label={t('settings.operatorEmail')} rules={[{ required: true, type: 'email' }]}><Input style={{ width: 200 }} /></Form.Item>
-      <Form.Item name="name" label={t('settings.operatorName')} rules={[{ required: true, whitespace: true }]}><Input style={{ width: 120 }} /></Form.Item>
-      <Form.Item name="password" label={t('settings.operatorPassword')} rules={[{ required: true, min: 8 }]}><Input.Password style={{ width: 160 }} autoComplete="new-password" /></Form.Item>
+      <Form.Item name="name" label={t('settings.operatorName')}><Input style={{ width: 120 }} /></Form.Item>
       <Form.Item name="role" label={t('settings.operatorRole')}>
         <Select<Role> style={{ width: 110 }} options={roles.map((r) => ({ value: r, label: label('role', r) }))} />
       </Form.Item>
       <Button type="primary" htmlType="submit" loading={add.isPending}>{t('settings.addOperator')}</Button>
       {add.isError && <div style={{ width: '100%', marginTop: 8 }}><ApiErrorAlert error={add.error} /></div>}
+      {add.data && (
+        <div style={{ width: '100%', marginTop: 8 }} data-testid="invitation-link">
+          <Typography.Text>{t('settings.inviteLink', { email: add.data.email })}</Typography.Text>
+          <Typography.Paragraph copyable code style={{ marginBottom: 0 }}>{`${window.location.origin}${add.data.acceptPath}`}</Typography.Paragraph>
+        </div>
+      )}
     </Form>
   );
 }
