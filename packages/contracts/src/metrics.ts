@@ -21,24 +21,60 @@ const metricList = z
   .transform((s) => s.split(',').map((m) => m.trim()).filter(Boolean))
   .pipe(z.array(z.enum(metricNames, { error: `must be metric names among ${metricNames.join(', ')}` })).min(1).max(30));
 
-/** `GET /v1/metrics` query. Filters come as `filter.channel=paid_search` (one value per dimension). */
-export const metricsQuery = z
-  .object({
-    metrics: metricList,
-    from: localDate,
-    to: localDate,
-    grain: z.enum(grains).optional(),
-    compare: z.enum(comparisons).optional(),
-    breakdown: z.enum(dimensions).optional(),
-    'filter.channel': z.string().optional(),
-    'filter.category': z.string().optional(),
-    'filter.platform': z.string().optional(),
-    'filter.campaign': z.string().optional(),
-    'filter.province': z.string().optional(),
-    'filter.customer_type': z.enum(['new', 'returning']).optional(),
-  })
-  .refine((q) => q.from < q.to, { error: 'to must be after from (periods are [from, to))', path: ['to'] });
-export type MetricsQuery = z.infer<typeof metricsQuery>;
+/** The most points a series may have: four years by day, decades by week. */
+export const MAX_SERIES_POINTS = 1500;
+
+const DAY_MS = 86_400_000;
+/** How many points [from, to) has at `grain` (an upper bound for weeks, which align to Mondays). */
+export function seriesPoints(from: string, to: string, grain: Grain): number {
+  const days = (Date.parse(to) - Date.parse(from)) / DAY_MS;
+  const months = (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7)) + 1;
+  switch (grain) {
+    case 'day': return days;
+    case 'week': return Math.ceil(days / 7) + 1;
+    case 'month': return months;
+    case 'quarter': return Math.ceil(months / 3) + 1;
+    case 'year': return Number(to.slice(0, 4)) - Number(from.slice(0, 4)) + 1;
+  }
+}
+
+const FILTER_PREFIX = 'filter.';
+
+const metricsQueryFields = z.object({
+  metrics: metricList,
+  from: localDate,
+  to: localDate,
+  grain: z.enum(grains).optional(),
+  compare: z.enum(comparisons).optional(),
+  breakdown: z.enum(dimensions).optional(),
+  /** The most breakdown keys answered, by the first metric descending (`breakdownKeys` says how many there are). */
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  'filter.channel': z.string().optional(),
+  'filter.category': z.string().optional(),
+  'filter.platform': z.string().optional(),
+  'filter.campaign': z.string().optional(),
+  'filter.province': z.string().optional(),
+  'filter.customer_type': z.enum(['new', 'returning']).optional(),
+});
+/**
+ * `GET /v1/metrics` query. Filters come as `filter.channel=paid_search` (one value per dimension); a
+ * filter on an unknown dimension is refused, never ignored (it would answer unfiltered totals).
+ */
+export const metricsQuery = metricsQueryFields
+  .loose()
+  .superRefine((q, ctx) => {
+    for (const key of Object.keys(q)) {
+      if (key.startsWith(FILTER_PREFIX) && !(dimensions as readonly string[]).includes(key.slice(FILTER_PREFIX.length))) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `unknown filter: filters are filter.<dimension> with a dimension among ${dimensions.join(', ')}` });
+      }
+    }
+    if (q.from >= q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be after from (periods are [from, to))' });
+    else if (q.grain && seriesPoints(q.from, q.to, q.grain) > MAX_SERIES_POINTS) {
+      ctx.addIssue({ code: 'custom', path: ['grain'], message: `a ${q.grain} series over this period has more than ${MAX_SERIES_POINTS} points: choose a coarser grain or a shorter period` });
+    }
+  });
+/** As validated; the server's own callers may leave `limit` out (every breakdown key). */
+export type MetricsQuery = Omit<z.infer<typeof metricsQueryFields>, 'limit'> & { limit?: number };
 
 const values = z.record(z.string(), z.number().nullable());
 export const metricsResult = z.object({
@@ -51,6 +87,8 @@ export const metricsResult = z.object({
   previous: z.object({ from: z.string(), to: z.string() }).optional(),
   series: z.array(z.object({ start: z.string(), values })).optional(),
   breakdown: z.array(z.object({ key: z.string(), values })).optional(),
+  /** How many keys the breakdown has in all; `breakdown` holds the first `limit` of them. */
+  breakdownKeys: z.number().int().optional(),
 });
 export type MetricsResult = z.infer<typeof metricsResult>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoTimestamp } from './common';
 
 /** Segment's e-commerce events (v2 spec) that Flywheel understands with their standard properties. */
 export const ecommerceEvents = [
@@ -21,7 +22,6 @@ export const MAX_BATCH_EVENTS = 500;
 export const MAX_BATCH_BYTES = 500 * 1024;
 
 const id = z.union([z.string().min(1).max(200), z.number()]).transform(String);
-const timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp' });
 
 export const campaignContext = z
   .object({
@@ -57,9 +57,9 @@ const common = {
   messageId: z.string().min(1).max(200).optional(),
   anonymousId: id.optional(),
   userId: id.optional(),
-  timestamp: timestamp.optional(),
-  originalTimestamp: timestamp.optional(),
-  sentAt: timestamp.optional(),
+  timestamp: isoTimestamp.optional(),
+  originalTimestamp: isoTimestamp.optional(),
+  sentAt: isoTimestamp.optional(),
   context: eventContext.optional(),
   integrations: z.record(z.string(), z.unknown()).optional(),
 };
@@ -78,13 +78,14 @@ export const callTypes = ['track', 'page', 'screen', 'identify', 'alias'] as con
 export type CallType = (typeof callTypes)[number];
 
 /**
- * One element of a /v1/batch body: the `type` says which call it is. Each item is validated on its own
- * by the tracking service, so an item of an unknown type is rejected by index and the others land.
+ * One element of a /v1/batch body: an object whose `type` says which call it is. Each item is validated
+ * on its own by the tracking service, so an item that is not an object, or has no or an unknown type,
+ * is rejected by index and the others land.
  */
-export const batchItem = z.object({ type: z.string().describe(`one of ${callTypes.join(', ')}`) }).loose();
+export const batchItem = z.unknown().describe(`a call: an object with type one of ${callTypes.join(', ')}`);
 export const batchBody = z.object({
   batch: z.array(batchItem).max(MAX_BATCH_EVENTS, { error: `at most ${MAX_BATCH_EVENTS} events a call` }),
-  sentAt: timestamp.optional(),
+  sentAt: isoTimestamp.optional(),
   context: eventContext.optional(),
 });
 

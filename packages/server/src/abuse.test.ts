@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InitResult } from '@flywheel/contracts';
 import type { Flywheel } from './app';
-import { newShop, startFlywheel } from './testing/harness';
+import { addOperator, newShop, startFlywheel } from './testing/harness';
 
 let fw: Flywheel;
 let base: string;
@@ -101,6 +101,95 @@ describe('abuse: URLs, origins and headers', () => {
   });
 });
 
+describe('abuse: records', () => {
+  const post = (path: string, body: unknown, key = shop.secretKey) =>
+    fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const order = (externalId: string, extra: Record<string, unknown> = {}) => ({
+    externalId, customerId: 'c1', status: 'paid', placedAt: '2026-11-11T10:00:00+08:00', paidAt: '2026-11-11T10:00:00+08:00',
+    items: [{ sku: 'SKU-1', quantity: 1, unitPrice: 1000 }], payableAmount: 1000, ...extra,
+  });
+
+  it('rejects a record holding a NUL by index and field, and keeps the valid one beside it', async () => {
+    const response = await post('/v1/orders/batch', { records: [order('nul\u0000-1'), order('ok-1'), order('ok-2', { campaign: 'a\u0000b' })] });
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.accepted).toBe(1);
+    expect(body.rejected.map((r: { index: number; field: string }) => [r.index, r.field])).toEqual([[0, 'externalId'], [2, 'campaign']]);
+    const customers = await post('/v1/customers/batch', { records: [{ externalId: 'c-nul', name: '张\u0000三' }, { externalId: 'c-ok', name: '李四' }] });
+    expect((await customers.json()).rejected).toEqual([expect.objectContaining({ index: 0, field: 'name' })]);
+    expect((await fetch(`${base}/v1/orders/ok-1`, { headers: { authorization: `Bearer ${shop.secretKey}` } })).status).toBe(200);
+  });
+
+  it('refuses a NUL in any other body whole, naming the field', async () => {
+    const response = await fetch(`${base}/v1/shop`, { method: 'PATCH', headers: { authorization: `Bearer ${shop.secretKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'a\u0000' }) });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toMatchObject({ code: 'invalid_field', field: 'name' });
+  });
+
+  it('says an amount past the bound is too large, and keeps the valid orders', async () => {
+    const response = await post('/v1/orders/batch', { records: [order('big-1', { payableAmount: 2 ** 53 + 2 }), order('big-2', { payableAmount: 9007199254740991 }), order('fine-1')] });
+    const body = await response.json();
+    expect(body.accepted).toBe(1);
+    expect(body.rejected).toHaveLength(2);
+    for (const r of body.rejected) expect(r).toMatchObject({ field: 'payableAmount', message: expect.stringMatching(/too large: at most 1,000,000,000,000 minor units/) });
+    const review = await fetch(`${base}/v1/metrics?metrics=gmv,sales&from=2026-11-01&to=2026-12-01`, { headers: { authorization: `Bearer ${shop.secretKey}` } });
+    expect(review.status).toBe(200);
+  });
+
+  it('refuses times in the years 0001 and 9999', async () => {
+    const body = await (await post('/v1/orders/batch', { records: [order('y1', { placedAt: '0001-01-01T00:00:00Z' }), order('y9', { paidAt: '9999-12-31T00:00:00Z' })] })).json();
+    expect(body.rejected.map((r: { field: string; message: string }) => [r.field, /between 1970 and 2100/.test(r.message)])).toEqual([['placedAt', true], ['paidAt', true]]);
+  });
+
+  it('rejects null and typeless tracking items by index and lands the valid ones', async () => {
+    const valid = { type: 'track', event: 'Product Viewed', anonymousId: 'a-1', timestamp: '2026-11-11T10:00:00+08:00' };
+    const response = await post('/v1/batch', { batch: [null, valid, { event: 'x', anonymousId: 'a-2' }, 'text', { ...valid, messageId: 'm-2', properties: { k: 'a\u0000' } }] }, shop.publishableKey);
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.accepted).toBe(1);
+    expect(body.rejected.map((r: { index: number }) => r.index)).toEqual([0, 2, 3, 4]);
+  });
+
+  it('keeps the file parsers to the import route: a CSV body elsewhere is 415', async () => {
+    const response = await fetch(`${base}/v1/orders/batch`, { method: 'POST', headers: { authorization: `Bearer ${shop.secretKey}`, 'content-type': 'text/csv' }, body: 'externalId\nE1' });
+    expect(response.status).toBe(415);
+  });
+});
+
+describe('abuse: queries', () => {
+  const get = async (path: string, key = shop.secretKey) => {
+    const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } });
+    return { status: response.status, body: await response.json() };
+  };
+
+  it('refuses a day series over centuries at once, naming grain, and keeps /healthz answering', async () => {
+    const started = Date.now();
+    const [answer, health] = await Promise.all([get('/v1/metrics?metrics=gmv&from=1000-01-01&to=9999-01-01&grain=day'), fetch(`${base}/healthz`)]);
+    expect(answer).toMatchObject({ status: 400, body: { error: { code: 'invalid_field', field: 'from' } } });
+    expect(health.status).toBe(200);
+    const long = await get('/v1/metrics?metrics=gmv&from=1990-01-01&to=2026-01-01&grain=day');
+    expect(long).toMatchObject({ status: 400, body: { error: { field: 'grain', message: expect.stringMatching(/more than 1500 points/) } } });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect((await get('/v1/metrics?metrics=gmv&from=1990-01-01&to=2026-01-01&grain=year')).status).toBe(200);
+  });
+
+  it('refuses a filter on an unknown dimension rather than answering unfiltered totals', async () => {
+    expect(await get('/v1/metrics?metrics=gmv&from=2026-11-01&to=2026-12-01&filter.chanel=paid_search')).toMatchObject({ status: 400, body: { error: { field: 'filter.chanel' } } });
+  });
+
+  it('lets a viewer see aggregates but not people or raw events', async () => {
+    const viewer = await addOperator(fw, shop.secretKey, { email: `viewer-${Date.now()}@example.com`, password: 'viewer-password-1', role: 'viewer' });
+    expect((await get('/v1/metrics?metrics=gmv&from=2026-11-01&to=2026-12-01', viewer.token)).status).toBe(200);
+    const people = await fetch(`${base}/v1/funnels/people`, {
+      method: 'POST', headers: { authorization: `Bearer ${viewer.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ steps: [{ event: 'Product Viewed' }, { event: 'Order Completed' }], from: '2026-11-01', to: '2026-12-01', step: 2 }),
+    });
+    expect(people.status).toBe(403);
+    expect((await get('/v1/events/recent', viewer.token)).status).toBe(403);
+  });
+});
+
+// Last: it uses up the failed logins allowed from 127.0.0.1 for the next 15 minutes.
 describe('abuse: concurrent guessing', () => {
   it('stops 40 concurrent wrong logins for one account at the limit, and the right password then waits too', async () => {
     const s = await newShop(fw);

@@ -58,7 +58,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
   try {
     const db = await openDatabase(config);
     await migrate(db, migrations);
-    const store = await AnalyticsStore.open(path.join(config.dataDir), config.analyticsMemory);
+    const store = await AnalyticsStore.open(path.join(config.dataDir), { memoryLimit: config.analyticsMemory, queryTimeoutMs: config.queryTimeoutMs });
     await store.ensureSchemas(analyticsSchemas);
 
     const shops = new ShopService(db);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import duckdb from '@duckdb/node-bindings';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { FlywheelError } from './errors';
 
 export type Row = Record<string, unknown>;
 
@@ -14,19 +15,26 @@ export interface AnalyticsSchema {
 /**
  * The analytics store: one embedded DuckDB file owned by this process. Writes go through `write`,
  * which serialises them on one connection so group commits and projector batches never interleave;
- * reads use their own connection and see committed data.
+ * reads take a connection of their own from a small pool and see committed data. A read that runs
+ * longer than `queryTimeoutMs` is interrupted and answered 503 `query_timeout`, so no request holds
+ * the store for the others.
  */
 export class AnalyticsStore {
   private writeQueue: Promise<unknown> = Promise.resolve();
+  private readonly idleReaders: DuckDBConnection[] = [];
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
-    private readonly reader: DuckDBConnection,
+    private readonly queryTimeoutMs: number,
   ) {}
 
-  /** `memoryLimit`: DuckDB's `memory_limit` (e.g. `4GB`); DuckDB's default, 80% of RAM, when not given. */
-  static async open(dataDir: string | null, memoryLimit?: string): Promise<AnalyticsStore> {
+  /**
+   * `memoryLimit`: DuckDB's `memory_limit` (e.g. `4GB`); DuckDB's default, 80% of RAM, when not given.
+   * `queryTimeoutMs`: the longest a read may run (config `queryTimeoutMs`).
+   */
+  static async open(dataDir: string | null, options: { memoryLimit?: string; queryTimeoutMs?: number } = {}): Promise<AnalyticsStore> {
+    const { memoryLimit, queryTimeoutMs = 30_000 } = options;
     let file = ':memory:';
     if (dataDir) {
       fs.mkdirSync(dataDir, { recursive: true });
@@ -35,8 +43,7 @@ export class AnalyticsStore {
     // A larger WAL than DuckDB's 16 MB default: each checkpoint rewrites the table's open row groups, so
     // checkpointing every few group commits cost more than the commits themselves during bulk loads.
     const instance = await DuckDBInstance.create(file, { threads: '2', checkpoint_threshold: '256MB', ...(memoryLimit ? { memory_limit: memoryLimit } : {}) });
-    const store = new AnalyticsStore(instance, await instance.connect(), await instance.connect());
-    return store;
+    return new AnalyticsStore(instance, await instance.connect(), queryTimeoutMs);
   }
 
   async ensureSchemas(schemas: readonly AnalyticsSchema[]) {
@@ -72,8 +79,27 @@ export class AnalyticsStore {
 
   /** Named parameters (`$shop`) may be given in a superset: only those the statement uses are bound. */
   async all<T extends Row = Row>(sql: string, params: DuckDBValue[] | Record<string, DuckDBValue> = []): Promise<T[]> {
-    const reader = await this.reader.runAndReadAll(sql, Array.isArray(params) ? params : bindUsed(sql, params));
+    const reader = await this.read((conn) => conn.runAndReadAll(sql, Array.isArray(params) ? params : bindUsed(sql, params)));
     return reader.getRowObjectsJS().map((row) => normalizeRow(row) as T);
+  }
+
+  /** Runs `work` on a reader connection of its own, interrupted after `timeoutMs`. */
+  private async read<T>(work: (conn: DuckDBConnection) => Promise<T>, timeoutMs = this.queryTimeoutMs): Promise<T> {
+    const conn = this.idleReaders.pop() ?? await this.instance.connect();
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; conn.interrupt(); }, timeoutMs);
+    try {
+      return await work(conn);
+    } catch (error) {
+      if (timedOut) {
+        throw new FlywheelError('query_timeout', `the query ran longer than ${timeoutMs / 1000} s and was stopped: ask for a shorter period, a coarser grain or fewer breakdowns`);
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      if (this.idleReaders.length < MAX_IDLE_READERS) this.idleReaders.push(conn);
+      else conn.closeSync();
+    }
   }
 
   async one<T extends Row = Row>(sql: string, params: DuckDBValue[] | Record<string, DuckDBValue> = []): Promise<T | undefined> {
@@ -84,19 +110,17 @@ export class AnalyticsStore {
    * Streams a result of fixed-width, non-null columns (numbers, hashes, timestamps as numbers) chunk by
    * chunk as raw bytes: `widths[i]` is column i's byte width; `onChunk` gets one buffer per column and
    * the chunk's row count. For bulk reads into typed arrays, without one JS value per cell. Runs on a
-   * connection of its own: a query on the shared reader would end the stream.
+   * connection of its own. Bulk loads (the funnel engine's cache) are not bound by the query timeout:
+   * their size is the shop's, not the request's, and a request waits on them at most once.
    */
   async scanColumns(sql: string, params: Record<string, DuckDBValue>, widths: readonly number[], onChunk: (columns: Uint8Array[], rows: number) => void) {
-    const conn = await this.instance.connect();
-    try {
+    await this.read(async (conn) => {
       const result = await conn.stream(sql, bindUsed(sql, params));
       for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
         const rows = chunk.rowCount;
         onChunk(widths.map((w, i) => duckdb.vector_get_data(duckdb.data_chunk_get_vector(chunk.chunk, i), rows * w)), rows);
       }
-    } finally {
-      conn.closeSync();
-    }
+    }, 2 ** 31 - 1);
   }
 
   async checkpoint() { await this.write(async (conn) => { await conn.run('checkpoint'); }).catch(() => undefined); }
@@ -104,10 +128,13 @@ export class AnalyticsStore {
   async close() {
     await this.writeQueue.catch(() => undefined);
     this.writer.closeSync();
-    this.reader.closeSync();
+    for (const conn of this.idleReaders.splice(0)) conn.closeSync();
     this.instance.closeSync();
   }
 }
+
+/** Reader connections kept open between queries; more are opened while more queries run at once. */
+const MAX_IDLE_READERS = 4;
 
 /** DuckDB refuses a named parameter the statement does not use: binds only those it does (`$shop`). */
 function bindUsed(sql: string, params: Record<string, DuckDBValue>): Record<string, DuckDBValue> {

@@ -7,7 +7,7 @@ describe('config', () => {
   it('gives DuckDB 40% of RAM unless FLYWHEEL_ANALYTICS_MEMORY says otherwise, and DuckDB applies it', async () => {
     expect(loadConfig({}, {}).analyticsMemory).toBe(`${Math.floor((os.totalmem() * 0.4) / 2 ** 20)}MiB`);
     const config = loadConfig({}, { FLYWHEEL_ANALYTICS_MEMORY: '512MB' });
-    const store = await AnalyticsStore.open(null, config.analyticsMemory);
+    const store = await AnalyticsStore.open(null, { memoryLimit: config.analyticsMemory });
     try {
       const row = await store.one<{ limit: string }>(`select current_setting('memory_limit') as limit`);
       expect(row?.limit).toBe('488.2 MiB'); // DuckDB shows 512 MB (10^6 bytes) in MiB

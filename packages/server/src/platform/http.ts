@@ -14,6 +14,7 @@ import client from 'prom-client';
 import type { Logger } from 'pino';
 import { actorOf, allows, type Access, type Principal } from './auth';
 import { FlywheelError } from './errors';
+import { NUL_MESSAGE, nulPath } from '@flywheel/contracts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -22,6 +23,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** What the route needs of its caller; routes without it are refused to everyone. */
     access?: Access;
+    /**
+     * The body is a batch whose records the route checks one by one (a bad one rejected by index, the
+     * others kept), NUL characters included; other bodies holding a NUL are refused whole.
+     */
+    perRecord?: boolean;
   }
 }
 
@@ -229,6 +235,11 @@ export async function createHttpApp(options: HttpOptions): Promise<HttpApp> {
     if (access === 'public') return;
     if (access === 'track' && !bearer(request)) return; // the key may be in the body: checked once it is read
     await authorise(request, reply, access, credentialOf(request));
+  });
+  app.addHook('preValidation', async (request) => {
+    if (request.routeOptions.config?.perRecord || Buffer.isBuffer(request.body)) return;
+    const nul = nulPath(request.body);
+    if (nul !== undefined) throw new FlywheelError('invalid_field', `${nul || 'body'}: ${NUL_MESSAGE}`, nul || undefined);
   });
   app.addHook('preValidation', async (request, reply) => {
     if (request.principal || request.routeOptions.config?.access !== 'track') return;

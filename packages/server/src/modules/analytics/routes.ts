@@ -24,8 +24,9 @@ export function analyticsRoutes(app: HttpApp, analytics: AnalyticsService, shopO
     schema: { tags: ['measure'], summary: 'Ordered steps within a conversion window: people, conversion and median time per step', body: funnelRequest, response: { 200: funnelResult } },
   }, async (request) => funnel(analytics.sequences, await shop(request), request.body));
 
+  // Lists persons, not aggregates: analyst and above.
   app.post('/v1/funnels/people', {
-    config: { access: 'read' },
+    config: { access: 'analyse' },
     schema: { tags: ['measure'], summary: 'Who dropped out at a step of a funnel (reached step-1, not step)', body: funnelPeopleRequest },
   }, async (request) => funnelDropOffs(analytics.sequences, await shop(request), request.body));
 

@@ -75,9 +75,11 @@ export class AnalyticsService {
     if (q.breakdown) {
       const byKey = await this.measureLevel(shop, p, q.metrics, { kind: 'breakdown', dimension: q.breakdown }, filters);
       const first = q.metrics[0];
-      result.breakdown = [...byKey.entries()]
+      const rows = [...byKey.entries()]
         .map(([key, values]) => ({ key, values: evaluate(q.metrics, values) }))
         .sort((a, b) => (b.values[first] ?? -Infinity) - (a.values[first] ?? -Infinity) || a.key.localeCompare(b.key));
+      result.breakdown = rows.slice(0, q.limit);
+      result.breakdownKeys = rows.length;
     }
     return result;
   }

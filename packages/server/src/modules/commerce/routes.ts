@@ -3,11 +3,15 @@ import { batchRequest, batchResult, entityNames } from '@flywheel/contracts';
 import { actor, principalOf, type HttpApp } from '../../platform/http';
 import type { CommerceService } from './service';
 
+/** 1,000 orders of a dozen lines each fit; the server's default of 1 MiB would not. */
+const BATCH_BODY_LIMIT = 5 * 1024 * 1024;
+
 /** `POST /v1/{entity}/batch`: upsert up to 1,000 records by the shop's external ids. */
 export function commerceRoutes(app: HttpApp, commerce: CommerceService, audit: (shopId: string, actor: string, action: string, detail: unknown) => Promise<void>) {
   for (const entity of entityNames) {
     app.post(`/v1/${entity}/batch`, {
-      config: { access: 'write' },
+      config: { access: 'write', perRecord: true },
+      bodyLimit: BATCH_BODY_LIMIT,
       schema: {
         tags: ['commerce'],
         summary: `Upsert ${entity} (up to 1,000 records; valid ones land, the others are listed with the reason)`,

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
+  NUL_MESSAGE,
+  nulPath,
   recordSchemas,
   type BatchResult,
   type CustomerRecord,
@@ -70,6 +72,11 @@ export class CommerceService {
     const valid: Accepted<EntityRecords[E]>[] = [];
     const schema = recordSchemas[entity];
     records.forEach((raw, index) => {
+      const nul = nulPath(raw);
+      if (nul !== undefined) {
+        rejected.push({ index, code: 'invalid_field', message: `${nul}: ${NUL_MESSAGE}`, field: nul });
+        return;
+      }
       const parsed = schema.safeParse(raw);
       if (parsed.success) valid.push({ index, record: parsed.data as EntityRecords[E] });
       else {

@@ -61,6 +61,24 @@ describe('a GBK CSV exported by Excel on a Chinese Windows', () => {
   });
 });
 
+describe('a UTF-8 CSV with one line pasted from a GBK export', () => {
+  const header = '订单号,买家ID,商品编码,数量,单价,应付金额,订单状态,下单时间';
+  const rows = Array.from({ length: 5 }, (_, i) => `E${i},会员-${i},SKU-红色,1,100,100,已付款,2026-11-11 20:15:00`);
+  const file = Buffer.concat([
+    utf8([header, rows[0], rows[1]].join('\n') + '\n'),
+    iconv.encode('E-GBK,会员-王五,SKU-蓝色,1,100,100,已付款,2026-11-11 20:15:00\n', 'gbk'),
+    utf8([rows[2], rows[3], rows[4]].join('\n')),
+  ]);
+
+  it('reads the header and every UTF-8 line as UTF-8 and the pasted line as GBK', async () => {
+    expect(() => new TextDecoder('utf-8', { fatal: true }).decode(file)).toThrow();
+    const { records, errors } = await importFile('orders', file, 'orders.csv');
+    expect(errors).toEqual([]);
+    expect(records.map((r) => (r as { customerId: string }).customerId)).toEqual(['会员-0', '会员-1', '会员-王五', '会员-2', '会员-3', '会员-4']);
+    expectValid('orders', records);
+  });
+});
+
 describe('orders written one line per order item', () => {
   const csv = [
     'externalId,customerId,sku,quantity,unitPrice,discount,payableAmount,status,placedAt',
@@ -153,6 +171,24 @@ describe('an XLSX workbook', () => {
       { externalId: 'P2', title: '羊毛围巾', category: '配饰/围巾', skus: [{ sku: 'P2-灰', price: 30, cost: 10, attributes: { 颜色: '灰' } }] },
     ]);
     expectValid('products', records);
+  });
+});
+
+describe('an XLSX zip bomb', () => {
+  it('is refused as it unpacks, naming the limit and what to do, before ExcelJS reads it', async () => {
+    // Three cells of 40 MB of one letter each (different, so shared strings keep all three): a file of
+    // about 120 KB that expands to 120 MB.
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('订单');
+    sheet.addRow(['externalId', 'note']);
+    for (const letter of ['x', 'y', 'z']) sheet.addRow([`E-${letter}`, letter.repeat(40 * 1024 * 1024)]);
+    const bomb = Buffer.from(await workbook.xlsx.writeBuffer({ zip: { compression: 'DEFLATE', compressionOptions: { level: 9 } } }));
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    await expect(readRows(bomb, 'orders.xlsx')).rejects.toThrow(/unpacks to more than 100 MiB: save it as CSV/);
+  });
+
+  it('is told apart from a file that is not a ZIP at all', async () => {
+    await expect(readRows(utf8('externalId\nE1'), 'orders.xlsx')).rejects.toThrow(/not a ZIP file/);
   });
 });
 

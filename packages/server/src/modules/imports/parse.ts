@@ -10,6 +10,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { orderStatuses, platforms, productStatuses, type EntityName } from '@flywheel/contracts';
 import { formatOffset, offsetMinutesAt, pad, zonedIso, type WallClock } from '../../platform/timezone';
+import { assertUnzippedAtMost } from './zip-size';
 
 // ---------------------------------------------------------------------------------------------------
 // Reading files
@@ -60,14 +61,36 @@ export async function readRows(file: Buffer, fileName: string, options: ReadOpti
  * UTF-8 when the bytes are valid UTF-8, else GBK: Excel on a Chinese Windows saves "CSV" in the
  * ANSI code page, which is GBK. GB18030 is the superset of GBK, so it decodes every GBK file.
  * "Unicode text" from Excel is UTF-16LE with a BOM.
+ *
+ * A file that is mostly UTF-8 with a few lines in GBK (a cell pasted from an old export) is UTF-8
+ * with those lines read as GBK, not GBK throughout: that would garble the header and every other row.
+ * A line break (0x0A) is never part of a multi-byte character in either encoding, so lines can be
+ * decoded one by one.
  */
 export function decodeText(file: Buffer): string {
   if (file[0] === 0xff && file[1] === 0xfe) return new TextDecoder('utf-16le').decode(file.subarray(2));
   const bytes = file[0] === 0xef && file[1] === 0xbb && file[2] === 0xbf ? file.subarray(3) : file;
+  const strict = new TextDecoder('utf-8', { fatal: true });
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return strict.decode(bytes);
   } catch {
-    return iconv.decode(bytes, 'gb18030');
+    // Not UTF-8 throughout: which do the lines with non-ASCII bytes speak, mostly?
+    const lines: { bytes: Buffer; utf8: string | undefined }[] = [];
+    let utf8Lines = 0;
+    let otherLines = 0;
+    for (let start = 0; start < bytes.length;) {
+      const newline = bytes.indexOf(0x0a, start);
+      const end = newline === -1 ? bytes.length : newline + 1;
+      const line = bytes.subarray(start, end);
+      let utf8: string | undefined;
+      try { utf8 = strict.decode(line); } catch { utf8 = undefined; }
+      if (utf8 === undefined) otherLines++;
+      else if (line.some((b) => b >= 0x80)) utf8Lines++;
+      lines.push({ bytes: line, utf8 });
+      start = end;
+    }
+    if (utf8Lines <= otherLines) return iconv.decode(bytes, 'gb18030');
+    return lines.map((l) => l.utf8 ?? iconv.decode(l.bytes, 'gb18030')).join('');
   }
 }
 
@@ -139,9 +162,17 @@ function parseJsonObject(content: string): Record<string, SourceValue> {
   return value as Record<string, SourceValue>;
 }
 
+/**
+ * An XLSX is read whole into memory, so it is bounded as it unpacks (a zip bomb of 400 KB expanding to
+ * 400 MB is refused before it is read) and in rows. Larger exports go in as CSV, which streams.
+ */
+export const MAX_XLSX_UNZIPPED_BYTES = 100 * 1024 * 1024;
+export const MAX_XLSX_ROWS = 500_000;
+
 async function readXlsx(file: Buffer, timezone: string): Promise<SourceRow[]> {
   const workbook = new ExcelJS.Workbook();
   try {
+    assertUnzippedAtMost(file, MAX_XLSX_UNZIPPED_BYTES, () => new Error(`the XLSX file unpacks to more than ${MAX_XLSX_UNZIPPED_BYTES / 2 ** 20} MiB: save it as CSV (UTF-8) and import that, or split it`));
     await workbook.xlsx.load(file as unknown as ArrayBuffer);
   } catch (error) {
     throw new Error(`cannot read the file as XLSX: ${(error as Error).message}`);
@@ -154,6 +185,9 @@ async function readXlsx(file: Buffer, timezone: string): Promise<SourceRow[]> {
     if (name !== null && String(name).trim()) header.set(column, String(name).trim());
   });
   const rows: SourceRow[] = [];
+  if (sheet.actualRowCount > MAX_XLSX_ROWS + 1) {
+    throw new Error(`the XLSX file has ${sheet.actualRowCount - 1} rows, more than ${MAX_XLSX_ROWS}: save it as CSV (UTF-8) and import that, or split it`);
+  }
   sheet.eachRow((row, rowNumber) => {
     if (rowNumber === 1) return;
     const values: Record<string, SourceValue> = {};

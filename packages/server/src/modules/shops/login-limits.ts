@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db';
 import { FlywheelError } from '../../platform/errors';
+import { newId } from '../../platform/ids';
 
 /** Failed logins counted over this window… */
 const WINDOW_MS = 15 * 60_000;
@@ -9,36 +10,43 @@ const PER_ACCOUNT = 5;
 /** …and an address after this many (whatever accounts it tries). */
 const PER_ADDRESS = 30;
 
+/** One password check under way: settle it with `LoginLimits.succeeded` or leave it counted as a failure. */
+export interface Attempt { id: string; email: string }
+
 /**
- * Limits password guessing: failed attempts are kept in Postgres, so every server process sees the
- * same counts. While a limit holds, even the right password is refused (429 with Retry-After).
+ * Limits password guessing: attempts are kept in Postgres, so every server process sees the same
+ * counts. An attempt is counted *before* the password is checked and uncounted when it succeeds, so
+ * forty guesses sent at once are limited like forty in a row. While a limit holds, even the right
+ * password is refused (429 with Retry-After).
  */
 export class LoginLimits {
   constructor(private readonly db: Db) {}
 
-  async check(email: string, address: string): Promise<void> {
-    const since = new Date(Date.now() - WINDOW_MS);
+  /** Counts an attempt for the account and the address; throws `rate_limited` past either limit. */
+  async begin(email: string, address: string): Promise<Attempt> {
+    const now = new Date();
+    const attempt = { id: newId('la', 16), email };
+    const keys = [accountKey(email), addressKey(address)];
+    await this.db.insertInto('login_failures').values(keys.map((key) => ({ key, failed_at: now, attempt: attempt.id }))).execute();
     const rows = await this.db.selectFrom('login_failures')
-      .select(['key', sql<number>`count(*)`.as('failures'), sql<Date>`min(failed_at)`.as('oldest')])
-      .where('key', 'in', [accountKey(email), addressKey(address)]).where('failed_at', '>', since)
+      .select(['key', sql<number>`count(*)`.as('attempts'), sql<Date>`min(failed_at)`.as('oldest')])
+      .where('key', 'in', keys).where('failed_at', '>', new Date(now.getTime() - WINDOW_MS))
       .groupBy('key').execute();
     for (const row of rows) {
       const limit = row.key.startsWith('account:') ? PER_ACCOUNT : PER_ADDRESS;
-      if (Number(row.failures) < limit) continue;
+      if (Number(row.attempts) <= limit) continue;
+      // Refused attempts are not kept: the lock ends a window after the failures that caused it.
+      await this.db.deleteFrom('login_failures').where('attempt', '=', attempt.id).execute();
       const retryAfter = Math.max(1, Math.ceil((new Date(row.oldest).getTime() + WINDOW_MS - Date.now()) / 1000));
       throw new FlywheelError('rate_limited', `too many failed logins ${row.key.startsWith('account:') ? 'for this account' : 'from this address'}; try again in ${Math.ceil(retryAfter / 60)} min`, undefined, retryAfter);
     }
-  }
-
-  async failed(email: string, address: string): Promise<void> {
-    const now = new Date();
-    await this.db.insertInto('login_failures').values([{ key: accountKey(email), failed_at: now }, { key: addressKey(address), failed_at: now }]).execute();
     await this.db.deleteFrom('login_failures').where('failed_at', '<', new Date(now.getTime() - WINDOW_MS)).execute();
+    return attempt;
   }
 
-  /** The holder got in: their account's count starts again (the address keeps its count). */
-  async succeeded(email: string): Promise<void> {
-    await this.db.deleteFrom('login_failures').where('key', '=', accountKey(email)).execute();
+  /** The holder got in: this attempt is not a failure, and their account's count starts again (the address keeps its count). */
+  async succeeded(attempt: Attempt): Promise<void> {
+    await this.db.deleteFrom('login_failures').where((eb) => eb.or([eb('attempt', '=', attempt.id), eb('key', '=', accountKey(attempt.email))])).execute();
   }
 }
 

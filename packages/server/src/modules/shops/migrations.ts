@@ -76,4 +76,9 @@ export const shopMigrations: Migration[] = [
       `create unique index operators_email_lower on operators (lower(email))`,
     ],
   },
+  {
+    // An attempt is counted before its password is checked, so concurrent guesses see each other.
+    id: 'shops/003_login_attempts',
+    statements: [`alter table login_failures add column attempt text`],
+  },
 ];

@@ -111,11 +111,14 @@ export class ShopService {
     if (!invite || invite.accepted_at || invite.revoked_at || new Date(invite.expires_at) <= new Date()) {
       throw new FlywheelError('not_found', 'this invitation does not exist, was used or revoked, or has expired; ask the shop owner for a new one', 'token');
     }
-    await this.limits.check(invite.email, address);
     const existing = await this.db.selectFrom('operators').select(['id', 'password_hash']).where('email', '=', invite.email).executeTakeFirst();
-    if (existing && !(await verifyPassword(input.password, existing.password_hash))) {
-      await this.limits.failed(invite.email, address);
-      throw new FlywheelError('unauthenticated', 'this email already has a Flywheel account: enter that account’s password to accept', 'password');
+    if (existing) {
+      // Accepting with an existing account is a login: limited like one.
+      const attempt = await this.limits.begin(invite.email, address);
+      if (!(await verifyPassword(input.password, existing.password_hash))) {
+        throw new FlywheelError('unauthenticated', 'this email already has a Flywheel account: enter that account’s password to accept', 'password');
+      }
+      await this.limits.succeeded(attempt);
     }
     if (!existing && input.password.length < 8) throw new FlywheelError('invalid_field', 'password: must be at least 8 characters', 'password');
     const operatorId = existing?.id ?? newId('op', 12);
@@ -147,14 +150,11 @@ export class ShopService {
    */
   async login(email: string, password: string, shopId: string | undefined, address: string): Promise<LoginResult> {
     const normalised = email.toLowerCase();
-    await this.limits.check(normalised, address);
+    const attempt = await this.limits.begin(normalised, address);
     const operator = await this.db.selectFrom('operators').select(['id', 'password_hash']).where('email', '=', normalised).executeTakeFirst();
     const ok = await verifyPassword(password, operator?.password_hash ?? (await dummyHash()));
-    if (!operator || !ok) {
-      await this.limits.failed(normalised, address);
-      throw new FlywheelError('unauthenticated', 'email or password is wrong');
-    }
-    await this.limits.succeeded(normalised);
+    if (!operator || !ok) throw new FlywheelError('unauthenticated', 'email or password is wrong');
+    await this.limits.succeeded(attempt);
     return this.openSession(operator.id, shopId);
   }
 

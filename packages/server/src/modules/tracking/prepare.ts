@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { aliasCall, batchBody, identifyCall, pageCall, trackCall, type CallType, type ChannelMapping, type RejectedRecord } from '@flywheel/contracts';
+import { aliasCall, batchBody, NUL_MESSAGE, nulPath, identifyCall, pageCall, trackCall, type CallType, type ChannelMapping, type RejectedRecord } from '@flywheel/contracts';
 import { fromZodIssue, type ErrorCode } from '../../platform/errors';
 import { deriveChannel, utmOf } from './channels';
 
@@ -115,6 +115,8 @@ export function prepareCalls(input: PrepareInput): PreparedEvents {
       reject(i, 'invalid_field', 'type: must be one of track, page, screen, identify, alias', 'type');
       return;
     }
+    const nul = nulPath(raw);
+    if (nul !== undefined) { reject(i, 'invalid_field', `${nul}: ${NUL_MESSAGE}`, nul); return; }
     const parsed = schemas[type].safeParse(raw);
     if (!parsed.success) {
       const e = fromZodIssue(parsed.error.issues[0], prefixOf(i));

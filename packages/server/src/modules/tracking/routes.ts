@@ -48,8 +48,9 @@ export function trackingRoutes(app: HttpApp, tracking: TrackingService) {
     });
   });
 
+  // Raw events name visitors and customers: analyst and above.
   app.get('/v1/events/recent', {
-    config: { access: 'read' },
+    config: { access: 'analyse' },
     schema: { tags: ['tracking'], summary: 'The newest events as they arrive (live debugger); poll with ?after=<cursor>', querystring: recentEventsQuery, response: { 200: recentEvents } },
   }, async (request) => tracking.recent(principalOf(request).shopId, request.query.after, request.query.limit));
 }
