@@ -296,6 +296,30 @@ describe('console in Chromium', { timeout: 120_000 }, () => {
     expect(fs.readFileSync((await xlsx.path())!).subarray(0, 2).toString()).toBe('PK');
   });
 
+  it('shows a campaign named like an HTML tag as text in a chart tooltip, running nothing', async () => {
+    const { page } = owner;
+    const hostile = '<img src=x onerror="window.__xss=1">';
+    const yesterday = new Date(Date.parse(today) - 86_400_000).toISOString().slice(0, 10); // inside the default 30 days ending yesterday
+    const when = `${yesterday}T12:00:00+08:00`;
+    await upsert('orders', [{ externalId: 'xss-1', customerId: 'xss-c', status: 'paid', placedAt: when, paidAt: when, campaign: hostile, items: [{ sku: catalog[0].skus[0].sku, quantity: 1, unitPrice: 99_999_900 }], payableAmount: 99_999_900 }]);
+    await fw.projector.drain();
+    await page.goto(`${baseUrl}/analyse/metrics`);
+    await page.getByTestId('explorer-table').waitFor();
+    await page.locator('.ant-select-selector').filter({ hasText: '不拆分' }).click();
+    await page.locator('.ant-select-item-option').filter({ hasText: /^活动$/ }).click();
+    await chartsDrawn(page);
+    const chart = page.locator('[data-chart]').first();
+    const box = (await chart.boundingBox())!;
+    let shown = '';
+    for (let y = box.y + 12; y < box.y + box.height - 12 && !shown.includes('<img'); y += 8) {
+      await page.mouse.move(box.x + box.width / 2, y);
+      shown = await chart.innerText();
+    }
+    expect(shown).toContain(hostile);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await chart.locator('img').count()).toBe(0);
+  });
+
   it('gives a viewer no edit buttons, and the API refuses a viewer\'s edits', async () => {
     const { context, page } = await newPage();
     await login(page, viewer.email, viewer.password);
@@ -305,7 +329,7 @@ describe('console in Chromium', { timeout: 120_000 }, () => {
     await screenshot(page, 'viewer-overview');
 
     const editLabels = /^(保存|添加|新建|吊销|删除|添加规则|添加成员|新建计划|拆解|设置预算|立即检查|新建公开密钥|保存假设)$/;
-    for (const url of ['/settings/shop', '/settings/channels', '/settings/operators', '/data/import', '/data/api-keys', '/data/tracking', '/plan']) {
+    for (const url of ['/settings/shop', '/settings/channels', '/settings/operators', '/data/import', '/data/api-keys', '/data/tracking', '/data/events', '/plan']) {
       await page.goto(`${baseUrl}${url}`);
       await page.locator('h3').first().waitFor();
       if (url !== '/data/tracking') await page.getByTestId('read-only').waitFor();
@@ -316,7 +340,10 @@ describe('console in Chromium', { timeout: 120_000 }, () => {
     }
     await screenshot(page, 'viewer-settings');
 
-    const token = await page.evaluate(() => JSON.parse(localStorage.getItem('flywheel.session') ?? '{}').token as string);
+    // The session is in the httpOnly cookie, out of the page's reach; the test reads it from the browser.
+    expect(await page.evaluate(() => document.cookie)).not.toContain('flywheel_session');
+    expect(await page.evaluate(() => localStorage.getItem('flywheel.session') ?? '')).not.toContain('fws_');
+    const token = (await context.cookies()).find((c) => c.name === 'flywheel_session')!.value;
     expect(token).toMatch(/^fws_/);
     expect((await http('PATCH', '/v1/shop', token, { timezone: 'UTC' })).status).toBe(403);
     expect((await http('PUT', '/v1/shop/channel-mapping', token, { rules: [] })).status).toBe(403);

@@ -1,8 +1,10 @@
 import type { ErrorBody } from '@flywheel/contracts';
 
 /**
- * The console's only door to the server: same origin, `/v1/...`, the operator's session token as a
- * Bearer token. Every non-2xx answer becomes an ApiError carrying the contract's `{code, message, field}`.
+ * The console's only door to the server: same origin, `/v1/...`. The session travels in the httpOnly
+ * cookie the server set at login (no script can read it, so an injected one cannot steal it); every
+ * call carries the CSRF header the server asks of cookie-authenticated changes, which a cross-site
+ * form cannot send. Every non-2xx answer becomes an ApiError carrying the contract's `{code, message, field}`.
  */
 export class ApiError extends Error {
   constructor(
@@ -16,17 +18,17 @@ export class ApiError extends Error {
   }
 }
 
-type TokenSource = () => string | null;
 type UnauthorisedHandler = () => void;
 
-let tokenOf: TokenSource = () => null;
 let onUnauthorised: UnauthorisedHandler = () => {};
 
-/** The session provider wires the token and what to do when the server says it is no longer valid. */
-export function configureApi(token: TokenSource, unauthorised: UnauthorisedHandler): void {
-  tokenOf = token;
+/** The session provider wires what to do when the server says the session is no longer valid. */
+export function configureApi(unauthorised: UnauthorisedHandler): void {
   onUnauthorised = unauthorised;
 }
+
+/** The server's CSRF header (platform/http.ts CSRF_HEADER). */
+const CSRF: Record<string, string> = { 'x-flywheel-csrf': '1' };
 
 export type QueryValue = string | number | boolean | undefined | null;
 
@@ -49,15 +51,13 @@ async function errorOf(response: Response): Promise<ApiError> {
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
-  /** Send without the session token (login). */
+  /** A call made without a session (login): a 401 answers it, it does not end a session. */
   anonymous?: boolean;
   signal?: AbortSignal;
 }
 
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = {};
-  const token = options.anonymous ? null : tokenOf();
-  if (token) headers.authorization = `Bearer ${token}`;
+  const headers: Record<string, string> = { ...CSRF };
   let body: BodyInit | undefined;
   if (options.body instanceof FormData) body = options.body;
   else if (options.body !== undefined) {
@@ -73,7 +73,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   }
   if (!response.ok) {
     const error = await errorOf(response);
-    if (response.status === 401 && token) onUnauthorised();
+    if (response.status === 401 && !options.anonymous) onUnauthorised();
     throw error;
   }
   if (response.status === 204) return undefined as T;
@@ -83,8 +83,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
 
 /** For downloads (the review PDF): the raw body, with the same auth and error handling. */
 export async function apiBlob(path: string): Promise<Blob> {
-  const token = tokenOf();
-  const response = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const response = await fetch(path, { headers: CSRF });
   if (!response.ok) throw await errorOf(response);
   return response.blob();
 }
@@ -97,8 +96,7 @@ export function uploadFile<T>(path: string, file: File, onProgress: (fraction: n
   return new Promise<T>((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open('POST', path);
-    const token = tokenOf();
-    if (token) request.setRequestHeader('authorization', `Bearer ${token}`);
+    for (const [name, value] of Object.entries(CSRF)) request.setRequestHeader(name, value);
     request.upload.onprogress = (event) => { if (event.lengthComputable) onProgress(event.loaded / event.total); };
     request.onerror = () => reject(new ApiError(0, 'network', 'upload failed'));
     request.onload = () => {
@@ -106,7 +104,7 @@ export function uploadFile<T>(path: string, file: File, onProgress: (fraction: n
       try { body = JSON.parse(request.responseText); } catch { /* not JSON */ }
       if (request.status >= 200 && request.status < 300) return resolve(body as T);
       const error = (body as Partial<ErrorBody> | null)?.error;
-      if (request.status === 401 && token) onUnauthorised();
+      if (request.status === 401) onUnauthorised();
       reject(new ApiError(request.status, error?.code ?? `http_${request.status}`, error?.message ?? request.statusText, error?.field));
     };
     const form = new FormData();

@@ -5,6 +5,12 @@ import { api, configureApi } from './client';
 
 const STORAGE_KEY = 'flywheel.session';
 
+/**
+ * What the console knows of its session: who, which shop, which role, until when. The token itself
+ * lives only in the server's httpOnly cookie, out of reach of any script on the page.
+ */
+export type Session = Omit<LoginResult, 'token'>;
+
 /** What a role may do; mirrors the server's access rules (platform/auth.ts), which enforce them anyway. */
 export type Access = 'read' | 'analyse' | 'write' | 'admin';
 const roleAccess: Record<Role, Access[]> = {
@@ -19,21 +25,22 @@ export function roleAllows(role: Role, access: Access): boolean {
 }
 
 interface SessionState {
-  session: LoginResult | null;
-  login(email: string, password: string, shopId?: string): Promise<LoginResult>;
+  session: Session | null;
+  login(email: string, password: string, shopId?: string): Promise<Session>;
   /** Accepts an invitation to a shop (the holder's password, or the new account's) and logs in there. */
-  acceptInvitation(token: string, password: string, name?: string): Promise<LoginResult>;
+  acceptInvitation(token: string, password: string, name?: string): Promise<Session>;
   logout(): Promise<void>;
   can(access: Access): boolean;
 }
 
 const SessionContext = createContext<SessionState | null>(null);
 
-function storedSession(): LoginResult | null {
+function storedSession(): Session | null {
   try {
     const raw = localStorage.getItem(STORAGE_KEY);
     if (!raw) return null;
-    const session = JSON.parse(raw) as LoginResult;
+    const session = JSON.parse(raw) as Session & { token?: string };
+    if (session.token) return null; // kept by an earlier console: log in again, into the cookie
     return new Date(session.expiresAt).getTime() > Date.now() ? session : null;
   } catch {
     return null;
@@ -41,7 +48,7 @@ function storedSession(): LoginResult | null {
 }
 
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [session, setSession] = useState<LoginResult | null>(storedSession);
+  const [session, setSession] = useState<Session | null>(storedSession);
   const queryClient = useQueryClient();
 
   const forget = useCallback(() => {
@@ -50,8 +57,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setSession(null);
   }, [queryClient]);
 
-  // Wired synchronously on every render so the first queries already carry the token.
-  configureApi(() => session?.token ?? null, forget);
+  // Wired synchronously on every render, before the first query can answer 401.
+  configureApi(forget);
 
   // Another tab logging in or out changes this one too.
   useEffect(() => {
@@ -60,7 +67,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => window.removeEventListener('storage', onStorage);
   }, []);
 
-  const signIn = useCallback((result: LoginResult) => {
+  const signIn = useCallback(({ token: _cookie, ...result }: LoginResult) => {
     localStorage.setItem(STORAGE_KEY, JSON.stringify(result));
     queryClient.clear();
     setSession(result);
@@ -90,7 +97,7 @@ export function useSession(): SessionState {
 }
 
 /** The logged-in session; only for components rendered inside the authenticated shell. */
-export function useCurrentSession(): LoginResult {
+export function useCurrentSession(): Session {
   const { session } = useSession();
   if (!session) throw new Error('no session');
   return session;

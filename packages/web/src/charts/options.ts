@@ -2,6 +2,7 @@ import type { ChartOption } from './EChart';
 import { formatBucket } from '../format/dates';
 import type { Format } from '../format/useFormat';
 import { plainMetricValue, unitOf } from '../format/numbers';
+import { html, trusted } from './html';
 
 export interface SeriesPoint { start: string; values: Record<string, number | null> }
 
@@ -24,9 +25,9 @@ export function trendOption(series: SeriesPoint[], metrics: string[], grain: str
       formatter: (params: { seriesName: string; dataIndex: number; marker: string; axisValueLabel: string }[]) => {
         const rows = params.map((p) => {
           const metric = metrics.find((m) => labelOf(m) === p.seriesName) ?? metrics[0];
-          return `${p.marker}${p.seriesName}: <b>${format.metric(metric, series[p.dataIndex]?.values[metric])}</b>`;
+          return html`${trusted(p.marker)}${p.seriesName}: <b>${format.metric(metric, series[p.dataIndex]?.values[metric])}</b>`;
         });
-        return [params[0]?.axisValueLabel ?? '', ...rows].join('<br/>');
+        return [html`${params[0]?.axisValueLabel ?? ''}`, ...rows].join('<br/>');
       },
     },
     legend: { show: metrics.length > 1, top: 0 },

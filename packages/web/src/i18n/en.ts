@@ -20,6 +20,7 @@ export const en: Record<MessageKey, string> = {
   'app.no': 'No',
   'app.total': 'Total',
   'app.readOnly': 'Your role ({role}) can look but not change anything.',
+  'app.needsAnalyst': 'Live events show individual visitors and customers: they need the analyst role or above.',
   'app.needsAdmin': 'Only the shop owner can manage this.',
   'app.notFound': 'Page not found',
   'app.backHome': 'Back to overview',

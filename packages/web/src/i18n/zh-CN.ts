@@ -18,6 +18,7 @@ export const zhCN = {
   'app.no': '否',
   'app.total': '合计',
   'app.readOnly': '你的角色（{role}）只能查看，不能修改。',
+  'app.needsAnalyst': '实时事件会显示访客和顾客本人，需要分析师及以上角色才能查看。',
   'app.needsAdmin': '只有店铺所有者（owner）可以管理此项。',
   'app.notFound': '页面不存在',
   'app.backHome': '回到概览',

@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Flywheel } from '../../app';
-import { call, newShop, startFlywheel } from '../../testing/harness';
+import { addOperator, call, newShop, startFlywheel } from '../../testing/harness';
 import { AlertService } from './alerts';
+import { deliverWebhook } from './webhook';
 
 /** A real local webhook receiver: records every POST; `/flaky` answers 500 the first time it sees a key. */
 interface Received { path: string; key: string; body: { type: string; shopId: string; alert: { id: string; kind: string; conditionKey: string } } }
@@ -27,7 +28,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-  fw = await startFlywheel();
+  fw = await startFlywheel({ allowPrivateWebhooks: true }); // the receiver is on 127.0.0.1
 });
 afterAll(async () => {
   await fw?.close();
@@ -174,5 +175,41 @@ describe('alert conditions', () => {
     expect(after).toBeGreaterThanOrEqual(2);
     await new Promise((r) => setTimeout(r, 50));
     expect(rounds).toBe(after);
+  });
+});
+
+describe('webhook addresses', () => {
+  it('refuses loopback, private and metadata addresses when saved, unless the server allows them', async () => {
+    const strict = await startFlywheel();
+    try {
+      const shop = await newShop(strict);
+      for (const url of ['http://127.0.0.1:9/hook', 'http://localhost/hook', 'http://10.1.2.3/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/hook', 'http://192.168.1.20/hook']) {
+        const res = await call(strict, 'PUT', '/v1/alerts/settings', shop.secretKey, { webhookUrl: url });
+        expect(res.status, url).toBe(400);
+        expect(res.body.error).toMatchObject({ code: 'invalid_field', field: 'webhookUrl', message: expect.stringMatching(/FLYWHEEL_ALLOW_PRIVATE_WEBHOOKS/) });
+      }
+      expect((await call(strict, 'PUT', '/v1/alerts/settings', shop.secretKey, { webhookUrl: 'https://8.8.8.8/hook' })).status).toBe(200);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('does not deliver to a name that resolves to a loopback address, and does not retry it', async () => {
+    const before = received.length;
+    const port = new URL(receiverUrl).port;
+    const result = await deliverWebhook(`http://localhost:${port}/hook`, { type: 'alert.opened' }, 'key-ssrf', { backoffMs: [1, 1] });
+    expect(result).toMatchObject({ ok: false, attempts: 1, status: null, error: expect.stringMatching(/private address/) });
+    expect(received.length).toBe(before);
+    expect((await deliverWebhook(`http://localhost:${port}/hook`, { type: 'alert.opened' }, 'key-allowed', { allowPrivate: true })).ok).toBe(true);
+  });
+
+  it('shows the webhook secret to the owner only', async () => {
+    const shop = await newShop(fw);
+    const url = `${receiverUrl}/cgi-bin/webhook/send?key=0f3c6a9e-secret-value`;
+    expect((await call(fw, 'PUT', '/v1/alerts/settings', shop.secretKey, { webhookUrl: url })).status).toBe(200);
+    const viewer = await addOperator(fw, shop.secretKey, { email: `v-${Date.now()}@example.com`, password: 'viewer-password-1', role: 'viewer' });
+    const seen = (await call(fw, 'GET', '/v1/alerts/settings', viewer.token)).body.webhookUrl as string;
+    expect(seen).toBe(`${receiverUrl}/cgi-bin/webhook/send?key=***`);
+    expect((await call(fw, 'GET', '/v1/alerts/settings', shop.secretKey)).body.webhookUrl).toBe(url);
   });
 });

@@ -26,7 +26,7 @@ export function createPlanning(db: Db, analytics: AnalyticsService, shops: ShopD
     const s = await shops.getShop(shopId);
     return { shopId, timezone: s.timezone, currency: s.currency };
   };
-  const plans = new PlanningService(db, analytics, shopOf);
+  const plans = new PlanningService(db, analytics, shopOf, options.delivery?.allowPrivate);
   const alerts = new AlertService(db, plans, async () => (await shops.listShops()).map((s) => s.id), log, options);
   const reviews = new ReviewService(plans, alerts, async (shopId) => (await shops.getShop(shopId)).name);
   return { plans, alerts, reviews };

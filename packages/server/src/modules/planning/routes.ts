@@ -4,7 +4,9 @@ import {
   decomposeRequest, decomposeResult, driverAssumptions, driverTree, pacingQuery, pacingResult, plan, planCreate, planDetail, planUpdate,
   reviewQuery, target, targetInput, targetUpdate,
 } from '@flywheel/contracts';
+import { allows } from '../../platform/auth';
 import { actor, principalOf, type HttpApp } from '../../platform/http';
+import { maskUrl } from '../../platform/outbound';
 import type { Planning } from './index';
 import { renderReview } from './report/render';
 
@@ -155,7 +157,12 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
   app.get('/v1/alerts/settings', {
     config: { access: 'read' },
     schema: { tags: ['alerts'], summary: 'Webhook, thresholds (channel share, sigma, ROAS floor, CAC ceiling) and KPIs watched', response: { 200: alertSettings } },
-  }, async (request) => plans.alertSettings(shopId(request)));
+  }, async (request) => {
+    const settings = await plans.alertSettings(shopId(request));
+    // The webhook's secret is the owner's: others see which receiver, not how to call it.
+    if (settings.webhookUrl && !allows(principalOf(request), 'admin')) return { ...settings, webhookUrl: maskUrl(settings.webhookUrl) };
+    return settings;
+  });
 
   app.put('/v1/alerts/settings', {
     config: { access: 'admin' },

@@ -5,6 +5,7 @@ import type {
 } from '@flywheel/contracts';
 import type { Db } from '../../platform/db';
 import { FlywheelError } from '../../platform/errors';
+import { assertPublicUrl } from '../../platform/outbound';
 import { newId } from '../../platform/ids';
 import { daysBetween, localDateOf } from '../../platform/timezone';
 import type { AnalyticsService, ShopContext } from '../analytics/service';
@@ -82,6 +83,8 @@ export class PlanningService {
     private readonly db: Db,
     private readonly analytics: AnalyticsService,
     private readonly shopOf: (shopId: string) => Promise<ShopContext>,
+    /** Webhooks may point at loopback and private addresses (FLYWHEEL_ALLOW_PRIVATE_WEBHOOKS). */
+    private readonly allowPrivateWebhooks = false,
   ) {}
 
   async measure(shopId: string): Promise<Measure> {
@@ -533,6 +536,7 @@ export class PlanningService {
   }
 
   async updateAlertSettings(shopId: string, patch: Partial<AlertSettings>): Promise<AlertSettings> {
+    if (patch.webhookUrl) await assertPublicUrl(patch.webhookUrl, 'webhookUrl', this.allowPrivateWebhooks);
     const next = { ...(await this.alertSettings(shopId)), ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
     await this.db.insertInto('planning_alert_settings').values({ shop_id: shopId, settings: JSON.stringify(next) })
       .onConflict((oc) => oc.column('shop_id').doUpdateSet({ settings: JSON.stringify(next), updated_at: new Date() })).execute();

@@ -3,11 +3,16 @@
  * alert episode id), so a receiver that sees a retry of something it already handled can skip it.
  * Network errors, timeouts, 408, 429 and 5xx are retried with backoff; other 4xx are the receiver
  * refusing the call and are not. What still fails is retried by later evaluations with the same key.
+ * Private and loopback receivers are refused unless `allowPrivate` (platform/outbound.ts).
  */
+import { postJson, RefusedAddressError } from '../../platform/outbound';
+
 export interface DeliveryOptions {
   /** Waits before each retry, in ms; its length + 1 is the number of attempts. */
   backoffMs?: readonly number[];
   timeoutMs?: number;
+  /** Deliver to loopback and private addresses too (FLYWHEEL_ALLOW_PRIVATE_WEBHOOKS). */
+  allowPrivate?: boolean;
 }
 
 export interface DeliveryResult {
@@ -29,18 +34,14 @@ export async function deliverWebhook(url: string, body: unknown, idempotencyKey:
   for (let attempt = 0; attempt <= backoff.length; attempt++) {
     if (attempt > 0) await sleep(backoff[attempt - 1]);
     try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey, 'user-agent': 'flywheel-alerts/1' },
-        body: payload,
-        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-      });
-      await res.arrayBuffer().catch(() => undefined); // drain, so the connection can be reused
-      if (res.ok) return { ok: true, attempts: attempt + 1, status: res.status, error: null };
+      const res = await postJson(url, payload, { 'content-type': 'application/json', 'idempotency-key': idempotencyKey, 'user-agent': 'flywheel-alerts/1' },
+        { timeoutMs: options.timeoutMs ?? 10_000, allowPrivate: options.allowPrivate ?? false });
+      if (res.status >= 200 && res.status < 300) return { ok: true, attempts: attempt + 1, status: res.status, error: null };
       last = { ok: false, attempts: attempt + 1, status: res.status, error: `HTTP ${res.status}` };
       if (!retryable(res.status)) return last;
     } catch (error) {
       last = { ok: false, attempts: attempt + 1, status: null, error: (error as Error).message };
+      if (error instanceof RefusedAddressError) return last;
     }
   }
   return last;

@@ -10,6 +10,7 @@ import { addDays, addMonths, startOfMonth } from '../../format/dates';
 import { useFormat } from '../../format/useFormat';
 import { useI18n } from '../../i18n/i18n';
 import { usePeriod } from '../../shell/PeriodContext';
+import { html } from '../../charts/html';
 
 type CohortBy = 'first_order' | 'signup' | 'first_visit';
 type Measure = 'retention' | 'activity' | 'ltv';
@@ -27,7 +28,7 @@ function CohortHeatmap({ cohorts, measure }: { cohorts: Cohort[]; measure: Measu
     // Retention's period 0 is 100% by definition; leave it out of the colour scale so later periods show contrast.
     const scaled = measure === 'ltv' ? values : data.filter((d) => d[0] !== 0 && d[2] !== null).map((d) => d[2] as number);
     return {
-      tooltip: { formatter: (p: { data: [number, number, number | null] }) => `${cohorts[p.data[1]].cohort} · ${t('cohort.period', { n: p.data[0] })}<br/><b>${p.data[2] === null ? '—' : cell(p.data[2])}</b>` },
+      tooltip: { formatter: (p: { data: [number, number, number | null] }) => html`${cohorts[p.data[1]].cohort} · ${t('cohort.period', { n: p.data[0] })}<br/><b>${p.data[2] === null ? '—' : cell(p.data[2])}</b>` },
       grid: { left: 8, right: 16, top: 8, bottom: 64, containLabel: true },
       xAxis: { type: 'category', data: Array.from({ length: periods }, (_, k) => t('cohort.period', { n: k })), splitArea: { show: true } },
       yAxis: { type: 'category', inverse: true, data: cohorts.map((c) => `${c.cohort} (${format.count(c.size)})`), splitArea: { show: true } },

@@ -13,6 +13,7 @@ import { useFormat } from '../../format/useFormat';
 import { useI18n } from '../../i18n/i18n';
 import { usePeriod } from '../../shell/PeriodContext';
 import { explorerExport, explorerRows } from './explorerTable';
+import { html } from '../../charts/html';
 
 type Filters = Partial<Record<Dimension, string>>;
 const grainOptions: Grain[] = ['day', 'week', 'month', 'quarter'];
@@ -56,7 +57,7 @@ export function MetricExplorerPage() {
     const first = metrics[0];
     const rows = (data.breakdown ?? []).slice(0, 20);
     return {
-      tooltip: { trigger: 'axis', formatter: (p: { dataIndex: number }[]) => `${keyLabel(rows[p[0].dataIndex].key)}: <b>${format.metric(first, rows[p[0].dataIndex].values[first])}</b>` },
+      tooltip: { trigger: 'axis', formatter: (p: { dataIndex: number }[]) => html`${keyLabel(rows[p[0].dataIndex].key)}: <b>${format.metric(first, rows[p[0].dataIndex].values[first])}</b>` },
       grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
       xAxis: { type: 'value', axisLabel: { formatter: axisFormatter(first, format) } },
       yAxis: { type: 'category', inverse: true, data: rows.map((r) => keyLabel(r.key)) },

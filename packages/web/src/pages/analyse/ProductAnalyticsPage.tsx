@@ -14,6 +14,7 @@ import { toMajor } from '../../format/numbers';
 import { useFormat } from '../../format/useFormat';
 import { useI18n } from '../../i18n/i18n';
 import { usePeriod } from '../../shell/PeriodContext';
+import { html } from '../../charts/html';
 
 type Level = 'spu' | 'sku' | 'category';
 interface ProductRow {
@@ -28,7 +29,7 @@ function TopMovers({ movers }: { movers: ProductRow[] }) {
   const option = useMemo(() => ({
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: (p: { dataIndex: number }[]) => {
       const row = movers[p[0].dataIndex];
-      return `${row.key}<br/>${format.money(row.previousSales)} → <b>${format.money(row.sales)}</b>`;
+      return html`${row.key}<br/>${format.money(row.previousSales)} → <b>${format.money(row.sales)}</b>`;
     } },
     grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
     xAxis: { type: 'value', axisLabel: { formatter: axisFormatter('sales', format) } },

@@ -5,6 +5,8 @@ import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { useFormat } from '../../format/useFormat';
 import { useI18n } from '../../i18n/i18n';
+import { useSession } from '../../api/session';
+import { ReadOnlyNotice } from '../../components/ReadOnlyNotice';
 
 /** The shape of `GET /v1/events/recent` (contracts: recentEvents). */
 export interface RecentEvent {
@@ -57,8 +59,19 @@ function useLiveEvents(paused: boolean) {
 export function EventDebuggerPage() {
   const { t, label } = useI18n();
   const format = useFormat();
+  const { can } = useSession();
+  const allowed = can('analyse');
   const [paused, setPaused] = useState(false);
-  const { events, error, unavailable, clear } = useLiveEvents(paused);
+  const { events, error, unavailable, clear } = useLiveEvents(paused || !allowed);
+
+  if (!allowed) {
+    return (
+      <div data-testid="events-page">
+        <PageHeader title={t('events.title')} />
+        <ReadOnlyNotice needsAnalyst />
+      </div>
+    );
+  }
 
   return (
     <div data-testid="events-page">

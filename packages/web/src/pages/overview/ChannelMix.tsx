@@ -7,6 +7,7 @@ import { plainMetricValue } from '../../format/numbers';
 import { useFormat } from '../../format/useFormat';
 import { useI18n } from '../../i18n/i18n';
 import { usePeriod } from '../../shell/PeriodContext';
+import { html } from '../../charts/html';
 
 /** Where the period's sales came from: sales by channel as a ring. */
 export function ChannelMix() {
@@ -17,7 +18,7 @@ export function ChannelMix() {
   const option = useMemo(() => {
     const rows = (query.data?.breakdown ?? []).filter((r) => (r.values.sales ?? 0) > 0);
     return {
-      tooltip: { trigger: 'item', formatter: (p: { name: string; dataIndex: number; percent: number }) => `${p.name}<br/><b>${format.money(rows[p.dataIndex]?.values.sales)}</b> (${p.percent}%)` },
+      tooltip: { trigger: 'item', formatter: (p: { name: string; dataIndex: number; percent: number }) => html`${p.name}<br/><b>${format.money(rows[p.dataIndex]?.values.sales)}</b> (${p.percent}%)` },
       legend: { type: 'scroll', orient: 'vertical', right: 0, top: 'middle' },
       series: [{
         type: 'pie', radius: ['45%', '72%'], center: ['38%', '50%'], avoidLabelOverlap: true, label: { show: false },

@@ -5,6 +5,7 @@ import { axisFormatter } from '../../charts/options';
 import { toMajor } from '../../format/numbers';
 import { useFormat } from '../../format/useFormat';
 import { useI18n } from '../../i18n/i18n';
+import { html } from '../../charts/html';
 
 /**
  * The sales gap as a waterfall: from the baseline (target or previous period) through the effect of
@@ -37,7 +38,7 @@ export function VarianceWaterfall({ variance }: { variance: ReviewReport['salesV
     const names = [t('review.effect.start'), ...steps.map((s) => s.name), t('review.effect.end')];
     const deltas = [variance.target, ...steps.map((s) => s.delta), variance.actual];
     return {
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: (p: { dataIndex: number }[]) => `${names[p[0].dataIndex]}: <b>${(p[0].dataIndex > 0 && p[0].dataIndex < names.length - 1 && deltas[p[0].dataIndex] > 0 ? '+' : '')}${format.money(deltas[p[0].dataIndex])}</b>` },
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: (p: { dataIndex: number }[]) => html`${names[p[0].dataIndex]}: <b>${(p[0].dataIndex > 0 && p[0].dataIndex < names.length - 1 && deltas[p[0].dataIndex] > 0 ? '+' : '')}${format.money(deltas[p[0].dataIndex])}</b>` },
       grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: names },
       yAxis: { type: 'value', axisLabel: { formatter: axisFormatter('sales', format) } },
