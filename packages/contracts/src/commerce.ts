@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencyCode, externalId, isoTimestamp, localDate, minorUnits } from './common';
+import { birthDate, currencyCode, externalId, isoTimestamp, localDate, minorUnits } from './common';
 
 export const productStatuses = ['active', 'inactive', 'archived'] as const;
 
@@ -29,7 +29,7 @@ export const customerRecord = z.object({
   phone: z.string().max(50).optional(),
   email: z.email({ error: 'must be an email address' }).optional(),
   gender: z.enum(genders).optional(),
-  birthday: localDate.optional(),
+  birthday: birthDate.optional(),
   province: z.string().max(100).optional(),
   city: z.string().max(100).optional(),
   registeredAt: isoTimestamp.optional(),

@@ -30,6 +30,10 @@ export const isoTimestamp = z.iso.datetime({ offset: true, error: 'must be an IS
 
 export const localDate = z.iso.date({ error: 'must be a date YYYY-MM-DD' }).refine(yearInRange, { error: `must be a date ${YEARS}` });
 
+/** A person's birthday: people were born before 1970. */
+export const birthDate = z.iso.date({ error: 'must be a date YYYY-MM-DD' })
+  .refine((text) => Number(text.slice(0, 4)) >= 1900 && Number(text.slice(0, 4)) <= MAX_YEAR, { error: `must be a date between 1900 and ${MAX_YEAR}` });
+
 export const NUL_MESSAGE = 'must not contain a NUL character (\\u0000)';
 
 /** The first path in `value` (a JSON value) whose string, or key, holds a NUL character, which no text column stores. */
