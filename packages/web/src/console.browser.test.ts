@@ -1,5 +1,5 @@
 /**
- * The console in a real browser (Debian's chromium through playwright-core) against a real Flywheel
+ * The console in a real browser (the packaged Chromium of platform/browser.ts, through playwright-core) against a real Flywheel
  * started in process, with a shop loaded through the public APIs. Screenshots of each main page land
  * in artifacts/console/ (gitignored).
  */
@@ -8,9 +8,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { InitResult, MetricsResult } from '@flywheel/contracts';
-import { startFlywheel } from '../../server/src/testing/harness';
+import { launchBrowser, startFlywheel } from '../../server/src/testing/harness';
 import { addDays, presetPeriod, todayIn } from './format/dates';
 import { formatMetric, formatMoney } from './format/numbers';
 import { customers, catalog, orderRecords, plannedOrders, spendRecords, trackingCalls } from './testing/demo-data';
@@ -18,7 +18,6 @@ import { customers, catalog, orderRecords, plannedOrders, spendRecords, tracking
 const here = path.dirname(fileURLToPath(import.meta.url));
 const distIndex = path.resolve(here, '../dist/index.html');
 const artifacts = path.resolve(here, '../../../artifacts/console');
-const CHROMIUM = '/usr/bin/chromium';
 const TIMEZONE = 'Asia/Shanghai';
 const overviewMetrics = ['sales', 'orders', 'buyers', 'per_customer_spend', 'uv', 'conversion_rate', 'repurchase_rate', 'roas'] as const;
 
@@ -102,19 +101,14 @@ beforeAll(async () => {
   if (!fs.existsSync(distIndex)) {
     throw new Error(`The console is not built (${distIndex} is missing): run \`npm run build -w @flywheel/web\` (npm install does it too) before this test.`);
   }
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); CI does when .ci/browser exists.`);
   fs.mkdirSync(artifacts, { recursive: true });
   fw = await startFlywheel();
   await fw.http.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${(fw.http.server.address() as AddressInfo).port}`;
   shop = await fw.shops.createShop({ name: '西湖小铺' });
   await invite(shop.secretKey, 'viewer');
-  // launch() gives the browser a fresh temporary profile (user-data-dir) of its own and removes it on close.
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  // A fresh temporary profile (user-data-dir) of its own, removed on close.
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {

@@ -54,3 +54,6 @@ export function paidOrder(id: string, customerId: string, amount: number, paidAt
     items: [{ sku: 'SKU-1', quantity: 1, unitPrice: amount }], payableAmount: amount, ...extra,
   };
 }
+
+/** The headless browser the console's tests drive: the same one the PDF export uses. */
+export { launchBrowser } from '../platform/browser';

@@ -1,22 +1,23 @@
-import fs from 'node:fs';
 import { FlywheelError } from '../../../platform/errors';
+import { launchBrowser, serveCjkFont } from '../../../platform/browser';
 
 /**
- * PDF = the HTML report printed by headless Chromium (Debian's `chromium` package through
- * playwright-core; no browser is downloaded). Chinese text needs the `fonts-noto-cjk` package.
+ * PDF = the HTML report printed by the headless browser of platform/browser.ts (shipped in npm
+ * packages, with its Chinese font), so the export works on a machine with only Node and npm.
  */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-export async function htmlToPdf(html: string, executablePath = CHROMIUM_PATH): Promise<Buffer> {
-  if (!fs.existsSync(executablePath)) {
-    throw new FlywheelError('not_implemented', `PDF export needs Chromium at ${executablePath}: install it (Debian: apt-get install chromium fonts-noto-cjk), or ask for format=html and print that`);
+export async function htmlToPdf(html: string): Promise<Buffer> {
+  let browser;
+  try {
+    browser = await launchBrowser();
+  } catch (error) {
+    throw new FlywheelError('not_implemented', `PDF export could not start its browser (${(error as Error).message.split('\n')[0]}): run npm install again, set FLYWHEEL_CHROMIUM to a Chromium, or ask for format=html and print that`);
   }
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage();
+    const fontCss = await serveCjkFont(page);
     await page.setContent(html, { waitUntil: 'load' });
+    await page.addStyleTag({ content: fontCss });
+    await page.evaluate(() => document.fonts.ready);
     return await page.pdf({ format: 'A4', printBackground: true, margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' } });
   } finally {
     await browser.close();
