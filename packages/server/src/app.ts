@@ -73,7 +73,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     const projector = new OutboxProjector(db, store, commerceProjections, log, config.projectorIntervalMs);
     await projector.init();
     const analytics = new AnalyticsService(store, config.funnelMemoryBytes);
-    const planning = createPlanning(db, analytics, shops, log, { delivery: { allowPrivate: config.allowPrivateWebhooks } });
+    const planning = createPlanning(db, analytics, shops, log, { delivery: { allowPrivate: config.allowPrivateWebhooks }, chromiumPath: config.chromiumPath });
     const imports = new ImportService(commerce, tracking, async (shopId) => (await shops.getShop(shopId)).timezone);
 
     const http = await createHttpApp({

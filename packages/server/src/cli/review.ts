@@ -22,7 +22,7 @@ export function reviewCommand(cli: CliHelpers): Command {
     .description('the 复盘 report of a month or quarter: target vs actual, the sales gap by driver, channels, ROI, risks, next actions')
     .option('--month <YYYY-MM>', 'the month to review, e.g. 2026-10')
     .option('--quarter <YYYY-QN>', 'the quarter to review, e.g. 2026-Q4')
-    .addOption(new Option('--format <format>', 'md, html (with charts), pdf (needs Chromium) or json').choices(reviewFormats).default('md'))
+    .addOption(new Option('--format <format>', 'md, html (with charts), pdf or json').choices(reviewFormats).default('md'))
     .option('--out <file>', 'write the report to this file instead of printing it')
     .option('--shop <id>', 'the shop to review (default: the only shop)')
     .option('--plan <id>', 'the plan to review against (default: the newest live plan for the period)')
@@ -38,7 +38,7 @@ export function reviewCommand(cli: CliHelpers): Command {
         const shopId = opts.shop ?? (await cli.onlyShop(fw));
         const { format: _format, ...query } = parsed.data;
         const report = await fw.planning.reviews.report(shopId, query);
-        return renderReview(report, parsed.data.format);
+        return renderReview(report, parsed.data.format, fw.planning.chromiumPath);
       });
       if (opts.out) {
         fs.writeFileSync(opts.out, rendered.body);

@@ -3,8 +3,8 @@
  * run in it. It comes from the npm registry like everything else: `@sparticuz/chromium` ships Chromium
  * (unpacked to the temp dir on first use, a few seconds) and the NSS libraries it links, and
  * `@fontsource/noto-sans-sc` the Chinese font, served to the page from the package, so a machine
- * with only Node and npm prints Chinese without system fonts. `FLYWHEEL_CHROMIUM` names another
- * Chromium to use instead (Debian's is /usr/bin/chromium).
+ * with only Node and npm prints Chinese without system fonts. `chromiumPath` (config
+ * FLYWHEEL_CHROMIUM) names another Chromium to use instead (Debian's is /usr/bin/chromium).
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,12 +20,11 @@ export const BROWSER_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-backgro
 
 let unpacked: Promise<{ executablePath: string; libraryPath: string | undefined }> | undefined;
 
-/** Where the browser is, unpacking the packaged one the first time. */
-export function browserExecutable(env: NodeJS.ProcessEnv = process.env): Promise<{ executablePath: string; libraryPath: string | undefined }> {
-  if (env.FLYWHEEL_CHROMIUM) {
-    const executablePath = env.FLYWHEEL_CHROMIUM;
-    if (!fs.existsSync(executablePath)) return Promise.reject(new Error(`FLYWHEEL_CHROMIUM is ${executablePath}, which does not exist`));
-    return Promise.resolve({ executablePath, libraryPath: undefined });
+/** Where the browser is (`chromiumPath`, else the packaged one, unpacked the first time). */
+export function browserExecutable(chromiumPath?: string): Promise<{ executablePath: string; libraryPath: string | undefined }> {
+  if (chromiumPath) {
+    if (!fs.existsSync(chromiumPath)) return Promise.reject(new Error(`FLYWHEEL_CHROMIUM is ${chromiumPath}, which does not exist`));
+    return Promise.resolve({ executablePath: chromiumPath, libraryPath: undefined });
   }
   unpacked ??= (async () => {
     const { default: packaged } = await import('@sparticuz/chromium');
@@ -58,10 +57,12 @@ function unpackLibraries(): string {
 }
 
 /** Launches the browser; the caller closes it. */
-export async function launchBrowser(): Promise<Browser> {
-  const { executablePath, libraryPath } = await browserExecutable();
+export async function launchBrowser(chromiumPath?: string): Promise<Browser> {
+  const { executablePath, libraryPath } = await browserExecutable(chromiumPath);
   const { chromium } = await import('playwright-core');
-  const env = libraryPath ? { ...process.env, LD_LIBRARY_PATH: [libraryPath, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') } : process.env;
+  // The browser inherits this process's environment, with the packaged libraries found first.
+  const inherited = process.env; // eslint-disable-line no-restricted-syntax -- passed on to the child, not read as configuration
+  const env = libraryPath ? { ...inherited, LD_LIBRARY_PATH: [libraryPath, inherited.LD_LIBRARY_PATH].filter(Boolean).join(':') } : inherited;
   return chromium.launch({ executablePath, headless: true, args: BROWSER_ARGS, env: env as Record<string, string> });
 }
 

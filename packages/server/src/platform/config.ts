@@ -41,6 +41,8 @@ const envSchema = z.object({
   FLYWHEEL_ALLOW_PRIVATE_WEBHOOKS: z.enum(['true', 'false']).default('false'),
   /** Origins (comma-separated) whose pages may call the admin API from a browser; tracking routes allow any origin. */
   FLYWHEEL_CORS_ORIGINS: z.string().default(''),
+  /** A Chromium to print PDFs with instead of the packaged one (platform/browser.ts), e.g. /usr/bin/chromium. */
+  FLYWHEEL_CHROMIUM: z.string().min(1).optional(),
   /** When set, `/metrics` (Prometheus) needs `Authorization: Bearer <token>`; unset, it is public (bind to 127.0.0.1). */
   FLYWHEEL_METRICS_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
 });
@@ -61,6 +63,7 @@ export interface Config {
   allowPrivateWebhooks: boolean;
   corsOrigins: string[];
   metricsToken: string | undefined;
+  chromiumPath: string | undefined;
 }
 
 export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
@@ -86,6 +89,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     allowPrivateWebhooks: e.FLYWHEEL_ALLOW_PRIVATE_WEBHOOKS === 'true',
     corsOrigins: e.FLYWHEEL_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     metricsToken: e.FLYWHEEL_METRICS_TOKEN,
+    chromiumPath: e.FLYWHEEL_CHROMIUM,
     ...overrides,
   };
   return { ...config, dataDir: path.resolve(config.dataDir) };

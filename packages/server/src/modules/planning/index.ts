@@ -18,10 +18,12 @@ export interface Planning {
   plans: PlanningService;
   alerts: AlertService;
   reviews: ReviewService;
+  /** The Chromium that prints PDFs (config FLYWHEEL_CHROMIUM; the packaged one when undefined). */
+  chromiumPath: string | undefined;
 }
 
 /** Plan and review: the services of the module, wired to the metric layer and the shop directory. */
-export function createPlanning(db: Db, analytics: AnalyticsService, shops: ShopDirectory, log: Logger, options: AlertServiceOptions = {}): Planning {
+export function createPlanning(db: Db, analytics: AnalyticsService, shops: ShopDirectory, log: Logger, options: AlertServiceOptions & { chromiumPath?: string } = {}): Planning {
   const shopOf = async (shopId: string) => {
     const s = await shops.getShop(shopId);
     return { shopId, timezone: s.timezone, currency: s.currency };
@@ -29,5 +31,5 @@ export function createPlanning(db: Db, analytics: AnalyticsService, shops: ShopD
   const plans = new PlanningService(db, analytics, shopOf, options.delivery?.allowPrivate);
   const alerts = new AlertService(db, plans, async () => (await shops.listShops()).map((s) => s.id), log, options);
   const reviews = new ReviewService(plans, alerts, async (shopId) => (await shops.getShop(shopId)).name);
-  return { plans, alerts, reviews };
+  return { plans, alerts, reviews, chromiumPath: options.chromiumPath };
 }

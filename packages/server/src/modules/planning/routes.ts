@@ -184,7 +184,7 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
     const { format, ...q } = request.query;
     const report = await reviews.report(shopId(request), q);
     if (format === 'json') return report;
-    const rendered = await renderReview(report, format);
+    const rendered = await renderReview(report, format, planning.chromiumPath);
     reply.type(rendered.contentType);
     if (format === 'pdf') reply.header('content-disposition', `attachment; filename="${rendered.fileName}"`);
     return reply.send(rendered.body);

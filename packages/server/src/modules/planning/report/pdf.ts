@@ -5,10 +5,10 @@ import { launchBrowser, serveCjkFont } from '../../../platform/browser';
  * PDF = the HTML report printed by the headless browser of platform/browser.ts (shipped in npm
  * packages, with its Chinese font), so the export works on a machine with only Node and npm.
  */
-export async function htmlToPdf(html: string): Promise<Buffer> {
+export async function htmlToPdf(html: string, chromiumPath?: string): Promise<Buffer> {
   let browser;
   try {
-    browser = await launchBrowser();
+    browser = await launchBrowser(chromiumPath);
   } catch (error) {
     throw new FlywheelError('not_implemented', `PDF export could not start its browser (${(error as Error).message.split('\n')[0]}): run npm install again, set FLYWHEEL_CHROMIUM to a Chromium, or ask for format=html and print that`);
   }

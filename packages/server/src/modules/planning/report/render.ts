@@ -12,12 +12,13 @@ export interface RenderedReview {
   fileName: string;
 }
 
-export async function renderReview(report: ReviewReport, format: ReviewFormat): Promise<RenderedReview> {
+/** `chromiumPath`: config FLYWHEEL_CHROMIUM (the packaged browser when not set). */
+export async function renderReview(report: ReviewReport, format: ReviewFormat, chromiumPath?: string): Promise<RenderedReview> {
   const fileName = `review-${report.period.label}.${format}`;
   switch (format) {
     case 'json': return { contentType: 'application/json; charset=utf-8', body: `${JSON.stringify(report, null, 2)}\n`, fileName };
     case 'md': return { contentType: 'text/markdown; charset=utf-8', body: renderMarkdown(report), fileName };
     case 'html': return { contentType: 'text/html; charset=utf-8', body: await html(report), fileName };
-    case 'pdf': return { contentType: 'application/pdf', body: await htmlToPdf(await html(report)), fileName };
+    case 'pdf': return { contentType: 'application/pdf', body: await htmlToPdf(await html(report), chromiumPath), fileName };
   }
 }
