@@ -12,9 +12,9 @@ import {
 } from 'fastify-type-provider-zod';
 import client from 'prom-client';
 import type { Logger } from 'pino';
+import { NUL_MESSAGE, nulPath } from '@flywheel/contracts';
 import { actorOf, allows, type Access, type Principal } from './auth';
 import { FlywheelError } from './errors';
-import { NUL_MESSAGE, nulPath } from '@flywheel/contracts';
 
 declare module 'fastify' {
   interface FastifyRequest {

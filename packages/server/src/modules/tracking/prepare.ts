@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { aliasCall, batchBody, NUL_MESSAGE, nulPath, identifyCall, pageCall, trackCall, type CallType, type ChannelMapping, type RejectedRecord } from '@flywheel/contracts';
+import { aliasCall, batchBody, identifyCall, NUL_MESSAGE, nulPath, pageCall, trackCall, type CallType, type ChannelMapping, type RejectedRecord } from '@flywheel/contracts';
 import { fromZodIssue, type ErrorCode } from '../../platform/errors';
 import { deriveChannel, utmOf } from './channels';
 
