@@ -24,12 +24,13 @@ export async function cohorts(store: AnalyticsStore, shop: ShopContext, q: Cohor
   const params = { shop: shop.shopId, tz: shop.timezone, start: p.start.toISOString(), end: p.end.toISOString() };
   const bucket = (col: string) => `date_trunc('${q.grain}', timezone($tz, ${col}))`;
   const activity = q.measure === 'activity'
-    ? `select person_id as person, ${bucket('ts')} as p, 0 as net from tracked_events where shop_id = $shop and person_id in (select person from members) group by all`
-    : `select customer_id as person, ${bucket('paid_at')} as p, sum(paid_amount) as net from orders where shop_id = $shop and paid_at is not null group by all`
+    ? `select person_id as person, ${bucket('ts')} as p, 0 as net, true as active from tracked_events where shop_id = $shop and person_id in (select person from members) group by all`
+      // A purchase is a paid order, whatever its amount: the definition of buyers (and so of the cohort itself).
+    : `select customer_id as person, ${bucket('paid_at')} as p, sum(paid_amount) as net, true as active from orders where shop_id = $shop and paid_at is not null group by all`
       // Refunds lower LTV; they never make a customer active, so retention needs none.
       + (q.measure !== 'ltv' ? '' : `
        union all
-       select o.customer_id, ${bucket('r.created_at')}, -sum(r.amount) from refunds r join orders o on o.shop_id = r.shop_id and o.order_id = r.order_id
+       select o.customer_id, ${bucket('r.created_at')}, -sum(r.amount), false from refunds r join orders o on o.shop_id = r.shop_id and o.order_id = r.order_id
        where r.shop_id = $shop and o.customer_id in (select person from members) group by all`);
   const rows = await store.all<{ cohort: string; k: number; size: number; active: number; net: number }>(`
     with members as (select person, ${bucket('t0')} as cohort from (${acquisition[q.by]}) where t0 >= $start and t0 < $end),
@@ -37,7 +38,7 @@ export async function cohorts(store: AnalyticsStore, shop: ShopContext, q: Cohor
     -- one row per person and period (LTV adds refund rows, but counts no one active), so counting rows counts people
     acts as (${activity}),
     per_period as (
-      select m.cohort, date_diff('${q.grain}', m.cohort, a.p) as k, ${q.measure === 'activity' ? 'count(*)' : 'count_if(a.net > 0)'} as active, sum(a.net) as net
+      select m.cohort, date_diff('${q.grain}', m.cohort, a.p) as k, count_if(a.active) as active, sum(a.net) as net
       from members m join acts a on a.person = m.person and a.p >= m.cohort group by all)
     select strftime(s.cohort, '%Y-%m-%d') as cohort, s.size, coalesce(pp.k, 0) as k, coalesce(pp.active, 0) as active, coalesce(pp.net, 0) as net
     from sizes s left join per_period pp on pp.cohort = s.cohort order by 1, 3`, params);
