@@ -13,6 +13,8 @@ import { call, startFlywheel } from '../../testing/harness';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const sample = path.resolve(here, '../../../../../../shared/data/cdnow/CDNOW_sample.txt');
 
+if (!fs.existsSync(sample)) throw new Error(`${sample} is missing: this test reads the project's shared folder (shared/data/cdnow), kept beside the repository`);
+
 interface Line { customer: string; date: string; cents: number }
 const lines: Line[] = fs.readFileSync(sample, 'utf8').trim().split('\n').map((row) => {
   const [customer, , ymd, , amount] = row.trim().split(/\s+/);
