@@ -11,9 +11,7 @@
 import fs from 'node:fs';
 import { AnalyticsStore } from '../packages/server/src/platform/analytics-store';
 import { analyticsSchemas } from '../packages/server/src/app';
-import { AnalyticsService, type ShopContext } from '../packages/server/src/modules/analytics/service';
-import { funnel } from '../packages/server/src/modules/analytics/funnels';
-import { cohorts } from '../packages/server/src/modules/analytics/cohorts';
+import { AnalyticsService, type ShopContext } from '../packages/server/src/modules/analytics';
 import type { MetricName } from '../packages/contracts/src';
 
 const EVENTS = Number(process.argv[2] ?? 100_000_000);
@@ -118,7 +116,7 @@ const steps = ['home', 'Product Viewed', 'Product Added', 'Checkout Started', 'O
 // Shifts a local date (YYYY-MM-DD, Asia/Shanghai) to its UTC instant, as the service does.
 const instant = (date: string) => new Date(Date.parse(`${date}T00:00:00+08:00`)).toISOString();
 async function funnelOver(label: string, from: string, to: string, events: string) {
-  const ours = await time('funnel', () => funnel(analytics.sequences, shop('small'), { steps: steps.map((e) => (e === 'home' ? { event: '$pageview' } : { event: e })), window: '1d', from, to }));
+  const ours = await time('funnel', () => analytics.funnel(shop('small'), { steps: steps.map((e) => (e === 'home' ? { event: '$pageview' } : { event: e })), window: '1d', from, to }));
   // Hand-written: the same ordered, windowed funnel, as an analyst would write it for these five steps.
   const [start, end] = [instant(from), instant(to)];
   const hand = await time('funnel-hand', () => store.all(`
@@ -141,7 +139,7 @@ console.log(`  (the first funnel after start also loads the shop's events into m
 await funnelOver('5-step funnel, a quarter', '2025-10-01', '2026-01-01', 'a quarter of them');
 await funnelOver('5-step funnel, a month', '2025-11-01', '2025-12-01', 'a month of them');
 
-const cohortOurs = await time('cohort', () => cohorts(store, shop('small'), { by: 'first_order', grain: 'month', measure: 'retention', from: '2025-01-01', to: '2026-01-01', periods: 12 }, new Date('2027-01-01')));
+const cohortOurs = await time('cohort', () => analytics.cohorts(shop('small'), { by: 'first_order', grain: 'month', measure: 'retention', from: '2025-01-01', to: '2026-01-01', periods: 12 }, new Date('2027-01-01')));
 const cohortHand = await time('cohort-hand', () => store.all(`
   with f as (select customer_id, date_trunc('month', timezone('Asia/Shanghai', min(paid_at))) as cohort from orders where shop_id = 'small' group by 1),
   a as (select distinct customer_id, date_trunc('month', timezone('Asia/Shanghai', paid_at)) as m from orders where shop_id = 'small')

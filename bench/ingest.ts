@@ -13,7 +13,7 @@ import path from 'node:path';
 import { DuckDBDataChunk, DuckDBInstance, DuckDBTimestampTZValue, TIMESTAMPTZ, VARCHAR, type DuckDBValue } from '@duckdb/node-api';
 import { openFlywheel } from '../packages/server/src/app';
 import { loadConfig } from '../packages/server/src/platform/config';
-import { trackingAnalyticsSchema } from '../packages/server/src/modules/tracking/service';
+import { trackingAnalyticsSchema } from '../packages/server/src/modules/tracking';
 
 const N = Number(process.argv[2] ?? 300_000);
 const HTTP_SECONDS = Number(process.argv[3] ?? 15);

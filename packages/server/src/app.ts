@@ -9,21 +9,12 @@ import { migrate, openDatabase, type Db } from './platform/db';
 import { createHttpApp, type HttpApp } from './platform/http';
 import { createLogger } from './platform/logger';
 import { OutboxProjector, outboxMigrations } from './platform/outbox';
-import { analyticsRoutes } from './modules/analytics/routes';
-import { AnalyticsService } from './modules/analytics/service';
-import { visitsAnalyticsSchema } from './modules/analytics/visits';
-import { commerceMigrations } from './modules/commerce/migrations';
-import { commerceAnalyticsSchema, commerceProjections } from './modules/commerce/projection';
-import { commerceRoutes } from './modules/commerce/routes';
-import { CommerceService } from './modules/commerce/service';
-import { importRoutes } from './modules/imports/routes';
-import { ImportService } from './modules/imports/service';
+import { analyticsRoutes, AnalyticsService, visitsAnalyticsSchema } from './modules/analytics';
+import { commerceAnalyticsSchema, commerceMigrations, commerceProjections, commerceRoutes, CommerceService } from './modules/commerce';
+import { importRoutes, ImportService } from './modules/imports';
 import { createPlanning, planningMigrations, planningRoutes, type Planning } from './modules/planning';
-import { shopMigrations } from './modules/shops/migrations';
-import { shopRoutes } from './modules/shops/routes';
-import { ShopService } from './modules/shops/service';
-import { trackingRoutes } from './modules/tracking/routes';
-import { trackingAnalyticsSchema, TrackingService } from './modules/tracking/service';
+import { shopMigrations, shopRoutes, ShopService } from './modules/shops';
+import { trackingAnalyticsSchema, trackingRoutes, TrackingService } from './modules/tracking';
 
 /** The console build, served at / when `npm install` has built it. */
 const consoleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { EntityName, InitResult } from '@flywheel/contracts';
 import type { Flywheel } from '../app';
-import { generateCatalog, generateCustomers, generateDays, type DemoEvent, type DemoOptions } from '../modules/demo/generator';
+import { generateCatalog, generateCustomers, generateDays, type DemoEvent, type DemoOptions } from '../demo/generator';
 import { FlywheelError } from '../platform/errors';
 import { OneAhead } from '../platform/one-ahead';
 

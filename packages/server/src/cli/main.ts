@@ -7,7 +7,7 @@ import { openFlywheel, type Flywheel } from '../app';
 import { loadConfig, type Config } from '../platform/config';
 import { FlywheelError } from '../platform/errors';
 import { createLogger } from '../platform/logger';
-import { errorReport } from '../modules/imports/service';
+import { errorReport } from '../modules/imports';
 import { localDateOf } from '../platform/timezone';
 import { assertDemoOptions, DEMO_LOGIN, loadDemo, readDemo, resetDataDir } from './demo';
 import { reviewCommand } from './review';

@@ -4,7 +4,7 @@ import { reviewFormats, reviewQuery, type ReviewFormat } from '@flywheel/contrac
 import type { Flywheel } from '../app';
 import type { Config } from '../platform/config';
 import { FlywheelError, fromZodIssue } from '../platform/errors';
-import { renderReview } from '../modules/planning/report/render';
+import { renderReview } from '../modules/planning';
 
 /** What `flywheel review` borrows from main.ts, so the commands open stores and pick shops one way. */
 export interface CliHelpers {

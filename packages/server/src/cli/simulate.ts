@@ -1,5 +1,5 @@
 import type { OrderRecord } from '@flywheel/contracts';
-import { generateCatalog, generateCustomers, generateDays, type DemoDay, type DemoEvent } from '../modules/demo/generator';
+import { generateCatalog, generateCustomers, generateDays, type DemoDay, type DemoEvent } from '../demo/generator';
 import { addDays, localDateOf } from '../platform/timezone';
 
 export interface LiveOptions {

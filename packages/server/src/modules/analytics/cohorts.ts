@@ -5,7 +5,7 @@ import { addDays, addMonths, localDateOf } from '../../platform/timezone';
 import { period } from './periods';
 import type { ShopContext } from './service';
 
-type CohortsQuery = z.infer<typeof cohortsQuery>;
+export type CohortsQuery = z.infer<typeof cohortsQuery>;
 
 const acquisition = {
   first_order: `select customer_id as person, min(paid_at) as t0 from orders where shop_id = $shop and paid_at is not null group by 1`,

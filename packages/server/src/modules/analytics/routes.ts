@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { attributionQuery, attributionResult, cohortsQuery, cohortsResult, funnelPeopleRequest, funnelRequest, funnelResult, localDate, metricsQuery, metricsResult } from '@flywheel/contracts';
 import { principalOf, type HttpApp } from '../../platform/http';
-import { cohorts } from './cohorts';
-import { funnel, funnelDropOffs } from './funnels';
-import { productAnalytics } from './products';
 import type { AnalyticsService, ShopContext } from './service';
 
 export function analyticsRoutes(app: HttpApp, analytics: AnalyticsService, shopOf: (shopId: string) => Promise<ShopContext>) {
@@ -22,18 +19,18 @@ export function analyticsRoutes(app: HttpApp, analytics: AnalyticsService, shopO
   app.post('/v1/funnels', {
     config: { access: 'read' },
     schema: { tags: ['measure'], summary: 'Ordered steps within a conversion window: people, conversion and median time per step', body: funnelRequest, response: { 200: funnelResult } },
-  }, async (request) => funnel(analytics.sequences, await shop(request), request.body));
+  }, async (request) => analytics.funnel(await shop(request), request.body));
 
   // Lists persons, not aggregates: analyst and above.
   app.post('/v1/funnels/people', {
     config: { access: 'analyse' },
     schema: { tags: ['measure'], summary: 'Who dropped out at a step of a funnel (reached step-1, not step)', body: funnelPeopleRequest },
-  }, async (request) => funnelDropOffs(analytics.sequences, await shop(request), request.body));
+  }, async (request) => analytics.funnelDropOffs(await shop(request), request.body));
 
   app.get('/v1/cohorts', {
     config: { access: 'read' },
     schema: { tags: ['measure'], summary: 'Acquisition cohorts: retention, activity or LTV per later period', querystring: cohortsQuery, response: { 200: cohortsResult } },
-  }, async (request) => cohorts(analytics.store, await shop(request), request.query));
+  }, async (request) => analytics.cohorts(await shop(request), request.query));
 
   app.get('/v1/attribution', {
     config: { access: 'read' },
@@ -48,5 +45,5 @@ export function analyticsRoutes(app: HttpApp, analytics: AnalyticsService, shopO
       querystring: z.object({ from: localDate, to: localDate, level: z.enum(['sku', 'spu', 'category']).default('spu'), limit: z.coerce.number().int().min(1).max(1000).default(100) })
         .refine((q) => q.from < q.to, { error: 'to must be after from', path: ['to'] }),
     },
-  }, async (request) => productAnalytics(analytics.store, await shop(request), request.query));
+  }, async (request) => analytics.products(await shop(request), request.query));
 }

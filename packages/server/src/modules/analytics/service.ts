@@ -1,10 +1,13 @@
-import type { Dimension, MetricName, MetricsQuery, MetricsResult } from '@flywheel/contracts';
+import type { Dimension, FunnelRequest, MetricName, MetricsQuery, MetricsResult } from '@flywheel/contracts';
 import type { AnalyticsStore } from '../../platform/analytics-store';
 import { factSql, filterParams, type AttributionModel, type FactParams, type Filters } from './fact-sql';
 import { evaluate, factsOf, measuresOf, type Level, type MeasureValues } from './metric-layer';
 import { EventSequences } from './sequences';
 import { VISIT_BUCKET_MS, VisitRollup } from './visits';
 import { bucketsOf, period, previousPeriod, type Period } from './periods';
+import { cohorts, type CohortsQuery } from './cohorts';
+import { funnel, funnelDropOffs } from './funnels';
+import { productAnalytics, type ProductLevel } from './products';
 
 export interface ShopContext { shopId: string; timezone: string; currency: string }
 
@@ -94,5 +97,23 @@ export class AnalyticsService {
       return { channel, visitors: v.uv ?? 0, buyers: v.buyers ?? 0, sales: v.sales ?? 0, newBuyers: v.new_buyers ?? 0, spend: v.spend ?? 0, cac: v.cac, roas: v.roas };
     });
     return { model: q.model, channels: channels.sort((a, b) => b.sales - a.sales || b.visitors - a.visitors) };
+  }
+
+  funnel(shop: ShopContext, q: FunnelRequest) {
+    return funnel(this.sequences, shop, q);
+  }
+
+  /** Who reached step - 1 and not `step`. */
+  funnelDropOffs(shop: ShopContext, q: FunnelRequest & { step: number; limit: number }) {
+    return funnelDropOffs(this.sequences, shop, q);
+  }
+
+  /** `now`: cohort periods that have not ended by then are left out. */
+  cohorts(shop: ShopContext, q: CohortsQuery, now = new Date()) {
+    return cohorts(this.store, shop, q, now);
+  }
+
+  products(shop: ShopContext, q: { from: string; to: string; level: ProductLevel; limit: number }) {
+    return productAnalytics(this.store, shop, q);
   }
 }

@@ -1,8 +1,8 @@
 import { MAX_BATCH_RECORDS, type EntityName, type ImportEntity, type ImportResult, type RejectedRecord } from '@flywheel/contracts';
 import { FlywheelError } from '../../platform/errors';
 import { OneAhead } from '../../platform/one-ahead';
-import type { CommerceService } from '../commerce/service';
-import type { TrackingService } from '../tracking/service';
+import type { CommerceService } from '../commerce';
+import type { TrackingService } from '../tracking';
 import { decodeText, jsonLines, readRows, toRecords, type SourceRow } from './parse';
 
 export interface ImportOptions {

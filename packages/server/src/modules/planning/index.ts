@@ -1,12 +1,13 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../platform/db';
-import type { AnalyticsService } from '../analytics/service';
+import type { AnalyticsService } from '../analytics';
 import { AlertService, type AlertServiceOptions } from './alerts';
 import { ReviewService } from './review';
 import { PlanningService } from './service';
 
 export { planningMigrations } from './migrations';
 export { planningRoutes } from './routes';
+export { renderReview } from './report/render';
 
 /** What planning needs of the shops module: a shop's zone, currency and name, and the list of shops. */
 export interface ShopDirectory {

@@ -1,5 +1,5 @@
 import type { Dimension, Grain, MetricName, MetricsQuery } from '@flywheel/contracts';
-import type { AnalyticsService, ShopContext } from '../analytics/service';
+import type { AnalyticsService, ShopContext } from '../analytics';
 
 /**
  * Actuals for planning, all through the metric layer (`AnalyticsService.metrics`): planning never

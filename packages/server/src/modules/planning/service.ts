@@ -8,7 +8,7 @@ import { FlywheelError } from '../../platform/errors';
 import { assertPublicUrl } from '../../platform/outbound';
 import { newId } from '../../platform/ids';
 import { daysBetween, localDateOf } from '../../platform/timezone';
-import type { AnalyticsService, ShopContext } from '../analytics/service';
+import type { AnalyticsService, ShopContext } from '../analytics';
 import { splitByLargestRemainder } from './allocation';
 import { decompose, type ChildSpec } from './decomposition';
 import { impliedDrivers } from './driver-tree';

@@ -4,7 +4,7 @@ import { apiKeyCreate, channelMapping, invitation, invitationAccept, invitationC
 import { actor, credentialOf, principalOf, SESSION_COOKIE, type HttpApp } from '../../platform/http';
 import { FlywheelError } from '../../platform/errors';
 import { SESSION_DAYS, type ShopService } from './service';
-import { defaultChannelRules } from '../tracking/channels';
+import { defaultChannelRules } from '../tracking';
 
 /** `onSettingsChanged` lets caches of the shop's time zone, currency and channel mapping drop their copy. */
 export function shopRoutes(app: HttpApp, shops: ShopService, onSettingsChanged: (shopId: string) => void) {
