@@ -32,3 +32,7 @@ export type ChannelRule = z.infer<typeof channelRule>;
 
 export const channelMapping = z.object({ rules: z.array(channelRule).max(500) });
 export type ChannelMapping = z.infer<typeof channelMapping>;
+
+/** The shop's rules and, tried after them, the defaults. */
+export const channelMappingResult = z.object({ rules: z.array(channelRule), defaults: z.array(channelRule) });
+export type ChannelMappingResult = z.infer<typeof channelMappingResult>;

@@ -151,3 +151,30 @@ export const importResult = batchResult.extend({
   errorReport: z.string(),
 });
 export type ImportResult = z.infer<typeof importResult>;
+
+/** `GET /v1/orders/:externalId`: an order as stored, with what has been refunded of it. */
+export const storedOrder = z.object({
+  externalId: z.string(),
+  customerId: z.string(),
+  status: z.enum(orderStatuses),
+  items: z.array(z.object({ sku: z.string(), productId: z.string().nullable(), quantity: z.number().int(), unitPrice: z.number().int(), discount: z.number().int(), unitCost: z.number().int().nullable() })),
+  shippingFee: z.number().int(),
+  discount: z.number().int(),
+  payableAmount: z.number().int(),
+  paidAmount: z.number().int().nullable(),
+  currency: z.string(),
+  placedAt: z.string(),
+  paidAt: z.string().nullable(),
+  shippedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  cancelledAt: z.string().nullable(),
+  platform: z.string().nullable(),
+  channel: z.string().nullable(),
+  campaign: z.string().nullable(),
+  couponCodes: z.array(z.string()),
+  refundedAmount: z.number().int(),
+});
+export type StoredOrder = z.infer<typeof storedOrder>;
+
+/** `GET /v1/commerce/counts`: how many records of each kind the shop holds. */
+export const commerceCounts = z.object(Object.fromEntries(entityNames.map((e) => [e, z.number().int()])) as Record<EntityName, z.ZodNumber>);

@@ -69,3 +69,8 @@ export type ErrorBody = z.infer<typeof errorBody>;
 
 export const roles = ['owner', 'operator', 'analyst', 'viewer'] as const;
 export type Role = (typeof roles)[number];
+
+/** The answer of a delete: how many rows went (a target takes what was decomposed from it along). */
+export const deletedResult = z.object({ deleted: z.number().int() });
+/** The answer of an upsert: how many rows were written. */
+export const upsertedResult = z.object({ upserted: z.number().int() });

@@ -146,3 +146,41 @@ export const attributionResult = z.object({
     cac: z.number().nullable(), roas: z.number().nullable(),
   })),
 });
+
+/** `POST /v1/funnels/people`: who reached step - 1 and not `step` (person ids: the customer once known, else the device). */
+export const funnelPeopleResult = z.object({ step: z.number().int(), people: z.array(z.string()) });
+export type FunnelPeopleResult = z.infer<typeof funnelPeopleResult>;
+
+export const productLevels = ['sku', 'spu', 'category'] as const;
+export type ProductLevel = (typeof productLevels)[number];
+
+export const productAnalyticsQuery = z
+  .object({ from: localDate, to: localDate, level: z.enum(productLevels).default('spu'), limit: z.coerce.number().int().min(1).max(1000).default(100) })
+  .refine((q) => q.from < q.to, { error: 'to must be after from', path: ['to'] });
+export type ProductAnalyticsQuery = z.infer<typeof productAnalyticsQuery>;
+
+export const productRow = z.object({
+  key: z.string(),
+  title: z.string().nullable(),
+  views: z.number(),
+  visitors: z.number(),
+  addToCart: z.number(),
+  buyers: z.number(),
+  units: z.number(),
+  /** Minor units: each paid order's amount allocated to its lines by line value. */
+  sales: z.number(),
+  conversionRate: z.number().nullable(),
+  refundRate: z.number().nullable(),
+  grossMargin: z.number().nullable(),
+  previousSales: z.number(),
+  salesChange: z.number(),
+});
+export type ProductRow = z.infer<typeof productRow>;
+
+export const productAnalyticsResult = z.object({
+  level: z.enum(productLevels),
+  previous: z.object({ from: z.string(), to: z.string() }),
+  items: z.array(productRow),
+  topMovers: z.array(productRow),
+});
+export type ProductAnalyticsResult = z.infer<typeof productAnalyticsResult>;

@@ -84,3 +84,28 @@ export const operator = z.object({ id: z.string(), email: z.string(), name: z.st
 export const apiKeyKinds = ['publishable', 'secret'] as const;
 export const apiKeyCreate = z.object({ kind: z.enum(apiKeyKinds), label: z.string().max(200).optional() });
 export const apiKey = z.object({ id: z.string(), kind: z.enum(apiKeyKinds), prefix: z.string(), label: z.string().nullable(), createdAt: z.string(), revokedAt: z.string().nullable() });
+
+/** The answer of calls that only confirm (logout, revoke, delete). */
+export const okResult = z.object({ ok: z.literal(true) });
+
+/** `GET /v1/me`: who is calling, for which shop, with which role. */
+export const whoAmI = z.object({
+  kind: z.enum(['publishable', 'secret', 'operator']),
+  shopId: z.string(),
+  keyId: z.string().optional(),
+  operatorId: z.string().optional(),
+  role: z.enum(roles).optional(),
+  shop,
+});
+export type WhoAmI = z.infer<typeof whoAmI>;
+
+/** A new key: the key itself is in this answer only. */
+export const apiKeyCreated = z.object({ id: z.string(), kind: z.enum(apiKeyKinds), key: z.string() });
+export type ApiKeyCreated = z.infer<typeof apiKeyCreated>;
+export type ApiKey = z.infer<typeof apiKey>;
+export type Operator = z.infer<typeof operator>;
+export type Invitation = z.infer<typeof invitation>;
+export type InvitationCreated = z.infer<typeof invitationCreated>;
+
+export const auditEntry = z.object({ id: z.number().int(), actor: z.string(), action: z.string(), detail: z.unknown(), createdAt: z.string() });
+export const auditLog = z.array(auditEntry);

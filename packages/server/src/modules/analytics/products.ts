@@ -1,8 +1,9 @@
+import type { ProductAnalyticsQuery, ProductAnalyticsResult, ProductLevel } from '@flywheel/contracts';
 import type { AnalyticsStore } from '../../platform/analytics-store';
 import { period, previousPeriod, type Period } from './periods';
 import type { ShopContext } from './service';
 
-export type ProductLevel = 'sku' | 'spu' | 'category';
+
 
 const keyOf: Record<ProductLevel, { line: string; event: string }> = {
   sku: { line: 'i.sku', event: 'e.sku' },
@@ -45,7 +46,7 @@ async function productRows(store: AnalyticsStore, shop: ShopContext, p: Period, 
  * units, sales allocated from each order's paid amount by line value), conversion, refund rate, margin,
  * and the top movers against the previous period.
  */
-export async function productAnalytics(store: AnalyticsStore, shop: ShopContext, q: { from: string; to: string; level: ProductLevel; limit: number }) {
+export async function productAnalytics(store: AnalyticsStore, shop: ShopContext, q: ProductAnalyticsQuery): Promise<ProductAnalyticsResult> {
   const p = period(q.from, q.to, shop.timezone);
   const prev = previousPeriod(p, 'previous_period', shop.timezone);
   const [now, before] = [await productRows(store, shop, p, q.level), await productRows(store, shop, prev, q.level)];

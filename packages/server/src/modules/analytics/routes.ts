@@ -1,5 +1,7 @@
-import { z } from 'zod';
-import { attributionQuery, attributionResult, cohortsQuery, cohortsResult, funnelPeopleRequest, funnelRequest, funnelResult, localDate, metricsQuery, metricsResult } from '@flywheel/contracts';
+import {
+  attributionQuery, attributionResult, cohortsQuery, cohortsResult, funnelPeopleRequest, funnelPeopleResult, funnelRequest, funnelResult, metricsQuery, metricsResult,
+  productAnalyticsQuery, productAnalyticsResult,
+} from '@flywheel/contracts';
 import { principalOf, type HttpApp } from '../../platform/http';
 import type { AnalyticsService, ShopContext } from './service';
 
@@ -24,7 +26,7 @@ export function analyticsRoutes(app: HttpApp, analytics: AnalyticsService, shopO
   // Lists persons, not aggregates: analyst and above.
   app.post('/v1/funnels/people', {
     config: { access: 'analyse' },
-    schema: { tags: ['measure'], summary: 'Who dropped out at a step of a funnel (reached step-1, not step)', body: funnelPeopleRequest },
+    schema: { tags: ['measure'], summary: 'Who dropped out at a step of a funnel (reached step-1, not step)', body: funnelPeopleRequest, response: { 200: funnelPeopleResult } },
   }, async (request) => analytics.funnelDropOffs(await shop(request), request.body));
 
   app.get('/v1/cohorts', {
@@ -42,8 +44,8 @@ export function analyticsRoutes(app: HttpApp, analytics: AnalyticsService, shopO
     schema: {
       tags: ['measure'],
       summary: 'Per SKU, SPU or category: views, visitors, add-to-cart, buyers, units, sales, conversion, refund rate, margin; top movers',
-      querystring: z.object({ from: localDate, to: localDate, level: z.enum(['sku', 'spu', 'category']).default('spu'), limit: z.coerce.number().int().min(1).max(1000).default(100) })
-        .refine((q) => q.from < q.to, { error: 'to must be after from', path: ['to'] }),
+      querystring: productAnalyticsQuery,
+      response: { 200: productAnalyticsResult },
     },
   }, async (request) => analytics.products(await shop(request), request.query));
 }

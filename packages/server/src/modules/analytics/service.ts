@@ -1,4 +1,4 @@
-import type { Dimension, FunnelRequest, MetricName, MetricsQuery, MetricsResult } from '@flywheel/contracts';
+import type { Dimension, FunnelRequest, ProductAnalyticsQuery, MetricName, MetricsQuery, MetricsResult } from '@flywheel/contracts';
 import type { AnalyticsStore } from '../../platform/analytics-store';
 import { factSql, filterParams, type AttributionModel, type FactParams, type Filters } from './fact-sql';
 import { evaluate, factsOf, measuresOf, type Level, type MeasureValues } from './metric-layer';
@@ -7,7 +7,7 @@ import { VISIT_BUCKET_MS, VisitRollup } from './visits';
 import { bucketsOf, period, previousPeriod, type Period } from './periods';
 import { cohorts, type CohortsQuery } from './cohorts';
 import { funnel, funnelDropOffs } from './funnels';
-import { productAnalytics, type ProductLevel } from './products';
+import { productAnalytics } from './products';
 
 export interface ShopContext { shopId: string; timezone: string; currency: string }
 
@@ -113,7 +113,7 @@ export class AnalyticsService {
     return cohorts(this.store, shop, q, now);
   }
 
-  products(shop: ShopContext, q: { from: string; to: string; level: ProductLevel; limit: number }) {
+  products(shop: ShopContext, q: ProductAnalyticsQuery) {
     return productAnalytics(this.store, shop, q);
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { batchRequest, batchResult, entityNames } from '@flywheel/contracts';
+import { batchRequest, batchResult, commerceCounts, entityNames, storedOrder } from '@flywheel/contracts';
 import { actor, principalOf, type HttpApp } from '../../platform/http';
 import type { CommerceService } from './service';
 
@@ -28,11 +28,11 @@ export function commerceRoutes(app: HttpApp, commerce: CommerceService, audit: (
 
   app.get('/v1/orders/:externalId', {
     config: { access: 'read' },
-    schema: { tags: ['commerce'], summary: 'One order as stored', params: z.object({ externalId: z.string() }) },
+    schema: { tags: ['commerce'], summary: 'One order as stored', params: z.object({ externalId: z.string() }), response: { 200: storedOrder } },
   }, async (request) => commerce.getOrder(principalOf(request).shopId, request.params.externalId));
 
   app.get('/v1/commerce/counts', {
     config: { access: 'read' },
-    schema: { tags: ['commerce'], summary: 'How many records of each kind the shop holds' },
+    schema: { tags: ['commerce'], summary: 'How many records of each kind the shop holds', response: { 200: commerceCounts } },
   }, async (request) => commerce.counts(principalOf(request).shopId));
 }

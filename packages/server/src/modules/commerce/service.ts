@@ -10,6 +10,7 @@ import {
   type InventoryRecord,
   type OrderRecord,
   type OrderStatus,
+  type StoredOrder,
   type ProductRecord,
   type RefundRecord,
   type RejectedRecord,
@@ -31,26 +32,8 @@ function contentHash(value: unknown): string {
 const iso = (v: string | Date | null | undefined) => (v == null ? null : new Date(v).toISOString());
 
 /** The order as projected to analytics and published to other modules (`order.upserted`). */
-export interface OrderPayload {
-  externalId: string;
-  customerId: string;
-  status: OrderStatus;
-  items: { sku: string; productId: string | null; quantity: number; unitPrice: number; discount: number; unitCost: number | null }[];
-  shippingFee: number;
-  discount: number;
-  payableAmount: number;
-  paidAmount: number | null;
-  currency: string;
-  placedAt: string;
-  paidAt: string | null;
-  shippedAt: string | null;
-  completedAt: string | null;
-  cancelledAt: string | null;
-  platform: string | null;
-  channel: string | null;
-  campaign: string | null;
-  couponCodes: string[];
-}
+/** An order as the service keeps it (the stored order without what was refunded of it). */
+export type OrderPayload = Omit<StoredOrder, 'refundedAmount'>;
 
 class Rejection extends Error {
   constructor(readonly code: string, message: string, readonly field?: string) { super(message); }

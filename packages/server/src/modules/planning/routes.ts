@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import {
   alert, alertSettings, alertSettingsUpdate, alertsEvaluateRequest, alertsEvaluateResult, alertsQuery, budgetsQuery, budgetsResult, budgetsUpsert,
-  decomposeRequest, decomposeResult, driverAssumptions, driverTree, pacingQuery, pacingResult, plan, planCreate, planDetail, planUpdate,
-  reviewQuery, target, targetInput, targetUpdate,
+  decomposeRequest, decomposeResult, upsertedResult, driverAssumptions, driverTree, pacingQuery, pacingResult, plan, planCreate, planDetail, planUpdate,
+  deletedResult, reviewQuery, reviewReport, target, targetInput, targetUpdate,
 } from '@flywheel/contracts';
 import { allows } from '../../platform/auth';
 import { actor, principalOf, type HttpApp } from '../../platform/http';
@@ -55,11 +55,11 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
 
   app.delete('/v1/plans/:planId', {
     config: { access: 'write' },
-    schema: { tags, summary: 'Delete a plan and its targets', params: planParams },
+    schema: { tags, summary: 'Delete a plan and its targets', params: planParams, response: { 200: deletedResult } },
   }, async (request) => {
     await plans.deletePlan(shopId(request), request.params.planId);
     await audited(request, 'plan.delete', { planId: request.params.planId });
-    return { deleted: true };
+    return { deleted: 1 };
   });
 
   app.post('/v1/plans/:planId/targets', {
@@ -82,7 +82,7 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
 
   app.delete('/v1/plans/:planId/targets/:targetId', {
     config: { access: 'write' },
-    schema: { tags, summary: 'Delete a target and everything decomposed from it', params: targetParams },
+    schema: { tags, summary: 'Delete a target and everything decomposed from it', params: targetParams, response: { 200: deletedResult } },
   }, async (request) => {
     const result = await plans.deleteTarget(shopId(request), request.params.planId, request.params.targetId);
     await audited(request, 'target.delete', { targetId: request.params.targetId, ...result });
@@ -128,7 +128,7 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
 
   app.put('/v1/budgets', {
     config: { access: 'write' },
-    schema: { tags, summary: 'Set budgets per month and channel (and campaign), upserted by month + channel + campaign', body: budgetsUpsert },
+    schema: { tags, summary: 'Set budgets per month and channel (and campaign), upserted by month + channel + campaign', body: budgetsUpsert, response: { 200: upsertedResult } },
   }, async (request) => {
     const result = await plans.upsertBudgets(shopId(request), request.body.budgets);
     await audited(request, 'budgets.upsert', result);
@@ -137,7 +137,7 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
 
   app.delete('/v1/budgets/:budgetId', {
     config: { access: 'write' },
-    schema: { tags, summary: 'Delete a budget', params: z.object({ budgetId: z.string() }) },
+    schema: { tags, summary: 'Delete a budget', params: z.object({ budgetId: z.string() }), response: { 200: deletedResult } },
   }, async (request) => {
     const result = await plans.deleteBudget(shopId(request), request.params.budgetId);
     await audited(request, 'budgets.delete', { budgetId: request.params.budgetId });
@@ -177,8 +177,9 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
     config: { access: 'read' },
     schema: {
       tags: ['review'],
-      summary: 'The 复盘 report of a month or quarter: target vs actual, the sales gap by driver (LMDI), by channel and category, top movers, ROI, risks, next actions',
+      summary: 'The 复盘 report of a month or quarter: target vs actual, the sales gap by driver (LMDI), by channel and category, top movers, ROI, risks, next actions (as JSON, or rendered with format=md|html|pdf)',
       querystring: reviewQuery,
+      response: { 200: reviewReport },
     },
   }, async (request, reply) => {
     const { format, ...q } = request.query;
@@ -187,6 +188,7 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
     const rendered = await renderReview(report, format, planning.chromiumPath);
     reply.type(rendered.contentType);
     if (format === 'pdf') reply.header('content-disposition', `attachment; filename="${rendered.fileName}"`);
-    return reply.send(rendered.body);
+    // Markdown, HTML and PDF go out as they are; only the JSON report is checked against the schema.
+    return reply.send(rendered.body as never);
   });
 }

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { apiKeyCreate, channelMapping, invitation, invitationAccept, invitationCreated, loginRequest, loginResult, operator, operatorCreate, shopSettingsUpdate, shopSwitch, type LoginResult } from '@flywheel/contracts';
+import {
+  apiKey, apiKeyCreate, apiKeyCreated, auditLog, channelMapping, channelMappingResult, invitation, invitationAccept, invitationCreated, loginRequest, loginResult,
+  okResult, operator, operatorCreate, shop, shopSettingsUpdate, shopSwitch, whoAmI, type LoginResult,
+} from '@flywheel/contracts';
 import { actor, credentialOf, principalOf, SESSION_COOKIE, type HttpApp } from '../../platform/http';
 import { FlywheelError } from '../../platform/errors';
 import { SESSION_DAYS, type ShopService } from './service';
@@ -46,21 +49,21 @@ export function shopRoutes(app: HttpApp, shops: ShopService, onSettingsChanged: 
     },
   }, async (request, reply) => withSession(request, reply, await shops.acceptInvitation(request.body, request.ip)));
 
-  app.post('/v1/auth/logout', { config: { access: 'read' }, schema: { tags: ['auth'], summary: 'End this session (and clear its cookie)' } }, async (request, reply) => {
+  app.post('/v1/auth/logout', { config: { access: 'read' }, schema: { tags: ['auth'], summary: 'End this session (and clear its cookie)', response: { 200: okResult } } }, async (request, reply) => {
     const credential = credentialOf(request);
     if (credential?.token.startsWith('fws_')) await shops.logout(credential.token);
     reply.header('set-cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
-    return { ok: true };
+    return { ok: true as const };
   });
 
-  app.get('/v1/me', { config: { access: 'read' }, schema: { tags: ['auth'], summary: 'Who is calling, for which shop, with which role' } }, async (request) => {
+  app.get('/v1/me', { config: { access: 'read' }, schema: { tags: ['auth'], summary: 'Who is calling, for which shop, with which role', response: { 200: whoAmI } } }, async (request) => {
     const p = principalOf(request);
     return { ...p, shop: await shops.getShop(p.shopId) };
   });
 
-  app.get('/v1/shop', { config: { access: 'read' }, schema: { tags: ['shop'], summary: 'The shop: name, time zone, currency' } }, async (request) => shops.getShop(principalOf(request).shopId));
+  app.get('/v1/shop', { config: { access: 'read' }, schema: { tags: ['shop'], summary: 'The shop: name, time zone, currency', response: { 200: shop } } }, async (request) => shops.getShop(principalOf(request).shopId));
 
-  app.patch('/v1/shop', { config: { access: 'admin' }, schema: { tags: ['shop'], summary: 'Change the shop settings', body: shopSettingsUpdate } }, async (request) => {
+  app.patch('/v1/shop', { config: { access: 'admin' }, schema: { tags: ['shop'], summary: 'Change the shop settings', body: shopSettingsUpdate, response: { 200: shop } } }, async (request) => {
     const { shopId } = principalOf(request);
     const shop = await shops.updateShop(shopId, request.body);
     onSettingsChanged(shopId);
@@ -68,12 +71,12 @@ export function shopRoutes(app: HttpApp, shops: ShopService, onSettingsChanged: 
     return shop;
   });
 
-  app.get('/v1/shop/channel-mapping', { config: { access: 'read' }, schema: { tags: ['shop'], summary: 'The shop rules that map utm/referrer to channels, and the defaults after them' } }, async (request) => {
+  app.get('/v1/shop/channel-mapping', { config: { access: 'read' }, schema: { tags: ['shop'], summary: 'The shop rules that map utm/referrer to channels, and the defaults after them', response: { 200: channelMappingResult } } }, async (request) => {
     const shop = await shops.getShop(principalOf(request).shopId);
     return { rules: shop.channelMapping?.rules ?? [], defaults: defaultChannelRules };
   });
 
-  app.put('/v1/shop/channel-mapping', { config: { access: 'admin' }, schema: { tags: ['shop'], summary: 'Replace the shop channel rules (tried before the defaults)', body: channelMapping } }, async (request) => {
+  app.put('/v1/shop/channel-mapping', { config: { access: 'admin' }, schema: { tags: ['shop'], summary: 'Replace the shop channel rules (tried before the defaults)', body: channelMapping, response: { 200: channelMappingResult } } }, async (request) => {
     const { shopId } = principalOf(request);
     await shops.setChannelMapping(shopId, request.body);
     onSettingsChanged(shopId);
@@ -105,33 +108,33 @@ export function shopRoutes(app: HttpApp, shops: ShopService, onSettingsChanged: 
 
   app.delete('/v1/operators/invitations/:id', {
     config: { access: 'admin' },
-    schema: { tags: ['shop'], summary: 'Revoke an invitation', params: z.object({ id: z.string().max(100) }) },
+    schema: { tags: ['shop'], summary: 'Revoke an invitation', params: z.object({ id: z.string().max(100) }), response: { 200: okResult } },
   }, async (request) => {
     const { shopId } = principalOf(request);
     await shops.revokeInvitation(shopId, request.params.id);
     await shops.audit(shopId, actor(request), 'operator.invitation_revoke', { invitationId: request.params.id });
-    return { ok: true };
+    return { ok: true as const };
   });
 
-  app.get('/v1/api-keys', { config: { access: 'admin' }, schema: { tags: ['shop'], summary: 'API keys (prefixes only; a key is shown once when created)' } }, async (request) => shops.listApiKeys(principalOf(request).shopId));
+  app.get('/v1/api-keys', { config: { access: 'admin' }, schema: { tags: ['shop'], summary: 'API keys (prefixes only; a key is shown once when created)', response: { 200: z.array(apiKey) } } }, async (request) => shops.listApiKeys(principalOf(request).shopId));
 
-  app.post('/v1/api-keys', { config: { access: 'admin' }, schema: { tags: ['shop'], summary: 'Create a publishable or secret key', body: apiKeyCreate } }, async (request, reply) => {
+  app.post('/v1/api-keys', { config: { access: 'admin' }, schema: { tags: ['shop'], summary: 'Create a publishable or secret key', body: apiKeyCreate, response: { 201: apiKeyCreated } } }, async (request, reply) => {
     const { shopId } = principalOf(request);
     const key = await shops.createApiKey(shopId, request.body.kind, request.body.label);
     await shops.audit(shopId, actor(request), 'api_key.create', { id: key.id, kind: key.kind });
     return reply.status(201).send(key);
   });
 
-  app.delete('/v1/api-keys/:id', { config: { access: 'admin' }, schema: { tags: ['shop'], summary: 'Revoke a key', params: z.object({ id: z.string() }) } }, async (request) => {
+  app.delete('/v1/api-keys/:id', { config: { access: 'admin' }, schema: { tags: ['shop'], summary: 'Revoke a key', params: z.object({ id: z.string() }), response: { 200: okResult } } }, async (request) => {
     const { shopId } = principalOf(request);
     if (principalOf(request).kind === 'secret' && (principalOf(request) as { keyId: string }).keyId === request.params.id) {
       throw new FlywheelError('conflict', 'a key cannot revoke itself; use another secret key or the console');
     }
     await shops.revokeApiKey(shopId, request.params.id);
     await shops.audit(shopId, actor(request), 'api_key.revoke', { id: request.params.id });
-    return { ok: true };
+    return { ok: true as const };
   });
 
-  app.get('/v1/audit', { config: { access: 'admin' }, schema: { tags: ['shop'], summary: 'The latest audit log entries', querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }) } }, async (request) =>
+  app.get('/v1/audit', { config: { access: 'admin' }, schema: { tags: ['shop'], summary: 'The latest audit log entries', querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }), response: { 200: auditLog } } }, async (request) =>
     shops.listAudit(principalOf(request).shopId, request.query.limit));
 }

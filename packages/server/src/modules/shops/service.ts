@@ -238,6 +238,7 @@ export class ShopService {
   }
 
   async listAudit(shopId: string, limit = 100) {
-    return this.db.selectFrom('audit_log').select(['id', 'actor', 'action', 'detail', 'created_at']).where('shop_id', '=', shopId).orderBy('id', 'desc').limit(limit).execute();
+    const rows = await this.db.selectFrom('audit_log').select(['id', 'actor', 'action', 'detail', 'created_at']).where('shop_id', '=', shopId).orderBy('id', 'desc').limit(limit).execute();
+    return rows.map((r) => ({ id: Number(r.id), actor: r.actor, action: r.action, detail: typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail, createdAt: new Date(r.created_at).toISOString() }));
   }
 }
