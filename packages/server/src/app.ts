@@ -8,6 +8,7 @@ import { lockDataDir } from './platform/data-dir-lock';
 import { migrate, openDatabase, type Db } from './platform/db';
 import { createHttpApp, type HttpApp } from './platform/http';
 import { createLogger } from './platform/logger';
+import { IdempotencyKeys, idempotencyMigrations } from './platform/idempotency';
 import { OutboxProjector, outboxMigrations } from './platform/outbox';
 import { analyticsRoutes, AnalyticsService, visitsAnalyticsSchema } from './modules/analytics';
 import { commerceAnalyticsSchema, commerceMigrations, commerceProjections, commerceRoutes, CommerceService } from './modules/commerce';
@@ -19,7 +20,7 @@ import { trackingAnalyticsSchema, trackingRoutes, TrackingService } from './modu
 /** The console build, served at / when `npm install` has built it. */
 const consoleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
-export const migrations = [...outboxMigrations, ...shopMigrations, ...commerceMigrations, ...planningMigrations];
+export const migrations = [...outboxMigrations, ...idempotencyMigrations, ...shopMigrations, ...commerceMigrations, ...planningMigrations];
 export const analyticsSchemas = [trackingAnalyticsSchema, commerceAnalyticsSchema, visitsAnalyticsSchema];
 
 export interface Flywheel {
@@ -74,6 +75,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
       consoleDir: fs.existsSync(path.join(consoleDir, 'index.html')) ? consoleDir : undefined,
       corsOrigins: config.corsOrigins,
       metricsToken: config.metricsToken,
+      idempotency: new IdempotencyKeys(db),
     });
     shopRoutes(http, shops, (shopId) => { tracking.settingsChanged(shopId); currencies.delete(shopId); });
     commerceRoutes(http, commerce, (shopId, actor, action, detail) => shops.audit(shopId, actor, action, detail));

@@ -13,12 +13,16 @@ import {
 import client from 'prom-client';
 import type { Logger } from 'pino';
 import { NUL_MESSAGE, nulPath } from '@flywheel/contracts';
+import { z } from 'zod';
 import { actorOf, allows, type Access, type Principal } from './auth';
 import { FlywheelError } from './errors';
+import { fingerprintOf, type IdempotencyKeys } from './idempotency';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    /** The Idempotency-Key this request claimed: its answer is kept for retries. */
+    idempotencyKey?: string;
   }
   interface FastifyContextConfig {
     /** What the route needs of its caller; routes without it are refused to everyone. */
@@ -43,6 +47,8 @@ export interface HttpOptions {
   corsOrigins?: string[];
   /** When set, `/metrics` needs it as a bearer token. */
   metricsToken?: string;
+  /** Where creating calls keep their answers for retries under the same Idempotency-Key. */
+  idempotency?: IdempotencyKeys;
 }
 
 /** The console's session cookie: httpOnly, so a script on the page can never read the token. */
@@ -51,6 +57,17 @@ export const SESSION_COOKIE = 'flywheel_session';
 export const CSRF_HEADER = 'x-flywheel-csrf';
 /** The largest body a route takes unless it says otherwise. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const idempotencyHeaders = z.looseObject({
+  [IDEMPOTENCY_HEADER]: z.string().regex(/^[\x21-\x7e]{1,255}$/, { error: 'must be 1 to 255 printable ASCII characters, e.g. a UUID' }).optional()
+    .describe('A retry with the same key and body returns the first answer instead of creating the thing twice (kept 24 h)'),
+});
+
+/** A creating call (a POST that answers 201) honours an Idempotency-Key. */
+function creates(method: string | string[], response: unknown): boolean {
+  return (Array.isArray(method) ? method.includes('POST') : method === 'POST') && typeof response === 'object' && response !== null && 201 in response;
+}
 
 /** Storefronts call the tracking routes from their own pages, so those answer any origin. */
 const TRACKING_PATHS = /^\/v1\/(track|page|screen|identify|alias|batch)(\?|$)/;
@@ -174,7 +191,7 @@ export async function createHttpApp(options: HttpOptions): Promise<HttpApp> {
     delegator: (request, callback) => callback(null, {
       origin: TRACKING_PATHS.test(request.url ?? '') ? true : adminOrigins.length > 0 ? adminOrigins : false,
       credentials: false,
-      allowedHeaders: ['authorization', 'content-type', 'idempotency-key'],
+      allowedHeaders: ['authorization', 'content-type', IDEMPOTENCY_HEADER],
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     }),
   });
@@ -192,6 +209,11 @@ export async function createHttpApp(options: HttpOptions): Promise<HttpApp> {
   // navigator.sendBeacon posts tracking batches as text/plain; their content is JSON all the same.
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => {
     try { done(null, JSON.parse(body as string)); } catch { done(new FlywheelError('invalid_request', 'the body is not valid JSON'), undefined); }
+  });
+
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema as { response?: unknown; headers?: unknown } | undefined;
+    if (schema && !schema.headers && creates(route.method, schema.response)) schema.headers = idempotencyHeaders;
   });
 
   app.decorateRequest('principal', null);
@@ -247,7 +269,30 @@ export async function createHttpApp(options: HttpOptions): Promise<HttpApp> {
     await authorise(request, reply, 'track', writeKey ? { token: writeKey, viaCookie: false } : credentialOf(request));
   });
 
+  const keys = options.idempotency;
+  if (keys) {
+    app.addHook('preHandler', async (request, reply) => {
+      const key = request.headers[IDEMPOTENCY_HEADER];
+      if (typeof key !== 'string' || !request.principal || !creates(request.method, request.routeOptions.schema?.response)) return;
+      const shopId = request.principal.shopId;
+      const claim = await keys.claim(shopId, key, fingerprintOf(request.method, request.routeOptions.url ?? '', request.params, request.body));
+      if (claim.kind === 'mismatch') throw new FlywheelError('conflict', 'Idempotency-Key: this key was used for a different request; use a new key for a new request', 'Idempotency-Key');
+      if (claim.kind === 'in_progress') throw new FlywheelError('conflict', 'Idempotency-Key: a request with this key is still running; retry in a moment', 'Idempotency-Key');
+      if (claim.kind === 'replay') {
+        reply.header('idempotent-replayed', 'true');
+        if (claim.contentType) reply.type(claim.contentType);
+        return reply.code(claim.status).send(claim.body);
+      }
+      request.idempotencyKey = key;
+    });
+  }
+
   app.addHook('onSend', async (request, reply, payload) => {
+    if (keys && request.idempotencyKey && request.principal) {
+      const { shopId } = request.principal;
+      if (reply.statusCode >= 500 || typeof payload !== 'string') await keys.release(shopId, request.idempotencyKey);
+      else await keys.complete(shopId, request.idempotencyKey, reply.statusCode, (reply.getHeader('content-type') as string | undefined) ?? null, payload);
+    }
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'same-origin');
     if (!request.url.startsWith('/docs')) {
