@@ -4,4 +4,5 @@ export * from './tracking';
 export * from './channels';
 export * from './shops';
 export * from './metrics';
+export * from './metric-catalog';
 export * from './planning';

@@ -1,23 +1,23 @@
 import type { ChartOption } from './EChart';
 import { formatBucket } from '../format/dates';
 import type { Format } from '../format/useFormat';
-import { plainMetricValue, unitOf } from '../format/numbers';
+import { displayOf, plainMetricValue } from '../format/numbers';
 import { html, trusted } from './html';
 
 export interface SeriesPoint { start: string; values: Record<string, number | null> }
 
 /** Axis labels in the metric's unit: ¥1.2万 for money, 3.4% for ratios. */
 export function axisFormatter(metric: string, format: Format): (value: number) => string {
-  const unit = unitOf(metric);
-  if (unit === 'money') return (v) => format.moneyFromMajor(v, { compact: true, whole: true });
-  if (unit === 'ratio') return (v) => format.ratio(v);
+  const display = displayOf(metric);
+  if (display === 'money') return (v) => format.moneyFromMajor(v, { compact: true, whole: true });
+  if (display === 'percent') return (v) => format.ratio(v);
   return (v) => format.count(v, { compact: true });
 }
 
 /** A line per metric over time; with two metrics of different units the second gets its own axis. */
 export function trendOption(series: SeriesPoint[], metrics: string[], grain: string, format: Format, labelOf: (metric: string) => string): ChartOption {
-  const units = [...new Set(metrics.map(unitOf))];
-  const axisOf = (metric: string) => Math.min(units.indexOf(unitOf(metric)), 1);
+  const units = [...new Set(metrics.map(displayOf))];
+  const axisOf = (metric: string) => Math.min(units.indexOf(displayOf(metric)), 1);
   return {
     tooltip: {
       trigger: 'axis',
@@ -34,7 +34,7 @@ export function trendOption(series: SeriesPoint[], metrics: string[], grain: str
     grid: { left: 8, right: 16, top: metrics.length > 1 ? 36 : 16, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: series.map((p) => formatBucket(p.start, grain, format.lang)), boundaryGap: false },
     yAxis: units.slice(0, 2).map((unit, i) => {
-      const metric = metrics.find((m) => unitOf(m) === unit)!;
+      const metric = metrics.find((m) => displayOf(m) === unit)!;
       return { type: 'value', position: i === 0 ? 'left' : 'right', splitLine: { show: i === 0 }, axisLabel: { formatter: axisFormatter(metric, format) } };
     }),
     series: metrics.map((metric) => ({

@@ -1,21 +1,11 @@
-import type { MetricName } from '@flywheel/contracts';
+import { isMetricName, metricCatalog, type Locale, type MetricDisplay } from '@flywheel/contracts';
 
-/** The console's languages; zh-CN is the default. */
-export type Lang = 'zh-CN' | 'en';
+/** The console's languages (the catalog's locales); zh-CN is the default. */
+export type Lang = Locale;
 
-export type MetricUnit = 'money' | 'count' | 'ratio' | 'multiple' | 'seconds';
-
-/** How each metric of PRODUCT.md is read: money in minor units, ratios as decimals, durations in seconds. */
-export const metricUnits: Record<MetricName, MetricUnit> = {
-  gmv: 'money', sales: 'money', refunds: 'money', net_sales: 'money', per_customer_spend: 'money', aov: 'money', spend: 'money', cac: 'money',
-  orders: 'count', buyers: 'count', uv: 'count', pv: 'count', sessions: 'count', new_buyers: 'count',
-  conversion_rate: 'ratio', add_to_cart_rate: 'ratio', bounce_rate: 'ratio', returning_buyer_rate: 'ratio', repurchase_rate: 'ratio', refund_rate: 'ratio', gross_margin: 'ratio',
-  roas: 'multiple',
-  avg_session_duration: 'seconds',
-};
-
-export function unitOf(metric: string): MetricUnit {
-  return metricUnits[metric as MetricName] ?? 'count';
+/** How a metric is shown, from the metric catalog; a metric the catalog does not know is a count. */
+export function displayOf(metric: string): MetricDisplay {
+  return isMetricName(metric) ? metricCatalog[metric].display : 'count';
 }
 
 export interface FormatOptions {
@@ -95,19 +85,19 @@ export interface MetricFormatContext {
 }
 
 export function formatMetric(metric: string, value: number | null | undefined, ctx: MetricFormatContext, options: FormatOptions = {}): string {
-  switch (unitOf(metric)) {
+  switch (displayOf(metric)) {
     case 'money': return formatMoney(value, ctx.currency, ctx.lang, options);
-    case 'ratio': return formatRatio(value, ctx.lang);
+    case 'percent': return formatRatio(value, ctx.lang);
     case 'multiple': return formatMultiple(value, ctx.lang);
-    case 'seconds': return formatSeconds(value, ctx.lang);
-    default: return formatCount(value, ctx.lang, options);
+    case 'duration': return formatSeconds(value, ctx.lang);
+    case 'count': return formatCount(value, ctx.lang, options);
   }
 }
 
 /** A metric's value as a plain number for charts and exports (money in major units). */
 export function plainMetricValue(metric: string, value: number | null | undefined, currency: string): number | null {
   if (value === null || value === undefined) return null;
-  return unitOf(metric) === 'money' ? toMajor(value, currency) : value;
+  return displayOf(metric) === 'money' ? toMajor(value, currency) : value;
 }
 
 /** +12.3% / −4.5%; the sign is always shown so a change reads at a glance. */

@@ -1,32 +1,32 @@
-import { minorDigits, unitOf } from './numbers';
+import { displayOf, minorDigits } from './numbers';
 
 /**
  * Targets are stored in the metric's contract unit (money in minor units, ratios as decimals); people
  * type them as 元 and percentages. These convert between the two, exactly for money.
  */
 export function toInputValue(metric: string, value: number, currency: string): number {
-  const unit = unitOf(metric);
-  if (unit === 'money') return value / 10 ** minorDigits(currency);
-  if (unit === 'ratio') return Math.round(value * 1e6) / 1e4;
+  const display = displayOf(metric);
+  if (display === 'money') return value / 10 ** minorDigits(currency);
+  if (display === 'percent') return Math.round(value * 1e6) / 1e4;
   return value;
 }
 
 export function fromInputValue(metric: string, input: number, currency: string): number {
-  const unit = unitOf(metric);
-  if (unit === 'money') return Math.round(input * 10 ** minorDigits(currency));
-  if (unit === 'ratio') return input / 100;
-  if (unit === 'count') return Math.round(input);
+  const display = displayOf(metric);
+  if (display === 'money') return Math.round(input * 10 ** minorDigits(currency));
+  if (display === 'percent') return input / 100;
+  if (display === 'count') return Math.round(input);
   return input;
 }
 
 /** The suffix/prefix an input shows: ¥ for money, % for ratios. */
 export function inputAffix(metric: string, currency: string): { prefix?: string; suffix?: string } {
-  const unit = unitOf(metric);
-  if (unit === 'money') {
+  const display = displayOf(metric);
+  if (display === 'money') {
     const symbol = new Intl.NumberFormat('zh-CN', { style: 'currency', currency, currencyDisplay: 'narrowSymbol' }).formatToParts(0).find((p) => p.type === 'currency')?.value;
     return { prefix: symbol ?? currency };
   }
-  if (unit === 'ratio') return { suffix: '%' };
+  if (display === 'percent') return { suffix: '%' };
   return {};
 }
 

@@ -2,7 +2,7 @@ import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import type { Shop } from '@flywheel/contracts';
 import { useI18n } from '../i18n/i18n';
 import { formatTimestamp } from './dates';
-import { formatChangePct, formatCount, formatMetric, formatMoney, formatMultiple, formatPointChange, formatRatio, minorDigits, unitOf, type FormatOptions, type Lang } from './numbers';
+import { formatChangePct, formatCount, formatMetric, formatMoney, formatMultiple, formatPointChange, formatRatio, minorDigits, displayOf, type FormatOptions, type Lang } from './numbers';
 
 const ShopSettingsContext = createContext<Shop | null>(null);
 
@@ -41,7 +41,7 @@ export function useFormat(): Format {
     return {
       lang, currency: shop.currency, timezone: shop.timezone,
       metric: (metric, value, options) => formatMetric(metric, value, ctx, options),
-      change: (metric, comparison) => (unitOf(metric) === 'ratio' ? formatPointChange(comparison?.change, lang) : formatChangePct(comparison?.changePct, lang)),
+      change: (metric, comparison) => (displayOf(metric) === 'percent' ? formatPointChange(comparison?.change, lang) : formatChangePct(comparison?.changePct, lang)),
       money: (minor, options) => formatMoney(minor, shop.currency, lang, options),
       moneyFromMajor: (major, options) => formatMoney(major === null || major === undefined ? major : Math.round(major * 10 ** minorDigits(shop.currency)), shop.currency, lang, options),
       count: (value, options) => formatCount(value, lang, options),

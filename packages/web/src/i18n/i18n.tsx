@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
+import { metricLabel } from '@flywheel/contracts';
 import type { Lang } from '../format/numbers';
 import { en } from './en';
 import { zhCN, type MessageKey } from './zh-CN';
@@ -21,12 +22,21 @@ export function hasMessage(key: string): key is MessageKey {
   return key in zhCN;
 }
 
+export type LabelPrefix = 'metric' | 'channel' | 'dimension' | 'role';
+
+/** A metric's label from the metric catalog (contracts); `channel.paid_search` etc. from the messages; else the raw identifier. */
+export function labelIn(lang: Lang, prefix: LabelPrefix, name: string): string {
+  if (prefix === 'metric') return metricLabel(name, lang);
+  const key = `${prefix}.${name}`;
+  return hasMessage(key) ? translate(lang, key) : name;
+}
+
 interface I18n {
   lang: Lang;
   setLang(lang: Lang): void;
   t: Translate;
-  /** `metric.sales` etc. with a fallback to the raw identifier. */
-  label(prefix: 'metric' | 'channel' | 'dimension' | 'role', name: string): string;
+  /** See `labelIn`. */
+  label(prefix: LabelPrefix, name: string): string;
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -49,10 +59,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     const t: Translate = (key, params) => translate(lang, key, params);
     return {
       lang, setLang, t,
-      label: (prefix, name) => {
-        const key = `${prefix}.${name}`;
-        return hasMessage(key) ? t(key) : name;
-      },
+      label: (prefix, name) => labelIn(lang, prefix, name),
     };
   }, [lang, setLang]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

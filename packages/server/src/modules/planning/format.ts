@@ -1,5 +1,4 @@
-import type { MetricName } from '@flywheel/contracts';
-import { unitOf } from './targets';
+import { metricCatalog, type MetricName } from '@flywheel/contracts';
 
 /** Numbers in words people read: alert messages, next actions and the review report. */
 
@@ -28,10 +27,11 @@ export function signedPct(ratio: number | null, digits = 1): string {
 
 export function metricValue(metric: MetricName, v: number | null, currency = 'CNY'): string {
   if (v === null) return '–';
-  switch (unitOf(metric)) {
+  switch (metricCatalog[metric].display) {
     case 'money': return money(v, currency);
     case 'count': return count(v);
-    case 'seconds': return `${v.toFixed(0)} s`;
-    case 'ratio': return metric === 'roas' ? v.toFixed(2) : pct(v, 2);
+    case 'duration': return `${v.toFixed(0)} s`;
+    case 'percent': return pct(v, 2);
+    case 'multiple': return v.toFixed(2);
   }
 }

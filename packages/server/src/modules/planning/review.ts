@@ -1,11 +1,11 @@
-import type { Dimension, MetricName, PlanPeriod, ReviewReport, Target } from '@flywheel/contracts';
+import { metricCatalog, type Dimension, type MetricName, type PlanPeriod, type ReviewReport, type Target } from '@flywheel/contracts';
 import { FlywheelError } from '../../platform/errors';
 import { addDays, daysBetween } from '../../platform/timezone';
 import { MIN_CHANNEL_UV, risksAndActions } from './actions';
 import { splitByLargestRemainder } from './allocation';
 import type { AlertService } from './alerts';
 import { metricValue, pct } from './format';
-import { distinctCountMetrics, isAdditive, isWhole, labelOf, unitOf } from './targets';
+import { distinctCountMetrics, isAdditive, isWhole, unitOf } from './targets';
 import type { Measure, Values } from './measure';
 import { clipDate, lastYearOf, parsePeriodLabel, periodDays, previousOf } from './periods';
 import { expectedShare } from './seasonality';
@@ -70,7 +70,7 @@ export class ReviewService {
       const target = resolved === null ? null : share === 1 ? resolved.value : isWhole(metric) ? Math.round(resolved.value * share) : resolved.value * share;
       const actual = current[metric] ?? null;
       kpis.push({
-        metric, label: `${labelOf(metric).en} (${labelOf(metric).zh})`, unit: unitOf(metric),
+        metric, label: `${metricCatalog[metric].label.en} (${metricCatalog[metric].label['zh-CN']})`, unit: unitOf(metric),
         target, actual, gap: target === null || actual === null ? null : actual - target,
         attainment: target === null || actual === null || target === 0 ? null : actual / target,
         previous: before[metric] ?? null, changePct: changePct(actual, before[metric] ?? null),

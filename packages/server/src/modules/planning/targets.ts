@@ -1,16 +1,15 @@
-import type { MetricName } from '@flywheel/contracts';
+import { metricCatalog, type MetricName } from '@flywheel/contracts';
 import { FlywheelError } from '../../platform/errors';
-import { metricDefinitions } from '../analytics/metric-layer';
 
 /**
- * How planning treats each metric of PRODUCT.md. Additive metrics (money, counts) split into children
- * that sum to the parent; ratios split into children whose parts recombine to the parent's ratio.
+ * How planning treats each metric of PRODUCT.md. Additive metrics (the catalog's `additive`: money
+ * and counts that sum) split into children that sum to the parent; ratios split into children whose
+ * parts recombine to the parent's ratio.
  *
  * uv and buyers are distinct counts: a visitor of October and November is one visitor of Q4. Plans
  * nonetheless add them up over time (the seeds' 年度 UV = Σ 日均 UV x days), so planning treats them
  * as additive and measures their actual over a longer period as the sum of its months.
  */
-export const additiveMetrics = ['gmv', 'sales', 'refunds', 'net_sales', 'orders', 'buyers', 'uv', 'pv', 'sessions', 'new_buyers', 'spend'] as const satisfies readonly MetricName[];
 export const distinctCountMetrics: readonly MetricName[] = ['uv', 'buyers'];
 
 /** A ratio and the metrics it is made of (null where the part is a measure, not a metric of its own). */
@@ -29,13 +28,10 @@ export const ratioParts: Partial<Record<MetricName, { numerator: MetricName | nu
   roas: { numerator: 'sales', denominator: 'spend' },
 };
 
-/** Metrics where less is better: a forecast over target is the bad side. */
-const lowerIsBetter: readonly MetricName[] = ['refunds', 'refund_rate', 'bounce_rate', 'cac', 'spend'];
-
-export const isAdditive = (m: MetricName) => (additiveMetrics as readonly MetricName[]).includes(m);
-export const direction = (m: MetricName): 'higher' | 'lower' => (lowerIsBetter.includes(m) ? 'lower' : 'higher');
-export const unitOf = (m: MetricName) => metricDefinitions[m].unit;
-export const labelOf = (m: MetricName) => metricDefinitions[m].label;
+export const isAdditive = (m: MetricName) => metricCatalog[m].additive;
+/** Where less is better (the catalog's `good: 'down'`), a forecast over target is the bad side. */
+export const direction = (m: MetricName): 'higher' | 'lower' => (metricCatalog[m].good === 'down' ? 'lower' : 'higher');
+export const unitOf = (m: MetricName) => metricCatalog[m].unit;
 /** Money is whole minor units and counts whole units; ratios and durations are decimals. */
 export const isWhole = (m: MetricName) => unitOf(m) === 'money' || unitOf(m) === 'count';
 

@@ -31,9 +31,9 @@ function SalesVsSpendChart({ rows }: { rows: ChannelRow[] }) {
       { type: 'value', position: 'right', splitLine: { show: false }, axisLabel: { formatter: (v: number) => format.multiple(v) } },
     ],
     series: [
-      { name: t('attribution.sales'), type: 'bar', data: rows.map((r) => toMajor(r.sales, format.currency)) },
-      { name: t('attribution.spend'), type: 'bar', data: rows.map((r) => toMajor(r.spend, format.currency)) },
-      { name: t('attribution.roas'), type: 'line', yAxisIndex: 1, data: rows.map((r) => r.roas) },
+      { name: label('metric', 'sales'), type: 'bar', data: rows.map((r) => toMajor(r.sales, format.currency)) },
+      { name: label('metric', 'spend'), type: 'bar', data: rows.map((r) => toMajor(r.spend, format.currency)) },
+      { name: label('metric', 'roas'), type: 'line', yAxisIndex: 1, data: rows.map((r) => r.roas) },
     ],
   }), [rows, format, label, t]);
   return <EChart name="attribution" option={option} height={300} />;
@@ -50,13 +50,13 @@ export function AttributionPage() {
 
   const columns = [
     { title: t('attribution.channel'), dataIndex: 'channel', render: (c: string) => label('channel', c) },
-    { title: t('attribution.visitors'), dataIndex: 'visitors', align: 'right' as const, render: (v: number) => format.count(v) },
-    { title: t('attribution.buyers'), dataIndex: 'buyers', align: 'right' as const, render: (v: number) => format.count(v) },
-    { title: t('attribution.sales'), dataIndex: 'sales', align: 'right' as const, render: (v: number) => format.money(v), sorter: (a: ChannelRow, b: ChannelRow) => a.sales - b.sales },
-    { title: t('attribution.newBuyers'), dataIndex: 'newBuyers', align: 'right' as const, render: (v: number) => format.count(v) },
-    { title: t('attribution.spend'), dataIndex: 'spend', align: 'right' as const, render: (v: number) => format.money(v) },
-    { title: t('attribution.cac'), dataIndex: 'cac', align: 'right' as const, render: (v: number | null) => format.money(v) },
-    { title: t('attribution.roas'), dataIndex: 'roas', align: 'right' as const, render: (v: number | null) => format.multiple(v), sorter: (a: ChannelRow, b: ChannelRow) => (a.roas ?? -1) - (b.roas ?? -1) },
+    { title: label('metric', 'uv'), dataIndex: 'visitors', align: 'right' as const, render: (v: number) => format.count(v) },
+    { title: label('metric', 'buyers'), dataIndex: 'buyers', align: 'right' as const, render: (v: number) => format.count(v) },
+    { title: label('metric', 'sales'), dataIndex: 'sales', align: 'right' as const, render: (v: number) => format.money(v), sorter: (a: ChannelRow, b: ChannelRow) => a.sales - b.sales },
+    { title: label('metric', 'new_buyers'), dataIndex: 'newBuyers', align: 'right' as const, render: (v: number) => format.count(v) },
+    { title: label('metric', 'spend'), dataIndex: 'spend', align: 'right' as const, render: (v: number) => format.money(v) },
+    { title: label('metric', 'cac'), dataIndex: 'cac', align: 'right' as const, render: (v: number | null) => format.money(v) },
+    { title: label('metric', 'roas'), dataIndex: 'roas', align: 'right' as const, render: (v: number | null) => format.multiple(v), sorter: (a: ChannelRow, b: ChannelRow) => (a.roas ?? -1) - (b.roas ?? -1) },
   ];
 
   return (

@@ -40,7 +40,7 @@ function TopMovers({ movers }: { movers: ProductRow[] }) {
 }
 
 export function ProductAnalyticsPage() {
-  const { t } = useI18n();
+  const { t, label } = useI18n();
   const format = useFormat();
   const { shopId } = useCurrentSession();
   const { period } = usePeriod();
@@ -53,13 +53,13 @@ export function ProductAnalyticsPage() {
     { title: t('products.views'), dataIndex: 'views', align: 'right' as const, render: (v: number) => format.count(v) },
     { title: t('products.visitors'), dataIndex: 'visitors', align: 'right' as const, render: (v: number) => format.count(v) },
     { title: t('products.addToCart'), dataIndex: 'addToCart', align: 'right' as const, render: (v: number) => format.count(v) },
-    { title: t('products.buyers'), dataIndex: 'buyers', align: 'right' as const, render: (v: number) => format.count(v) },
+    { title: label('metric', 'buyers'), dataIndex: 'buyers', align: 'right' as const, render: (v: number) => format.count(v) },
     { title: t('products.units'), dataIndex: 'units', align: 'right' as const, render: (v: number) => format.count(v) },
-    { title: t('products.sales'), dataIndex: 'sales', align: 'right' as const, render: (v: number) => format.money(v), sorter: (a: ProductRow, b: ProductRow) => a.sales - b.sales },
+    { title: label('metric', 'sales'), dataIndex: 'sales', align: 'right' as const, render: (v: number) => format.money(v), sorter: (a: ProductRow, b: ProductRow) => a.sales - b.sales },
     { title: t('products.change'), dataIndex: 'salesChange', align: 'right' as const, render: (v: number) => <Typography.Text type={v < 0 ? 'danger' : v > 0 ? 'success' : undefined}>{v > 0 ? '+' : ''}{format.money(v)}</Typography.Text>, sorter: (a: ProductRow, b: ProductRow) => a.salesChange - b.salesChange },
     { title: t('products.conversion'), dataIndex: 'conversionRate', align: 'right' as const, render: (v: number | null) => format.ratio(v) },
-    { title: t('products.refundRate'), dataIndex: 'refundRate', align: 'right' as const, render: (v: number | null) => format.ratio(v) },
-    { title: t('products.margin'), dataIndex: 'grossMargin', align: 'right' as const, render: (v: number | null) => format.ratio(v) },
+    { title: label('metric', 'refund_rate'), dataIndex: 'refundRate', align: 'right' as const, render: (v: number | null) => format.ratio(v) },
+    { title: label('metric', 'gross_margin'), dataIndex: 'grossMargin', align: 'right' as const, render: (v: number | null) => format.ratio(v) },
   ];
 
   return (

@@ -27,7 +27,7 @@ export function ChannelMix() {
     };
   }, [query.data, format, label]);
   return (
-    <Card size="small" title={t('overview.channelMix')} data-testid="channel-mix">
+    <Card size="small" title={t('overview.channelMix', { metric: label('metric', 'sales') })} data-testid="channel-mix">
       {query.isPending ? <Skeleton active /> : query.isError ? <ApiErrorAlert error={query.error} onRetry={() => query.refetch()} /> : <EChart name="channel-mix" option={option} height={300} />}
     </Card>
   );

@@ -1,5 +1,5 @@
 import { Card, Flex, Statistic, Tooltip, Typography } from 'antd';
-import type { MetricName } from '@flywheel/contracts';
+import { changeColour, type MetricName } from '@flywheel/contracts';
 import { Sparkline } from '../../components/Sparkline';
 import { useFormat } from '../../format/useFormat';
 import { useI18n } from '../../i18n/i18n';
@@ -13,17 +13,12 @@ export interface KpiCardProps {
   onSelect(): void;
 }
 
-/** Metrics where a rise is bad news: drawn red when they go up. */
-const lowerIsBetter = new Set<MetricName>(['refunds', 'refund_rate', 'bounce_rate', 'cac', 'spend']);
-
 /** One KPI: its value for the period, the change against the comparison period and a sparkline. */
 export function KpiCard({ metric, value, comparison, series, selected, onSelect }: KpiCardProps) {
   const { label, t } = useI18n();
   const format = useFormat();
   const direction = comparison?.change ? Math.sign(comparison.change) : 0;
-  const good = lowerIsBetter.has(metric) ? direction < 0 : direction > 0;
-  // Chinese convention: red for up, green for down; elsewhere green for good, red for bad.
-  const color = direction === 0 ? undefined : format.lang === 'zh-CN' ? (direction > 0 ? '#cf1322' : '#389e0d') : good ? '#389e0d' : '#cf1322';
+  const color = changeColour(metric, direction, format.lang);
   return (
     <Card
       size="small"

@@ -83,8 +83,8 @@ export function BudgetsPanel() {
                 { title: t('budget.amount'), dataIndex: 'amount', align: 'right', render: (v: number) => format.money(v) },
                 { title: t('budget.spend'), dataIndex: 'spend', align: 'right', render: (v: number) => format.money(v) },
                 { title: t('budget.used'), key: 'used', width: 180, render: (_, r) => <Progress size="small" percent={Math.round((r.used ?? 0) * 100)} success={{ percent: r.amount ? Math.round((r.expectedSpendToDate / r.amount) * 100) : 0 }} status={r.overBudget ? 'exception' : 'normal'} /> },
-                { title: t('budget.roas'), key: 'roas', align: 'right', render: (_, r) => <Typography.Text type={r.roasBelowFloor ? 'danger' : undefined}>{format.multiple(r.roas)} / {format.multiple(r.roasFloor)}</Typography.Text> },
-                { title: t('budget.cac'), key: 'cac', align: 'right', render: (_, r) => <Typography.Text type={r.cacAboveCeiling ? 'danger' : undefined}>{format.money(r.cac)}{r.cacCeiling !== null ? ` / ${format.money(r.cacCeiling)}` : ''}</Typography.Text> },
+                { title: label('metric', 'roas'), key: 'roas', align: 'right', render: (_, r) => <Typography.Text type={r.roasBelowFloor ? 'danger' : undefined}>{format.multiple(r.roas)} / {format.multiple(r.roasFloor)}</Typography.Text> },
+                { title: label('metric', 'cac'), key: 'cac', align: 'right', render: (_, r) => <Typography.Text type={r.cacAboveCeiling ? 'danger' : undefined}>{format.money(r.cac)}{r.cacCeiling !== null ? ` / ${format.money(r.cacCeiling)}` : ''}</Typography.Text> },
                 { title: t('budget.flags'), key: 'flags', render: (_, r) => <Space size={2} wrap>{r.overBudget && <Tag color="red">{t('budget.over')}</Tag>}{r.roasBelowFloor && <Tag color="orange">{t('budget.roasLow')}</Tag>}{r.cacAboveCeiling && <Tag color="orange">{t('budget.cacHigh')}</Tag>}</Space> },
                 ...(can('write') ? [{ title: '', key: 'x', render: (_: unknown, r: BudgetRow) => <Popconfirm title={t('app.delete')} onConfirm={() => remove.mutate(r.id)}><Button size="small" type="text" danger>{t('app.delete')}</Button></Popconfirm> }] : []),
               ]}

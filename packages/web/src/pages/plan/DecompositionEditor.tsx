@@ -1,13 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Radio, Select, Space, Table, Typography } from 'antd';
-import { channels, platforms, type DecomposeResult, type DecompositionMethod, type SplitKind, type Target } from '@flywheel/contracts';
+import { channels, metricCatalog, platforms, type DecomposeResult, type DecompositionMethod, type SplitKind, type Target } from '@flywheel/contracts';
 import { api } from '../../api/client';
 import { planningKeys } from '../../api/planning';
 import { useCurrentSession } from '../../api/session';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { childPeriodLabels, fromInputValue } from '../../format/planValues';
-import { unitOf } from '../../format/numbers';
 import { useFormat } from '../../format/useFormat';
 import { useI18n } from '../../i18n/i18n';
 import { ValueInput } from './ValueInput';
@@ -40,7 +39,8 @@ export function DecompositionEditor({ planId, target }: { planId: string; target
 
   const isTime = by === 'quarter' || by === 'month' || by === 'week';
   const childKeys = useMemo(() => (by && isTime ? childPeriodLabels(target.period, by) : keys), [by, isTime, keys, target.period]);
-  const additive = unitOf(target.metric) === 'money' || unitOf(target.metric) === 'count';
+  // Money and counts that sum (not 客单价, AOV or CAC, which are ratios): the children must add up to the parent.
+  const additive = metricCatalog[target.metric].additive;
   const manualValues = childKeys.map((k) => (manual[k] === null || manual[k] === undefined ? null : fromInputValue(target.metric, manual[k]!, format.currency)));
   const manualComplete = manualValues.every((v) => v !== null);
   const sum = manualValues.reduce<number>((a, v) => a + (v ?? 0), 0);

@@ -68,7 +68,7 @@ export function DriverTreeView({ planId, target }: { planId: string; target: Tar
     <QueryView query={query}>
       {(tree) => (
         <div data-testid="driver-tree">
-          <Typography.Paragraph type="secondary">{t('plan.driverFormula')}</Typography.Paragraph>
+          <Typography.Paragraph type="secondary">{t('plan.driverFormula', { sales: label('metric', 'sales'), uv: label('metric', 'uv'), conversion: label('metric', 'conversion_rate'), perCustomerSpend: label('metric', 'per_customer_spend'), buyers: label('metric', 'buyers'), newBuyers: label('metric', 'new_buyers'), returning: t('customerType.returning') })}</Typography.Paragraph>
           <Flex vertical align="center" gap={8}>
             <DriverNode title={label('metric', 'sales')} value={format.money(tree.sales, { compact: true })} note={`${t('plan.lastYear')} ${format.money(tree.lastYear.sales, { compact: true })}`} />
             <Typography.Text type="secondary">=</Typography.Text>

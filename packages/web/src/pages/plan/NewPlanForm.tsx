@@ -14,7 +14,7 @@ interface NewPlan { name: string; period: string; owner?: string; sales?: number
 
 /** A plan for a year or a quarter, with its sales target to start the tree from. */
 export function NewPlanForm({ onCreated }: { onCreated(planId: string): void }) {
-  const { t } = useI18n();
+  const { t, label } = useI18n();
   const { shopId } = useCurrentSession();
   const format = useFormat();
   const queryClient = useQueryClient();
@@ -34,7 +34,7 @@ export function NewPlanForm({ onCreated }: { onCreated(planId: string): void }) 
       <Form.Item name="name" label={t('plan.name')} rules={[{ required: true, whitespace: true }]}><Input style={{ width: 200 }} /></Form.Item>
       <Form.Item name="period" label={t('plan.period')} tooltip={t('plan.periodHint')} rules={[{ required: true, pattern: /^\d{4}(-Q[1-4])?$/, message: t('plan.periodHint') }]}><Input style={{ width: 110 }} /></Form.Item>
       <Form.Item name="owner" label={t('plan.owner')}><Input style={{ width: 120 }} /></Form.Item>
-      <Form.Item name="sales" label={t('plan.salesTarget')}><ValueInput metric="sales" /></Form.Item>
+      <Form.Item name="sales" label={t('plan.salesTarget', { metric: label('metric', 'sales') })}><ValueInput metric="sales" /></Form.Item>
       <Button type="primary" htmlType="submit" loading={create.isPending}>{t('plan.new')}</Button>
       {create.isError && <div style={{ width: '100%', marginTop: 8 }}><ApiErrorAlert error={create.error} /></div>}
     </Form>

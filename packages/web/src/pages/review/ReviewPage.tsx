@@ -99,10 +99,10 @@ function ReviewBody({ report }: { report: ReviewReport }) {
         <Card size="small" title={t('review.roi')}>
           <Table size="small" rowKey="key" pagination={false} dataSource={report.roi.channels} columns={[
             { title: t('attribution.channel'), dataIndex: 'key', render: (k: string) => label('channel', k) },
-            { title: t('attribution.spend'), dataIndex: 'spend', align: 'right', render: (v: number) => format.money(v) },
-            { title: t('attribution.sales'), dataIndex: 'sales', align: 'right', render: (v: number) => format.money(v) },
-            { title: t('attribution.roas'), key: 'roas', align: 'right', render: (_, r) => <Typography.Text type={r.roas !== null && r.roas < r.roasFloor ? 'danger' : undefined}>{format.multiple(r.roas)}</Typography.Text> },
-            { title: t('attribution.cac'), dataIndex: 'cac', align: 'right', render: (v: number | null) => format.money(v) },
+            { title: label('metric', 'spend'), dataIndex: 'spend', align: 'right', render: (v: number) => format.money(v) },
+            { title: label('metric', 'sales'), dataIndex: 'sales', align: 'right', render: (v: number) => format.money(v) },
+            { title: label('metric', 'roas'), key: 'roas', align: 'right', render: (_, r) => <Typography.Text type={r.roas !== null && r.roas < r.roasFloor ? 'danger' : undefined}>{format.multiple(r.roas)}</Typography.Text> },
+            { title: label('metric', 'cac'), dataIndex: 'cac', align: 'right', render: (v: number | null) => format.money(v) },
           ]} />
         </Card>
       </Col>

@@ -12,13 +12,13 @@ import { html } from '../../charts/html';
  * traffic, conversion and 客单价 to the actual. A transparent base bar lifts each step to where the last ended.
  */
 export function VarianceWaterfall({ variance }: { variance: ReviewReport['salesVariance'] }) {
-  const { t } = useI18n();
+  const { t, label } = useI18n();
   const format = useFormat();
   const option = useMemo(() => {
     const steps = [
-      { name: t('review.effect.uv'), delta: variance.uvEffect },
-      { name: t('review.effect.conversion'), delta: variance.conversionEffect },
-      { name: t('review.effect.perCustomerSpend'), delta: variance.perCustomerSpendEffect },
+      { name: label('metric', 'uv'), delta: variance.uvEffect },
+      { name: label('metric', 'conversion_rate'), delta: variance.conversionEffect },
+      { name: label('metric', 'per_customer_spend'), delta: variance.perCustomerSpendEffect },
     ];
     const base: number[] = [0];
     const up: (number | string)[] = [variance.target];
@@ -48,6 +48,6 @@ export function VarianceWaterfall({ variance }: { variance: ReviewReport['salesV
         { type: 'bar', stack: 'w', itemStyle: { color: '#ff4d4f' }, data: down.map(major) },
       ],
     };
-  }, [variance, format, t]);
+  }, [variance, format, t, label]);
   return <EChart name="variance" option={option} height={300} />;
 }
