@@ -8,14 +8,18 @@ import { lockDataDir } from './platform/data-dir-lock';
 import { migrate, openDatabase, type Db } from './platform/db';
 import { createHttpApp, type HttpApp } from './platform/http';
 import { createLogger } from './platform/logger';
+import { Repeating } from './platform/background';
 import { IdempotencyKeys, idempotencyMigrations } from './platform/idempotency';
 import { OutboxProjector, outboxMigrations } from './platform/outbox';
 import { analyticsRoutes, AnalyticsService, visitsAnalyticsSchema } from './modules/analytics';
 import { commerceAnalyticsSchema, commerceMigrations, commerceProjections, commerceRoutes, CommerceService } from './modules/commerce';
 import { importRoutes, ImportService } from './modules/imports';
-import { createPlanning, planningMigrations, planningRoutes, type Planning } from './modules/planning';
+import { createPlanning, DEFAULT_ALERT_INTERVAL_MS, planningMigrations, planningRoutes, type Planning } from './modules/planning';
 import { shopMigrations, shopRoutes, ShopService } from './modules/shops';
 import { trackingAnalyticsSchema, trackingRoutes, TrackingService } from './modules/tracking';
+
+/** How often a listening server rolls new events up into visits (when enough have arrived). */
+const VISITS_INTERVAL_MS = 10_000;
 
 /** The console build, served at / when `npm install` has built it. */
 const consoleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -36,6 +40,9 @@ export interface Flywheel {
   planning: Planning;
   projector: OutboxProjector;
   http: HttpApp;
+  /** The work a listening server repeats in the background (`flywheel serve` starts it; tests and one-off commands run the work directly). */
+  background: Repeating[];
+  startBackground(): void;
   close(): Promise<void>;
 }
 
@@ -83,19 +90,21 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     await importRoutes(http, imports);
     analyticsRoutes(http, analytics, (shopId) => shops.getShop(shopId).then((s) => ({ shopId, timezone: s.timezone, currency: s.currency })));
     planningRoutes(http, planning, (shopId, actor, action, detail) => shops.audit(shopId, actor, action, detail));
-    // Alerts are evaluated on a timer only by a server that listens (never in tests or one-off commands).
-    http.addHook('onListen', async () => { planning.alerts.start(); });
+    const background = [
+      new Repeating('outbox projector', config.projectorIntervalMs, () => projector.drain(), log),
+      new Repeating('visits roll-up', VISITS_INTERVAL_MS, () => analytics.visits.rollUpBatch(), log),
+      new Repeating('alert evaluation', DEFAULT_ALERT_INTERVAL_MS, () => planning.alerts.evaluateAll(), log, DEFAULT_ALERT_INTERVAL_MS),
+    ];
 
     let closed = false;
     return {
-      config, log, db, store, shops, commerce, tracking, imports, analytics, planning, projector, http,
+      config, log, db, store, shops, commerce, tracking, imports, analytics, planning, projector, http, background,
+      startBackground() { for (const task of background) task.start(); },
       async close() {
         if (closed) return;
         closed = true;
         await http.close();
-        await planning.alerts.stop();
-        await projector.stop();
-        await analytics.visits.stop();
+        for (const task of background) await task.stop();
         await tracking.close();
         await store.close();
         await db.destroy();

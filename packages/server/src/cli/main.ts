@@ -108,8 +108,7 @@ program
 /** Serves an open Flywheel (or opens one) until SIGINT/SIGTERM. */
 export async function serve(config: Config, opened?: Flywheel): Promise<Flywheel> {
   const fw = opened ?? (await openFlywheel(config));
-  fw.projector.start();
-  fw.analytics.visits.start(fw.log);
+  fw.startBackground();
   const address = await fw.http.listen({ port: config.port, host: config.host });
   fw.log.info({ address, dataDir: config.databaseUrl ? undefined : config.dataDir }, `Flywheel is listening on ${address} (API docs at ${address}/docs)`);
   const stop = async () => { await fw.close(); process.exit(0); };

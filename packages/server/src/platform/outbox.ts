@@ -58,9 +58,7 @@ const CHECKPOINT_DDL = `create table if not exists projector_checkpoint (name va
  * again from the checkpoint: DuckDB never holds a row twice nor misses one.
  */
 export class OutboxProjector {
-  private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
-  private stopped = true;
   /** Test hook: runs after the batch is applied in DuckDB, before it commits. */
   beforeCommit: (() => void) | undefined;
 
@@ -75,22 +73,6 @@ export class OutboxProjector {
   ) {}
 
   async init() { await this.store.ensureSchemas([{ name: 'projector', statements: [CHECKPOINT_DDL] }]); }
-
-  start() {
-    this.stopped = false;
-    const tick = async () => {
-      if (this.stopped) return;
-      try { await this.drain(); } catch (error) { this.log.error({ err: error }, 'outbox projector batch failed; will retry'); }
-      if (!this.stopped) this.timer = setTimeout(tick, this.intervalMs);
-    };
-    this.timer = setTimeout(tick, 0);
-  }
-
-  async stop() {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
-  }
 
   /** Applies everything committed so far; resolves with the number of outbox rows applied. */
   async drain(): Promise<number> {

@@ -1,3 +1,4 @@
+import { Turns } from '../../platform/background';
 import { channels, type Channel } from '@flywheel/contracts';
 import type { AnalyticsStore } from '../../platform/analytics-store';
 import { defaultFunnelMemoryBytes } from '../../platform/config';
@@ -396,7 +397,7 @@ export const f64 = (b: Uint8Array) => new Float64Array(b.buffer, b.byteOffset, b
  */
 export class EventSequences {
   private readonly shops = new Map<string, ShopSequence>();
-  private readonly turns = new Map<string, Promise<void>>();
+  private readonly turns = new Turns();
 
   /** `compactAfter`: events appended to a sequence before it is compacted, at least (and an eighth of it). */
   constructor(readonly store: AnalyticsStore, private readonly budgetBytes = defaultFunnelMemoryBytes(), private readonly compactAfter = 100_000) {}
@@ -412,10 +413,7 @@ export class EventSequences {
       this.shops.delete(shopId);
       throw error;
     });
-    const turn = (this.turns.get(shopId) ?? Promise.resolve()).then(caughtUp).then(work);
-    // The queue keeps only when the turn ends, not its result (which may hold an evicted sequence).
-    this.turns.set(shopId, turn.then(() => undefined, () => undefined));
-    return turn;
+    return this.turns.run(shopId, () => caughtUp().then(work));
   }
 
   private async catchUp(shopId: string, fromMs: number): Promise<ShopSequence> {

@@ -1,5 +1,4 @@
 import type { AnalyticsSchema, AnalyticsStore } from '../../platform/analytics-store';
-import type { Logger } from 'pino';
 
 /** The rollup's time grain. Every time zone's offset today is a whole number of quarter hours. */
 export const VISIT_BUCKET_MS = 15 * 60_000;
@@ -41,17 +40,24 @@ export function visitSourceSql(): string {
  * queries sum page views and count distinct people, so that changes nothing.
  */
 export class VisitRollup {
-  private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
-  private stopped = true;
 
-  /** `minRows`: on the timer, fewer new events than this wait for the next tick (bigger batches roll up tighter). */
+  /** `minRows`: in the background, fewer new events than this wait for the next tick (bigger batches roll up tighter). */
   constructor(private readonly store: AnalyticsStore, private readonly batchRows = 1_000_000, private readonly minRows = 100_000) {}
 
   /** Rolls up every event committed so far; resolves with the number of events rolled up. */
-  async refresh(): Promise<number> {
+  refresh(): Promise<number> {
+    return this.oneAtATime(0);
+  }
+
+  /** The background's roll-up: only once at least `minRows` new events wait. */
+  rollUpBatch(): Promise<number> {
+    return this.oneAtATime(this.minRows);
+  }
+
+  private async oneAtATime(minRows: number): Promise<number> {
     while (this.running) await this.running.catch(() => undefined);
-    this.running = this.rollUp(0);
+    this.running = this.rollUp(minRows);
     try { return await this.running; } finally { this.running = undefined; }
   }
 
@@ -73,28 +79,5 @@ export class VisitRollup {
       done += batch.rolled;
       if (batch.left === 0) return done;
     }
-  }
-
-  /** Rolls up on a timer (a listening server); a failed roll-up is logged and tried again on the next tick. */
-  start(log: Logger, intervalMs = 10_000) {
-    this.stopped = false;
-    const tick = async () => {
-      if (this.stopped) return;
-      if (!this.running) {
-        this.running = this.rollUp(this.minRows);
-        await this.running.then(
-          (rows) => { if (rows > 0) log.debug({ rows }, 'events rolled up into visits'); },
-          (error) => log.error({ err: error }, 'visits roll-up failed; will retry'));
-        this.running = undefined;
-      }
-      if (!this.stopped) this.timer = setTimeout(tick, intervalMs).unref();
-    };
-    this.timer = setTimeout(tick, 0).unref();
-  }
-
-  async stop() {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
   }
 }

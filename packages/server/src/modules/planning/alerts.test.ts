@@ -1,10 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Flywheel } from '../../app';
 import { addOperator, call, newShop, startFlywheel } from '../../testing/harness';
-import { AlertService } from './alerts';
 import { deliverWebhook } from './webhook';
 
 /** A real local webhook receiver: records every POST; `/flaky` answers 500 the first time it sees a key. */
@@ -152,29 +150,6 @@ describe('alert conditions', () => {
     expect(next.opened.map((a) => a.conditionKey)).toEqual([]);
     expect(next.closed.map((a) => a.id)).toEqual([byKind.kpi_anomaly.id]);
     expect(next.open).toBe(4);
-  });
-
-  it('starts the timer when the server listens, not for in-process calls', async () => {
-    let starts = 0;
-    const start = fw.planning.alerts.start.bind(fw.planning.alerts);
-    fw.planning.alerts.start = (ms?: number) => { starts++; start(ms); };
-    await call(fw, 'GET', '/v1/alerts', (await newShop(fw)).secretKey);
-    expect(starts).toBe(0);
-    await fw.http.listen({ port: 0, host: '127.0.0.1' });
-    expect(starts).toBe(1);
-  });
-
-  it('runs evaluation on a timer only when started, and stops cleanly', async () => {
-    let rounds = 0;
-    const service = new AlertService(fw.db, fw.planning.plans, async () => { rounds++; return []; }, pino({ level: 'silent' }));
-    expect(rounds).toBe(0);
-    service.start(5);
-    for (let i = 0; i < 400 && rounds < 2; i++) await new Promise((r) => setTimeout(r, 10));
-    await service.stop();
-    const after = rounds;
-    expect(after).toBeGreaterThanOrEqual(2);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(rounds).toBe(after);
   });
 });
 

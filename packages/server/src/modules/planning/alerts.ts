@@ -1,3 +1,4 @@
+import { Turns } from '../../platform/background';
 import type { Logger } from 'pino';
 import type { Alert, AlertKind, MetricName } from '@flywheel/contracts';
 import type { Db } from '../../platform/db';
@@ -30,7 +31,6 @@ function toAlert(r: Row): Alert {
 }
 
 export interface AlertServiceOptions {
-  intervalMs?: number;
   delivery?: DeliveryOptions;
 }
 
@@ -38,13 +38,10 @@ export interface AlertServiceOptions {
  * Alerts: conditions evaluated over the metric layer (a target off track, ROAS under its floor, CAC over
  * its ceiling, one channel carrying too much traffic, a KPI far from its recent level), stored as
  * episodes (episodes.ts) and delivered once per episode to the shop's webhook. Evaluation runs on demand
- * and, when `start()` is called (the server does; tests and the CLI do not), on an interval.
+ * and, in a listening server, on an interval (the background of app.ts).
  */
 export class AlertService {
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = true;
-  private running: Promise<unknown> | undefined;
-  private readonly perShop = new Map<string, Promise<unknown>>();
+  private readonly turns = new Turns();
 
   constructor(
     private readonly db: Db,
@@ -54,29 +51,6 @@ export class AlertService {
     private readonly options: AlertServiceOptions = {},
   ) {}
 
-  start(intervalMs = this.options.intervalMs ?? DEFAULT_ALERT_INTERVAL_MS) {
-    this.stopped = false;
-    const tick = async () => {
-      if (this.stopped) return;
-      this.running = this.evaluateAll();
-      await this.running;
-      this.running = undefined;
-      if (!this.stopped) this.schedule(tick, intervalMs);
-    };
-    this.schedule(tick, intervalMs);
-  }
-
-  private schedule(tick: () => Promise<void>, ms: number) {
-    this.timer = setTimeout(tick, ms);
-    this.timer.unref(); // never the reason a process stays alive
-  }
-
-  async stop() {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
-  }
-
   async evaluateAll(): Promise<void> {
     for (const shopId of await this.shopIds()) {
       try { await this.evaluate(shopId); } catch (error) { this.log.error({ err: error, shopId }, 'alert evaluation failed; will retry on the next round'); }
@@ -85,10 +59,7 @@ export class AlertService {
 
   /** Evaluates a shop's conditions as of `asOf` (default today: the days before it are complete). One at a time per shop. */
   evaluate(shopId: string, asOf?: string): Promise<{ asOf: string; opened: Alert[]; closed: Alert[]; open: number }> {
-    const previous = this.perShop.get(shopId) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.evaluateNow(shopId, asOf));
-    this.perShop.set(shopId, run);
-    return run.finally(() => { if (this.perShop.get(shopId) === run) this.perShop.delete(shopId); });
+    return this.turns.run(shopId, () => this.evaluateNow(shopId, asOf));
   }
 
   private async evaluateNow(shopId: string, asOfInput?: string) {

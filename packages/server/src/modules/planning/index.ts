@@ -8,6 +8,7 @@ import { PlanningService } from './service';
 export { planningMigrations } from './migrations';
 export { planningRoutes } from './routes';
 export { renderReview } from './report/render';
+export { DEFAULT_ALERT_INTERVAL_MS } from './alerts';
 
 /** What planning needs of the shops module: a shop's zone, currency and name, and the list of shops. */
 export interface ShopDirectory {
