@@ -1,22 +1,35 @@
 /**
  * Typed client of the Flywheel HTTP API for back-ends and scripts (use a secret key, `sk_...`;
  * never ship it to a browser: storefronts use the tracker with a publishable key).
+ *
+ * Request and response types are the contracts' own (`z.input` of a request schema: what a caller
+ * may send, defaults still optional; `z.infer` of a response schema). Only types are imported: a
+ * value import would drag zod into every bundle of the SDK (see limits.ts).
  */
 import type {
   AliasCall,
+  attributionQuery,
+  attributionResult,
   BatchResult,
+  cohortsQuery,
+  cohortsResult,
+  comparisons,
+  Dimension,
   EntityName,
-  EntityRecords,
+  funnelRequest,
+  funnelResult,
+  Grain,
   IdentifyCall,
   ImportResult,
+  MetricName,
+  MetricsResult,
   PageCall,
+  recordSchemas,
   TrackCall,
   TrackResult,
 } from '@flywheel/contracts';
-
-// Mirrors the contracts' limits; a value import would drag zod into every client bundle.
-const MAX_BATCH_EVENTS = 500;
-const MAX_BATCH_BYTES = 500 * 1024;
+import type { z } from 'zod';
+import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS } from './limits';
 
 export interface ClientOptions {
   /** e.g. https://flywheel.example.com */
@@ -26,7 +39,7 @@ export interface ClientOptions {
   fetch?: typeof fetch;
 }
 
-/** A non-2xx answer, carrying the server's `{error: {code, message, field}}`. */
+/** A non-2xx answer, carrying the server's `{error: {code, message, field}}` (the contracts' ErrorBody). */
 export class FlywheelApiError extends Error {
   readonly status: number;
   readonly code: string;
@@ -41,22 +54,12 @@ export class FlywheelApiError extends Error {
   }
 }
 
-// --- request and response shapes not (yet) in the contracts -----------------------------------
+// --- request and response shapes --------------------------------------------------------------
 
-/** Fields the server fills in with a default, so callers may leave them out. */
-interface DefaultedFields {
-  products: 'status';
-  customers: never;
-  orders: never;
-  refunds: never;
-  inventory: 'warehouse' | 'reserved';
-  spend: 'campaign';
-}
+export type { MetricsResult };
 
-/** One record as sent to an upsert: the contract's record, defaulted fields optional; more fields are welcome. */
-export type UpsertRecord<E extends EntityName> = Omit<EntityRecords[E], DefaultedFields[E]> &
-  Partial<Pick<EntityRecords[E], DefaultedFields[E] & keyof EntityRecords[E]>> &
-  Record<string, unknown>;
+/** One record as sent to an upsert: the contract's input (fields with a server default optional); more fields are welcome. */
+export type UpsertRecord<E extends EntityName> = z.input<(typeof recordSchemas)[E]> & Record<string, unknown>;
 
 export type BatchCall =
   | (TrackCall & { type: 'track' })
@@ -67,84 +70,40 @@ export type BatchCall =
 /** Known values first; any other string passes through to the server. */
 type Open<T extends string> = T | (string & Record<never, never>);
 
+/**
+ * `GET /v1/metrics` in a caller's terms: metrics as a list and filters by dimension, which
+ * metricsQuery() turns into the contract's `metrics=a,b` and `filter.<dimension>=` parameters.
+ */
 export interface MetricsParams {
   /** snake_case metric identifiers, e.g. ['sales', 'orders', 'conversion_rate'] */
-  metrics: string[];
+  metrics: Array<Open<MetricName>>;
   /** YYYY-MM-DD, inclusive */
   from: string;
   /** YYYY-MM-DD, exclusive */
   to: string;
-  grain?: Open<'day' | 'week' | 'month' | 'quarter' | 'year'>;
-  compare?: Open<'previous_period' | 'previous_year'>;
-  breakdown?: string;
+  grain?: Open<Grain>;
+  compare?: Open<(typeof comparisons)[number]>;
+  breakdown?: Open<Dimension>;
   /** Sent as `filter.<name>=<value>`, e.g. { channel: 'paid_social' } */
-  filters?: Record<string, string>;
+  filters?: Partial<Record<Dimension, string>> & Record<string, string>;
 }
 
-export type MetricValues = Record<string, number | null>;
+export type MetricValues = MetricsResult['totals'];
 
-export interface MetricsResult {
-  totals: MetricValues;
-  comparison?: Record<string, { previous: number | null; change: number | null; changePct: number | null }>;
-  series?: Array<{ start: string; values: MetricValues }>;
-  breakdown?: Array<{ key: string; values: MetricValues }>;
-}
+export type FunnelRequest = z.input<typeof funnelRequest>;
+export type FunnelResult = z.infer<typeof funnelResult>;
 
-export interface FunnelRequest {
-  steps: Array<{ event: string; where?: Record<string, unknown> }>;
-  /** e.g. '7d' */
-  window?: string;
-  from: string;
-  to: string;
-  breakdown?: string;
-}
+/** The contract's query; `periods` is coerced from query text on the server, and the client sends a number. */
+export type CohortsParams = Omit<z.input<typeof cohortsQuery>, 'periods'> & { periods?: number };
+export type CohortsResult = z.infer<typeof cohortsResult>;
 
-export interface FunnelResult {
-  steps: Array<{
-    name: string;
-    people: number;
-    conversionFromPrevious: number | null;
-    conversionFromFirst: number | null;
-    medianSecondsFromPrevious: number | null;
-  }>;
-}
-
-export interface CohortsParams {
-  by?: Open<'first_order'>;
-  grain?: Open<'week' | 'month'>;
-  measure?: 'retention' | 'ltv';
-  from: string;
-  to: string;
-  periods?: number;
-}
-
-export interface CohortsResult {
-  cohorts: Array<{ cohort: string; size: number; values: number[] }>;
-}
-
-export interface AttributionParams {
-  model?: 'last_touch' | 'first_touch';
-  from: string;
-  to: string;
-}
-
-export interface AttributionResult {
-  channels: Array<{
-    channel: string;
-    visitors: number;
-    buyers: number;
-    sales: number;
-    newBuyers: number;
-    spend: number;
-    cac: number | null;
-    roas: number | null;
-  }>;
-}
+export type AttributionParams = z.input<typeof attributionQuery>;
+export type AttributionResult = z.infer<typeof attributionResult>;
 
 export interface FlywheelClient {
   upsert<E extends EntityName>(entity: E, records: ReadonlyArray<UpsertRecord<E>>): Promise<BatchResult>;
   track(call: TrackCall): Promise<TrackResult>;
-  /** Splits into requests of at most 500 calls / 500 KB and adds up the results. */
+  /** Splits into requests within the server's limits (MAX_BATCH_EVENTS calls, MAX_BATCH_BYTES) and adds up the results. */
   batch(calls: readonly BatchCall[]): Promise<TrackResult>;
   metrics(params: MetricsParams): Promise<MetricsResult>;
   funnels(body: FunnelRequest): Promise<FunnelResult>;
