@@ -6,3 +6,4 @@ export * from './shops';
 export * from './metrics';
 export * from './metric-catalog';
 export * from './planning';
+export * from './periods';

@@ -159,6 +159,20 @@ describe('console in Chromium', { timeout: 120_000 }, () => {
     expect(await page.getByTestId('kpi-sales').getByTestId('kpi-value').innerText()).toBe(formatMoney(api.body.totals.sales, 'CNY', 'zh-CN', { compact: true }));
     expect(await page.getByTestId('kpi-orders').getByTestId('kpi-value').innerText()).toBe(String(inPeriod.length));
     await screenshot(page, 'overview');
+
+    // Last month is compared with the whole month before it, the period the server measures.
+    await page.getByTestId('period-picker').locator('.ant-select').first().click();
+    await page.locator('.ant-select-item-option').filter({ hasText: /^上月$/ }).click();
+    const [y, m] = today.split('-').map(Number);
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const [before, beforeLast] = [day(Date.UTC(y, m - 3, 1)), day(Date.UTC(y, m - 2, 0))];
+    await expect.poll(() => page.getByTestId('period-vs').innerText()).toContain(`对比 ${before} ~ ${beforeLast}`);
+    const lastMonth = presetPeriod('last_month', today);
+    const measured = await http<MetricsResult>('GET', `/v1/metrics?metrics=sales&from=${lastMonth.from}&to=${lastMonth.to}&compare=previous_period`, shop.secretKey);
+    expect(measured.body.previous).toEqual({ from: before, to: addDays(beforeLast, 1) });
+    await page.getByTestId('period-picker').locator('.ant-select').first().click();
+    await page.locator('.ant-select-item-option').filter({ hasText: /^近 30 天$/ }).click();
+    await expect.poll(() => page.getByTestId('kpi-cards').getAttribute('data-period')).toBe(`${period.from}/${period.to}`);
   });
 
   it('builds a funnel whose people per step equal the API', async () => {

@@ -1,5 +1,8 @@
 /** Time zones without a library: Intl gives the offset of any IANA zone at any instant. */
 
+// Calendar arithmetic on local dates is the one of contracts' periods.ts, shared with the console.
+export { addDays, addMonths, daysBetween } from '@flywheel/contracts';
+
 export interface WallClock {
   year: number;
   month: number;
@@ -77,9 +80,6 @@ export function zonedIso(wall: WallClock, timezone: string): string {
   );
 }
 
-
-const DAY = 86_400_000;
-
 /** The instant local midnight starts `date` (YYYY-MM-DD) in the zone. */
 export function startOfLocalDay(date: string, timezone: string): Date {
   const [year, month, day] = date.split('-').map(Number);
@@ -93,22 +93,3 @@ export function localDateOf(instant: Date | number, timezone: string): string {
   return `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}`;
 }
 
-/** Adds whole calendar days to a YYYY-MM-DD date. */
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  return new Date(d.getTime() + days * DAY).toISOString().slice(0, 10);
-}
-
-/** Adds calendar months, clamping the day (01-31 + 1 month = 02-28). */
-export function addMonths(date: string, months: number): string {
-  const [y, m, d] = date.split('-').map(Number);
-  const total = y * 12 + (m - 1) + months;
-  const year = Math.floor(total / 12);
-  const month = (total % 12) + 1;
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${year}-${pad(month)}-${pad(Math.min(d, last))}`;
-}
-
-export function daysBetween(from: string, to: string): number {
-  return Math.round((new Date(`${to}T00:00:00Z`).getTime() - new Date(`${from}T00:00:00Z`).getTime()) / DAY);
-}

@@ -1,6 +1,6 @@
 import { DatePicker, Select, Space, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { addDays, lastDay, periodPresets, previousPeriod, type PeriodPreset } from '../format/dates';
+import { addDays, comparisonDays, lastDay, periodPresets, type PeriodPreset } from '../format/dates';
 import { useI18n } from '../i18n/i18n';
 import { usePeriod, type Comparison } from '../shell/PeriodContext';
 import { useShopSettings } from '../format/useFormat';
@@ -10,7 +10,6 @@ export function PeriodPicker({ withCompare = true }: { withCompare?: boolean }) 
   const { t } = useI18n();
   const { timezone } = useShopSettings();
   const { period, preset, compare, setPreset, setCustom, setCompare } = usePeriod();
-  const previous = previousPeriod(period);
   return (
     <Space wrap data-testid="period-picker">
       <Select<PeriodPreset | 'custom'>
@@ -36,8 +35,8 @@ export function PeriodPicker({ withCompare = true }: { withCompare?: boolean }) 
           options={(['previous_period', 'previous_year', 'none'] as const).map((c) => ({ value: c, label: t(`period.compare.${c}`) }))}
         />
       )}
-      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-        {withCompare && compare === 'previous_period' ? `${t('period.vs', { from: previous.from, to: lastDay(previous) })} · ` : ''}
+      <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="period-vs">
+        {withCompare && compare === 'previous_period' ? `${t('period.vs', comparisonDays(period))} · ` : ''}
         {t('period.timezone', { tz: timezone })}
       </Typography.Text>
     </Space>

@@ -1,42 +1,15 @@
+import { addDays, addMonths, lastDay, previousPeriod, startOfMonth, type Comparison, type DateRange } from '@flywheel/contracts';
+
 /**
  * Dates are `YYYY-MM-DD` in the shop's time zone and periods are half-open `[from, to)` (PRODUCT.md).
- * Arithmetic on such dates is done on their UTC midnight, which has no daylight-saving gaps.
+ * Calendar arithmetic and the comparison period are contracts' periods.ts, the server's own.
  */
-export interface Period {
-  from: string;
-  to: string;
-}
-
-const DAY_MS = 86_400_000;
-
-function parse(date: string): Date {
-  return new Date(`${date}T00:00:00Z`);
-}
-
-function iso(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
-export function addDays(date: string, days: number): string {
-  return iso(new Date(parse(date).getTime() + days * DAY_MS));
-}
-
-export function daysBetween(from: string, to: string): number {
-  return Math.round((parse(to).getTime() - parse(from).getTime()) / DAY_MS);
-}
+export { addDays, addMonths, daysBetween, lastDay, previousPeriod, startOfMonth } from '@flywheel/contracts';
+export type Period = DateRange;
 
 /** Today's date in a time zone (the shop's, not the browser's). */
 export function todayIn(timezone: string, now: Date = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
-
-export function startOfMonth(date: string): string {
-  return `${date.slice(0, 8)}01`;
-}
-
-export function addMonths(date: string, months: number): string {
-  const d = parse(date);
-  return iso(new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1)));
 }
 
 export type PeriodPreset = 'last_7_days' | 'last_30_days' | 'month_to_date' | 'last_month' | 'last_90_days' | 'year_to_date';
@@ -49,20 +22,18 @@ export function presetPeriod(preset: PeriodPreset, today: string): Period {
     case 'last_30_days': return { from: addDays(today, -30), to: today };
     case 'last_90_days': return { from: addDays(today, -90), to: today };
     case 'month_to_date': return { from: startOfMonth(today), to: addDays(today, 1) };
-    case 'last_month': return { from: addMonths(today, -1), to: startOfMonth(today) };
+    case 'last_month': return { from: addMonths(startOfMonth(today), -1), to: startOfMonth(today) };
     case 'year_to_date': return { from: `${today.slice(0, 4)}-01-01`, to: addDays(today, 1) };
   }
 }
 
-/** The period just before, of the same length (what `compare=previous_period` compares with). */
-export function previousPeriod(p: Period): Period {
-  const days = daysBetween(p.from, p.to);
-  return { from: addDays(p.from, -days), to: p.from };
-}
-
-/** The last day inside a `[from, to)` period, for display. */
-export function lastDay(p: Period): string {
-  return addDays(p.to, -1);
+/**
+ * The period a comparison is made against, by its first and last day, as the period picker shows it:
+ * the same period the server measures (`previous` of `GET /v1/metrics`), so October reads 09-01 ~ 09-30.
+ */
+export function comparisonDays(period: Period, compare: Comparison = 'previous_period'): { from: string; to: string } {
+  const previous = previousPeriod(period, compare);
+  return { from: previous.from, to: lastDay(previous) };
 }
 
 /** A timestamp shown in the shop's time zone: 2026-11-11 10:00:05. */
@@ -79,6 +50,6 @@ export function formatBucket(start: string, grain: string, lang: 'zh-CN' | 'en')
   if (grain === 'month') return start.slice(0, 7);
   if (grain === 'year') return start.slice(0, 4);
   if (grain === 'quarter') return `${start.slice(0, 4)} Q${Math.floor((Number(start.slice(5, 7)) - 1) / 3) + 1}`;
-  const d = parse(start);
+  const d = new Date(`${start}T00:00:00Z`);
   return lang === 'zh-CN' ? `${d.getUTCMonth() + 1}/${d.getUTCDate()}` : d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
 }

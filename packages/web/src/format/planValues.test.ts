@@ -14,5 +14,7 @@ describe('plan values', () => {
     expect(childPeriodLabels({ from: '2026-10-01', to: '2027-01-01' }, 'month')).toEqual(['2026-10', '2026-11', '2026-12']);
     // 2026-10-01 is a Thursday: the first week is cut off by the month start, the rest run Monday to Monday.
     expect(childPeriodLabels({ from: '2026-10-01', to: '2026-11-01' }, 'week')).toEqual(['2026-10-01/2026-10-05', '2026-10-05/2026-10-12', '2026-10-12/2026-10-19', '2026-10-19/2026-10-26', '2026-10-26/2026-11-01']);
+    // A custom period cut by quarters: the part that is a whole month is named as the month, as the API keys it.
+    expect(childPeriodLabels({ from: '2026-03-01', to: '2026-08-01' }, 'quarter')).toEqual(['2026-03', '2026-Q2', '2026-07']);
   });
 });

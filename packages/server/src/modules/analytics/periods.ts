@@ -1,5 +1,5 @@
-import type { Grain } from '@flywheel/contracts';
-import { addDays, addMonths, daysBetween, startOfLocalDay } from '../../platform/timezone';
+import { addDays, addMonths, previousPeriod as previousRange, type Comparison, type Grain } from '@flywheel/contracts';
+import { startOfLocalDay } from '../../platform/timezone';
 
 /** A period [from, to) of local dates in the shop's zone, with the instants that bound it. */
 export interface Period {
@@ -13,23 +13,10 @@ export function period(from: string, to: string, timezone: string): Period {
   return { from, to, start: startOfLocalDay(from, timezone), end: startOfLocalDay(to, timezone) };
 }
 
-const isMonthStart = (d: string) => d.endsWith('-01');
-
-/**
- * The period a comparison is made against. previous_year: the same dates a year earlier.
- * previous_period: whole months shift by months (November against October, not 30 days back);
- * anything else shifts by its own length in days.
- */
-export function previousPeriod(p: Period, compare: 'previous_period' | 'previous_year', timezone: string): Period {
-  if (compare === 'previous_year') return period(addMonths(p.from, -12), addMonths(p.to, -12), timezone);
-  if (isMonthStart(p.from) && isMonthStart(p.to)) {
-    const [fy, fm] = p.from.split('-').map(Number);
-    const [ty, tm] = p.to.split('-').map(Number);
-    const months = (ty - fy) * 12 + (tm - fm);
-    return period(addMonths(p.from, -months), p.from, timezone);
-  }
-  const days = daysBetween(p.from, p.to);
-  return period(addDays(p.from, -days), p.from, timezone);
+/** The period a comparison is made against, as contracts' `previousPeriod` says (the console labels it the same way). */
+export function previousPeriod(p: Period, compare: Comparison, timezone: string): Period {
+  const previous = previousRange(p, compare);
+  return period(previous.from, previous.to, timezone);
 }
 
 /** The start (local date) of the grain bucket holding `date`; weeks start on Monday (ISO). */
