@@ -8,7 +8,9 @@ import { lockDataDir } from './platform/data-dir-lock';
 import { migrate, openDatabase, type Db } from './platform/db';
 import { createHttpApp, type HttpApp } from './platform/http';
 import { createLogger } from './platform/logger';
+import { auditor } from './platform/audit';
 import { Repeating } from './platform/background';
+import { ShopLookup } from './platform/shop-lookup';
 import { IdempotencyKeys, idempotencyMigrations } from './platform/idempotency';
 import { OutboxProjector, outboxMigrations } from './platform/outbox';
 import { analyticsRoutes, AnalyticsService, visitsAnalyticsSchema } from './modules/analytics';
@@ -61,19 +63,18 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     await store.ensureSchemas(analyticsSchemas);
 
     const shops = new ShopService(db);
-    const currencies = new Map<string, string>();
-    const currencyOf = async (shopId: string) => {
-      if (!currencies.has(shopId)) currencies.set(shopId, (await shops.getShop(shopId)).currency);
-      return currencies.get(shopId)!;
-    };
-    const commerce = new CommerceService(db, currencyOf);
+    const lookup = new ShopLookup(async (shopId) => {
+      const s = await shops.getShop(shopId);
+      return { shopId, name: s.name, timezone: s.timezone, currency: s.currency, channelMapping: s.channelMapping };
+    });
+    const commerce = new CommerceService(db, async (shopId) => (await lookup.get(shopId)).currency);
     const tracking = new TrackingService(store, (shopId) => shops.getShop(shopId), config.dedupeWindowHours);
     await tracking.init();
     const projector = new OutboxProjector(db, store, commerceProjections, log, config.projectorIntervalMs);
     await projector.init();
     const analytics = new AnalyticsService(store, config.funnelMemoryBytes);
-    const planning = createPlanning(db, analytics, shops, log, { delivery: { allowPrivate: config.allowPrivateWebhooks }, chromiumPath: config.chromiumPath });
-    const imports = new ImportService(commerce, tracking, async (shopId) => (await shops.getShop(shopId)).timezone);
+    const planning = createPlanning(db, analytics, { shop: (id) => lookup.get(id), shopIds: async () => (await shops.listShops()).map((s) => s.id) }, log, { delivery: { allowPrivate: config.allowPrivateWebhooks }, chromiumPath: config.chromiumPath });
+    const imports = new ImportService(commerce, tracking, async (shopId) => (await lookup.get(shopId)).timezone);
 
     const http = await createHttpApp({
       logger: log,
@@ -84,12 +85,13 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
       metricsToken: config.metricsToken,
       idempotency: new IdempotencyKeys(db),
     });
-    shopRoutes(http, shops, (shopId) => { tracking.settingsChanged(shopId); currencies.delete(shopId); });
-    commerceRoutes(http, commerce, (shopId, actor, action, detail) => shops.audit(shopId, actor, action, detail));
+    const audit = auditor((shopId, actor, action, detail) => shops.audit(shopId, actor, action, detail));
+    shopRoutes(http, shops, audit, (shopId) => { tracking.settingsChanged(shopId); lookup.changed(shopId); });
+    commerceRoutes(http, commerce, audit);
     trackingRoutes(http, tracking);
     await importRoutes(http, imports);
-    analyticsRoutes(http, analytics, (shopId) => shops.getShop(shopId).then((s) => ({ shopId, timezone: s.timezone, currency: s.currency })));
-    planningRoutes(http, planning, (shopId, actor, action, detail) => shops.audit(shopId, actor, action, detail));
+    analyticsRoutes(http, analytics, (shopId) => lookup.get(shopId));
+    planningRoutes(http, planning, audit);
     const background = [
       new Repeating('outbox projector', config.projectorIntervalMs, () => projector.drain(), log),
       new Repeating('visits roll-up', VISITS_INTERVAL_MS, () => analytics.visits.rollUpBatch(), log),

@@ -1,5 +1,6 @@
 import type { Dimension, FunnelRequest, ProductAnalyticsQuery, MetricName, MetricsQuery, MetricsResult } from '@flywheel/contracts';
 import type { AnalyticsStore } from '../../platform/analytics-store';
+import type { ShopContext as PlatformShopContext } from '../../platform/shop-lookup';
 import { factSql, filterParams, type AttributionModel, type FactParams, type Filters } from './fact-sql';
 import { evaluate, factsOf, measuresOf, type Level, type MeasureValues } from './metric-layer';
 import { EventSequences } from './sequences';
@@ -9,7 +10,8 @@ import { cohorts, type CohortsQuery } from './cohorts';
 import { funnel, funnelDropOffs } from './funnels';
 import { productAnalytics } from './products';
 
-export interface ShopContext { shopId: string; timezone: string; currency: string }
+/** What analytics needs of a shop (a part of the platform's shop context). */
+export type ShopContext = Pick<PlatformShopContext, 'shopId' | 'timezone' | 'currency'>;
 
 type LevelValues = Map<string, MeasureValues>;
 

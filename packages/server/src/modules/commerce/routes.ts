@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { batchRequest, batchResult, commerceCounts, entityNames, storedOrder } from '@flywheel/contracts';
-import { actor, principalOf, type HttpApp } from '../../platform/http';
+import type { Audit } from '../../platform/audit';
+import { principalOf, type HttpApp } from '../../platform/http';
 import type { CommerceService } from './service';
 
 /** 1,000 orders of a dozen lines each fit; the server's default of 1 MiB would not. */
 const BATCH_BODY_LIMIT = 5 * 1024 * 1024;
 
 /** `POST /v1/{entity}/batch`: upsert up to 1,000 records by the shop's external ids. */
-export function commerceRoutes(app: HttpApp, commerce: CommerceService, audit: (shopId: string, actor: string, action: string, detail: unknown) => Promise<void>) {
+export function commerceRoutes(app: HttpApp, commerce: CommerceService, audit: Audit) {
   for (const entity of entityNames) {
     app.post(`/v1/${entity}/batch`, {
       config: { access: 'write', perRecord: true },
@@ -21,7 +22,7 @@ export function commerceRoutes(app: HttpApp, commerce: CommerceService, audit: (
     }, async (request) => {
       const { shopId } = principalOf(request);
       const result = await commerce.upsert(shopId, entity, request.body.records);
-      if (principalOf(request).kind === 'operator') await audit(shopId, actor(request), `${entity}.batch`, { accepted: result.accepted, rejected: result.rejected.length });
+      await audit(request, `${entity}.batch`, { accepted: result.accepted, rejected: result.rejected.length }, 'feed');
       return result;
     });
   }

@@ -9,14 +9,13 @@ import {
   type EntityRecords,
   type InventoryRecord,
   type OrderRecord,
-  type OrderStatus,
   type StoredOrder,
   type ProductRecord,
   type RefundRecord,
   type RejectedRecord,
   type SpendRecord,
 } from '@flywheel/contracts';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from '../../platform/db';
 import { FlywheelError, fromZodIssue } from '../../platform/errors';
 import { enqueue, type OutboxMessage } from '../../platform/outbox';
@@ -147,7 +146,7 @@ export class CommerceService {
   private async applyOrders(trx: Trx, shopId: string, items: Accepted<OrderRecord>[], messages: OutboxMessage[], reject: (i: number, e: Rejection) => void, currency: string) {
     const keys = [...new Set(items.map((i) => i.record.externalId))];
     const existing = new Map(
-      (await trx.selectFrom('orders').select(['external_id', 'status', 'paid_amount', 'paid_at', 'refunded_amount', 'content_hash']).where('shop_id', '=', shopId).where('external_id', 'in', keys).execute())
+      (await trx.selectFrom('orders').select(['external_id', 'customer_id', 'status', 'paid_amount', 'paid_at', 'refunded_amount', 'content_hash']).where('shop_id', '=', shopId).where('external_id', 'in', keys).execute())
         .map((r) => [r.external_id as string, r]),
     );
     const skuIds = [...new Set(items.flatMap((i) => i.record.items.map((it) => it.sku)))];
@@ -155,7 +154,9 @@ export class CommerceService {
     const rows = new Map<string, { row: Record<string, unknown>; payload: OrderPayload; becamePaid: boolean }>();
     for (const { index, record: o } of items) {
       try {
-        const payload = this.normalizeOrder(o, currency, skus);
+        // An order of an erased person keeps its anonymous customer when the shop sends it again.
+        const stored = existing.get(o.externalId)?.customer_id as string | undefined;
+        const payload = this.normalizeOrder(stored?.startsWith(ANONYMOUS_PREFIX) ? { ...o, customerId: stored } : o, currency, skus);
         const previous = rows.get(o.externalId)?.payload ?? (existing.has(o.externalId) ? rowState(existing.get(o.externalId)!) : undefined);
         if (previous) {
           const error = transitionError(previous.status, payload.status);
@@ -171,7 +172,7 @@ export class CommerceService {
           payload,
           becamePaid: becamePaid || (rows.get(o.externalId)?.becamePaid ?? false),
           row: {
-            shop_id: shopId, external_id: o.externalId, customer_id: o.customerId, status: payload.status, items: JSON.stringify(payload.items),
+            shop_id: shopId, external_id: o.externalId, customer_id: payload.customerId, status: payload.status, items: JSON.stringify(payload.items),
             shipping_fee: payload.shippingFee, discount: payload.discount, payable_amount: payload.payableAmount, paid_amount: payload.paidAmount,
             currency, placed_at: payload.placedAt, paid_at: payload.paidAt, shipped_at: payload.shippedAt, completed_at: payload.completedAt, cancelled_at: payload.cancelledAt,
             platform: payload.platform, channel: payload.channel, campaign: payload.campaign, coupon_codes: JSON.stringify(payload.couponCodes), content_hash: hash,
@@ -301,6 +302,95 @@ export class CommerceService {
       refunds: await count('refunds'), inventory: await count('inventory_levels'), spend: await count('marketing_spend'),
     };
   }
+
+  /** The stored records of these customers, contact details included (the customers module masks them by role). */
+  async customerRecords(shopId: string, externalIds: readonly string[]): Promise<Map<string, StoredCustomer>> {
+    if (externalIds.length === 0) return new Map();
+    const rows = await this.db.selectFrom('customers').selectAll().where('shop_id', '=', shopId).where('external_id', 'in', [...new Set(externalIds)]).execute();
+    return new Map(rows.map((r) => [r.external_id as string, storedCustomer(r)]));
+  }
+
+  /** Ids of the customers whose id, name, phone or email holds `q` (case-insensitive), by id, at most `limit`. */
+  async searchCustomers(shopId: string, q: string, limit: number): Promise<string[]> {
+    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows = await this.db.selectFrom('customers').select('external_id').where('shop_id', '=', shopId)
+      .where((eb) => eb.or(['external_id', 'name', 'phone', 'email'].map((c) => eb(c, 'ilike', like))))
+      .orderBy('external_id').limit(limit).execute();
+    return rows.map((r) => r.external_id as string);
+  }
+
+  /** Everything commerce holds on a customer, for a PII export: the record, the orders and their refunds. */
+  async customerData(shopId: string, externalId: string) {
+    const customer = (await this.customerRecords(shopId, [externalId])).get(externalId) ?? null;
+    const orders = await this.db.selectFrom('orders').selectAll().where('shop_id', '=', shopId).where('customer_id', '=', externalId).orderBy('placed_at').execute();
+    const refunds = orders.length === 0 ? [] : await this.db.selectFrom('refunds').selectAll().where('shop_id', '=', shopId).where('order_id', 'in', orders.map((o) => o.external_id)).orderBy('created_at').execute();
+    return {
+      customer,
+      orders: orders.map((o) => ({ ...rowState(o), refundedAmount: Number(o.refunded_amount) })),
+      refunds: refunds.map((r) => ({ externalId: r.external_id as string, orderId: r.order_id as string, amount: Number(r.amount), reason: r.reason ?? null, items: r.items ?? null, createdAt: iso(r.created_at)! })),
+    };
+  }
+
+  /**
+   * Erasure of a person (PII): the customer record loses name, phone, email, birthday, city and tags
+   * and, like their orders, takes `anonymousId` in place of the shop's id, so their orders stay (and
+   * every figure with them) but lead to no one. The outbox's history of the person is rewritten the
+   * same way. The analytics store follows with `eraseCustomerAnalytics`.
+   */
+  async eraseCustomer(shopId: string, externalId: string, anonymousId: string): Promise<{ found: boolean; orders: number; erasedFields: string[] }> {
+    return this.db.transaction().execute(async (trx) => {
+      const record = await trx.selectFrom('customers').selectAll().where('shop_id', '=', shopId).where('external_id', '=', externalId).executeTakeFirst();
+      const orders = await trx.updateTable('orders').set({ customer_id: anonymousId }).where('shop_id', '=', shopId).where('customer_id', '=', externalId).returning('external_id').execute();
+      if (!record && orders.length === 0) return { found: false, orders: 0, erasedFields: [] };
+      const erasedFields = record ? ERASED_FIELDS.filter((f) => record[f.column] != null).map((f) => f.field) : [];
+      if (record) {
+        await trx.updateTable('customers')
+          .set({ external_id: anonymousId, name: null, phone: null, email: null, birthday: null, city: null, tags: null, content_hash: 'erased', updated_at: new Date() })
+          .where('shop_id', '=', shopId).where('external_id', '=', externalId).execute();
+      }
+      const scrubbed = JSON.stringify({ externalId: anonymousId, birthday: null, city: null, tags: [] });
+      await sql`update outbox set key = ${anonymousId}, payload = payload || ${scrubbed}::jsonb
+        where shop_id = ${shopId} and topic = 'customer.upserted' and key = ${externalId}`.execute(trx);
+      await sql`update outbox set payload = payload || ${JSON.stringify({ customerId: anonymousId })}::jsonb
+        where shop_id = ${shopId} and topic in ('order.upserted', 'order.paid') and payload->>'customerId' = ${externalId}`.execute(trx);
+      return { found: true, orders: orders.length, erasedFields };
+    });
+  }
+}
+
+/** The ids erased people take (`anon_...`): `eraseCustomer` gives one to a person's record and orders. */
+export const ANONYMOUS_PREFIX = 'anon_';
+
+/** A customer record as stored, contact details included. */
+export interface StoredCustomer {
+  externalId: string;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  gender: string | null;
+  birthday: string | null;
+  province: string | null;
+  city: string | null;
+  registeredAt: string | null;
+  channel: string | null;
+  tags: string[];
+  updatedAt: string;
+}
+
+/** What an erasure wipes: the person's identity and address (province stays: it names no one, and metrics are cut by it). */
+const ERASED_FIELDS = [
+  { field: 'name', column: 'name' }, { field: 'phone', column: 'phone' }, { field: 'email', column: 'email' },
+  { field: 'birthday', column: 'birthday' }, { field: 'city', column: 'city' }, { field: 'tags', column: 'tags' },
+] as const;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function storedCustomer(r: any): StoredCustomer {
+  return {
+    externalId: r.external_id, name: r.name ?? null, phone: r.phone ?? null, email: r.email ?? null, gender: r.gender ?? null,
+    birthday: r.birthday == null ? null : localDate(r.birthday), province: r.province ?? null, city: r.city ?? null,
+    registeredAt: iso(r.registered_at), channel: r.channel ?? null,
+    tags: r.tags == null ? [] : typeof r.tags === 'string' ? JSON.parse(r.tags) : r.tags, updatedAt: iso(r.updated_at)!,
+  };
 }
 
 /** 服饰 / 女装 / 连衣裙 -> 服饰/女装/连衣裙 */

@@ -5,12 +5,11 @@ import {
   deletedResult, reviewQuery, reviewReport, target, targetInput, targetUpdate,
 } from '@flywheel/contracts';
 import { allows } from '../../platform/auth';
-import { actor, principalOf, type HttpApp } from '../../platform/http';
+import type { Audit } from '../../platform/audit';
+import { principalOf, type HttpApp } from '../../platform/http';
 import { maskUrl } from '../../platform/outbound';
 import type { Planning } from './index';
 import { renderReview } from './report/render';
-
-type Audit = (shopId: string, actor: string, action: string, detail: unknown) => Promise<void>;
 
 const planParams = z.object({ planId: z.string() });
 const targetParams = z.object({ planId: z.string(), targetId: z.string() });
@@ -19,10 +18,6 @@ const targetParams = z.object({ planId: z.string(), targetId: z.string() });
 export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
   const { plans, alerts, reviews } = planning;
   const shopId = (request: unknown) => principalOf(request as never).shopId;
-  const audited = async (request: unknown, action: string, detail: unknown) => {
-    const p = principalOf(request as never);
-    if (p.kind === 'operator') await audit(p.shopId, actor(request as never), action, detail);
-  };
   const tags = ['plan'];
 
   app.get('/v1/plans', {
@@ -35,7 +30,7 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
     schema: { tags, summary: 'Create a plan for a year or quarter, with targets on any metric', body: planCreate, response: { 201: planDetail } },
   }, async (request, reply) => {
     const created = await plans.createPlan(shopId(request), request.body);
-    await audited(request, 'plan.create', { planId: created.id, period: created.period.label });
+    await audit(request, 'plan.create', { planId: created.id, period: created.period.label });
     return reply.code(201).send(created);
   });
 
@@ -49,7 +44,7 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
     schema: { tags, summary: 'Rename, re-own or archive a plan', params: planParams, body: planUpdate, response: { 200: planDetail } },
   }, async (request) => {
     const updated = await plans.updatePlan(shopId(request), request.params.planId, request.body);
-    await audited(request, 'plan.update', { planId: updated.id, ...request.body });
+    await audit(request, 'plan.update', { planId: updated.id, ...request.body });
     return updated;
   });
 
@@ -58,7 +53,7 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
     schema: { tags, summary: 'Delete a plan and its targets', params: planParams, response: { 200: deletedResult } },
   }, async (request) => {
     await plans.deletePlan(shopId(request), request.params.planId);
-    await audited(request, 'plan.delete', { planId: request.params.planId });
+    await audit(request, 'plan.delete', { planId: request.params.planId });
     return { deleted: 1 };
   });
 
@@ -67,7 +62,7 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
     schema: { tags, summary: 'Add a target (metric, value, period, optional channel/category/platform, owner, note)', params: planParams, body: targetInput, response: { 201: target } },
   }, async (request, reply) => {
     const created = await plans.addTarget(shopId(request), request.params.planId, request.body);
-    await audited(request, 'target.create', { targetId: created.id, metric: created.metric, value: created.value });
+    await audit(request, 'target.create', { targetId: created.id, metric: created.metric, value: created.value });
     return reply.code(201).send(created);
   });
 
@@ -76,7 +71,7 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
     schema: { tags, summary: 'Change a target value, owner or note', params: targetParams, body: targetUpdate, response: { 200: target } },
   }, async (request) => {
     const updated = await plans.updateTarget(shopId(request), request.params.planId, request.params.targetId, request.body);
-    await audited(request, 'target.update', { targetId: updated.id, ...request.body });
+    await audit(request, 'target.update', { targetId: updated.id, ...request.body });
     return updated;
   });
 
@@ -85,7 +80,7 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
     schema: { tags, summary: 'Delete a target and everything decomposed from it', params: targetParams, response: { 200: deletedResult } },
   }, async (request) => {
     const result = await plans.deleteTarget(shopId(request), request.params.planId, request.params.targetId);
-    await audited(request, 'target.delete', { targetId: request.params.targetId, ...result });
+    await audit(request, 'target.delete', { targetId: request.params.targetId, ...result });
     return result;
   });
 
@@ -98,7 +93,7 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
     },
   }, async (request) => {
     const result = await plans.decompose(shopId(request), request.params.planId, request.params.targetId, request.body);
-    await audited(request, 'target.decompose', { targetId: request.params.targetId, by: request.body.by, method: result.method, children: result.children.length });
+    await audit(request, 'target.decompose', { targetId: request.params.targetId, by: request.body.by, method: result.method, children: result.children.length });
     return result;
   });
 
@@ -112,7 +107,7 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
     schema: { tags, summary: 'Set the driver tree assumptions of a sales target (null: back to the default)', params: targetParams, body: driverAssumptions, response: { 200: driverTree } },
   }, async (request) => {
     const tree = await plans.setAssumptions(shopId(request), request.params.planId, request.params.targetId, request.body);
-    await audited(request, 'target.assumptions', { targetId: request.params.targetId, ...request.body });
+    await audit(request, 'target.assumptions', { targetId: request.params.targetId, ...request.body });
     return tree;
   });
 
@@ -131,7 +126,7 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
     schema: { tags, summary: 'Set budgets per month and channel (and campaign), upserted by month + channel + campaign', body: budgetsUpsert, response: { 200: upsertedResult } },
   }, async (request) => {
     const result = await plans.upsertBudgets(shopId(request), request.body.budgets);
-    await audited(request, 'budgets.upsert', result);
+    await audit(request, 'budgets.upsert', result);
     return result;
   });
 
@@ -140,7 +135,7 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
     schema: { tags, summary: 'Delete a budget', params: z.object({ budgetId: z.string() }), response: { 200: deletedResult } },
   }, async (request) => {
     const result = await plans.deleteBudget(shopId(request), request.params.budgetId);
-    await audited(request, 'budgets.delete', { budgetId: request.params.budgetId });
+    await audit(request, 'budgets.delete', { budgetId: request.params.budgetId });
     return result;
   });
 
@@ -169,7 +164,7 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
     schema: { tags: ['alerts'], summary: 'Change alert settings (the fields given)', body: alertSettingsUpdate, response: { 200: alertSettings } },
   }, async (request) => {
     const result = await plans.updateAlertSettings(shopId(request), request.body);
-    await audited(request, 'alerts.settings', request.body);
+    await audit(request, 'alerts.settings', request.body);
     return result;
   });
 

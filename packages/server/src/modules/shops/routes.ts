@@ -4,13 +4,14 @@ import {
   apiKey, apiKeyCreate, apiKeyCreated, auditLog, channelMapping, channelMappingResult, invitation, invitationAccept, invitationCreated, loginRequest, loginResult,
   okResult, operator, operatorCreate, shop, shopSettingsUpdate, shopSwitch, whoAmI, type LoginResult,
 } from '@flywheel/contracts';
+import type { Audit } from '../../platform/audit';
 import { actor, credentialOf, principalOf, SESSION_COOKIE, type HttpApp } from '../../platform/http';
 import { FlywheelError } from '../../platform/errors';
 import { SESSION_DAYS, type ShopService } from './service';
 import { defaultChannelRules } from '../tracking';
 
 /** `onSettingsChanged` lets caches of the shop's time zone, currency and channel mapping drop their copy. */
-export function shopRoutes(app: HttpApp, shops: ShopService, onSettingsChanged: (shopId: string) => void) {
+export function shopRoutes(app: HttpApp, shops: ShopService, audit: Audit, onSettingsChanged: (shopId: string) => void) {
   /** The session goes to the console as an httpOnly cookie (scripts never see it) and to API clients in the body. */
   const withSession = (request: FastifyRequest, reply: FastifyReply, session: LoginResult) => {
     const secure = request.protocol === 'https' ? '; Secure' : '';
@@ -67,7 +68,7 @@ export function shopRoutes(app: HttpApp, shops: ShopService, onSettingsChanged: 
     const { shopId } = principalOf(request);
     const shop = await shops.updateShop(shopId, request.body);
     onSettingsChanged(shopId);
-    await shops.audit(shopId, actor(request), 'shop.update', request.body);
+    await audit(request, 'shop.update', request.body);
     return shop;
   });
 
@@ -80,7 +81,7 @@ export function shopRoutes(app: HttpApp, shops: ShopService, onSettingsChanged: 
     const { shopId } = principalOf(request);
     await shops.setChannelMapping(shopId, request.body);
     onSettingsChanged(shopId);
-    await shops.audit(shopId, actor(request), 'channel_mapping.update', request.body);
+    await audit(request, 'channel_mapping.update', request.body);
     return { rules: request.body.rules, defaults: defaultChannelRules };
   });
 
@@ -97,7 +98,7 @@ export function shopRoutes(app: HttpApp, shops: ShopService, onSettingsChanged: 
   }, async (request, reply) => {
     const { shopId } = principalOf(request);
     const invite = await shops.inviteOperator(shopId, request.body, actor(request));
-    await shops.audit(shopId, actor(request), 'operator.invite', { email: invite.email, role: invite.role, invitationId: invite.id });
+    await audit(request, 'operator.invite', { email: invite.email, role: invite.role, invitationId: invite.id });
     return reply.status(201).send(invite);
   });
 
@@ -112,7 +113,7 @@ export function shopRoutes(app: HttpApp, shops: ShopService, onSettingsChanged: 
   }, async (request) => {
     const { shopId } = principalOf(request);
     await shops.revokeInvitation(shopId, request.params.id);
-    await shops.audit(shopId, actor(request), 'operator.invitation_revoke', { invitationId: request.params.id });
+    await audit(request, 'operator.invitation_revoke', { invitationId: request.params.id });
     return { ok: true as const };
   });
 
@@ -121,7 +122,7 @@ export function shopRoutes(app: HttpApp, shops: ShopService, onSettingsChanged: 
   app.post('/v1/api-keys', { config: { access: 'admin' }, schema: { tags: ['shop'], summary: 'Create a publishable or secret key', body: apiKeyCreate, response: { 201: apiKeyCreated } } }, async (request, reply) => {
     const { shopId } = principalOf(request);
     const key = await shops.createApiKey(shopId, request.body.kind, request.body.label);
-    await shops.audit(shopId, actor(request), 'api_key.create', { id: key.id, kind: key.kind });
+    await audit(request, 'api_key.create', { id: key.id, kind: key.kind });
     return reply.status(201).send(key);
   });
 
@@ -131,7 +132,7 @@ export function shopRoutes(app: HttpApp, shops: ShopService, onSettingsChanged: 
       throw new FlywheelError('conflict', 'a key cannot revoke itself; use another secret key or the console');
     }
     await shops.revokeApiKey(shopId, request.params.id);
-    await shops.audit(shopId, actor(request), 'api_key.revoke', { id: request.params.id });
+    await audit(request, 'api_key.revoke', { id: request.params.id });
     return { ok: true as const };
   });
 
