@@ -3,7 +3,11 @@ import { FlywheelError } from '../../platform/errors';
 import { OneAhead } from '../../platform/one-ahead';
 import type { CommerceService } from '../commerce';
 import type { TrackingService } from '../tracking';
-import { decodeText, jsonLines, readRows, toRecords, type SourceRow } from './parse';
+import { decodeText } from './encoding';
+import { readRows } from './files';
+import { jsonLines } from './ndjson';
+import { toRecords } from './records';
+import type { SourceRow } from './source-rows';
 
 export interface ImportOptions {
   /** `major`: money columns are written in 元 (199.00) and converted exactly to 分. */
@@ -25,8 +29,8 @@ export function errorReport(rejected: readonly RejectedRecord[]): string {
 
 /**
  * File import (CSV in UTF-8 or GBK, XLSX, NDJSON): rows become API records and go through the same
- * commerce service as the batch API, 1,000 at a time. Valid rows land; every rejected one is reported
- * with its line. Importing the same file again changes nothing (upserts by external id).
+ * commerce service as the batch API, MAX_BATCH_RECORDS at a time. Valid rows land; every rejected one
+ * is reported with its line. Importing the same file again changes nothing (upserts by external id).
  */
 export class ImportService {
   constructor(
