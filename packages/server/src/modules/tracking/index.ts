@@ -1,4 +1,5 @@
 /** Behaviour events: Segment-compatible ingestion, de-duplication, sessions, identities, channels. The only door into the module. */
-export { TrackingService, trackingAnalyticsSchema } from './service';
+export { TrackingService } from './service';
+export { trackingAnalyticsSchema } from './schema';
 export { trackingRoutes } from './routes';
 export { defaultChannelRules } from './channels';

@@ -1,5 +1,7 @@
 import type { Channel } from '@flywheel/contracts';
+import type { AnalyticsStore } from '../../platform/analytics-store';
 import { offsetMinutesAt } from '../../platform/timezone';
+import { valueAt, type PreparedEvents } from './prepare';
 
 export const SESSION_GAP_MS = 30 * 60_000;
 
@@ -66,5 +68,42 @@ export class Sessionizer {
   /** Restores a session still open when the process stopped. */
   restore(device: string, id: string, last: number, timezone: string, channel: Channel) {
     this.open.set(device, { id, last, day: this.localDay(last, timezone), channel });
+  }
+}
+
+/** The sessions of one call's kept rows, in the order of `rows`. */
+export interface AssignedSessions { rows: number[]; sessionIds: string[]; channels: string[] }
+
+/** Per shop, each device's open session, restored from DuckDB when the process starts. */
+export class ShopSessions {
+  private readonly sessions = new Map<string, Sessionizer>();
+
+  /** Restores the sessions still open (an event within the gap) from what DuckDB already holds. */
+  async load(store: AnalyticsStore, timezoneOf: (shopId: string) => Promise<string>) {
+    const open = await store.all<{ shop_id: string; device: string; session_id: string; last: string; channel: Channel }>(
+      `select shop_id, coalesce(anonymous_id, user_id) as device, arg_max(session_id, ts) as session_id, max(ts) as last, arg_max(channel, ts) as channel
+       from events where ts >= ?::timestamptz group by all`, [new Date(Date.now() - SESSION_GAP_MS).toISOString()]);
+    for (const o of open) this.of(o.shop_id).restore(o.device, o.session_id, new Date(o.last).getTime(), await timezoneOf(o.shop_id), o.channel);
+  }
+
+  /** Assigns each kept row (`kept[r]` is 1) to its device's session, in row order; a device is its anonymousId, else its userId. */
+  assign(shopId: string, events: PreparedEvents, kept: Uint8Array, timezone: string): AssignedSessions {
+    const assigned: AssignedSessions = { rows: [], sessionIds: [], channels: [] };
+    const sessions = this.of(shopId);
+    for (let r = 0; r < events.size; r++) {
+      if (!kept[r]) continue;
+      const device = valueAt(events, 'anonymousId', r) ?? valueAt(events, 'userId', r);
+      const session = sessions.assign(device!, events.ts[r], timezone, valueAt(events, 'channel', r) as Channel);
+      assigned.rows.push(r);
+      assigned.sessionIds.push(session.sessionId);
+      assigned.channels.push(session.channel);
+    }
+    return assigned;
+  }
+
+  private of(shopId: string): Sessionizer {
+    let sessions = this.sessions.get(shopId);
+    if (!sessions) this.sessions.set(shopId, (sessions = new Sessionizer()));
+    return sessions;
   }
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS } from '@flywheel/contracts';
 import type { Flywheel } from '../../app';
 import { call, newShop, startFlywheel } from '../../testing/harness';
 import { eventTime } from './prepare';
@@ -67,10 +68,10 @@ describe('tracking', () => {
     expect(mixed.status).toBe(200);
     expect(mixed.body.accepted).toBe(1);
     expect(mixed.body.rejected.map((r: { field: string }) => r.field)).toEqual(['batch[1].anonymousId', 'batch[2].event', 'batch[3].type', 'batch[4].type']);
-    const huge = await call(fw, 'POST', '/v1/batch', s.publishableKey, { batch: [{ type: 'track', event: 'x', userId: 'u', properties: { blob: 'x'.repeat(600 * 1024) } }] });
+    const huge = await call(fw, 'POST', '/v1/batch', s.publishableKey, { batch: [{ type: 'track', event: 'x', userId: 'u', properties: { blob: 'x'.repeat(MAX_BATCH_BYTES + 100 * 1024) } }] });
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe('payload_too_large');
-    const tooMany = await call(fw, 'POST', '/v1/batch', s.publishableKey, { batch: Array.from({ length: 501 }, () => ({ type: 'track', event: 'x', userId: 'u' })) });
+    const tooMany = await call(fw, 'POST', '/v1/batch', s.publishableKey, { batch: Array.from({ length: MAX_BATCH_EVENTS + 1 }, () => ({ type: 'track', event: 'x', userId: 'u' })) });
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error).toMatchObject({ code: 'invalid_field', field: 'batch' });
     const broken = await call(fw, 'POST', '/v1/batch', s.publishableKey, '{"batch": [', { 'content-type': 'application/json' });

@@ -1,0 +1,18 @@
+import type { AnalyticsSchema } from '../../platform/analytics-store';
+
+export const trackingAnalyticsSchema: AnalyticsSchema = {
+  name: 'tracking',
+  statements: [
+    `create table if not exists events (shop_id varchar, message_id varchar, type varchar, event varchar,
+      anonymous_id varchar, user_id varchar, ts timestamptz, received_at timestamptz,
+      session_id varchar, channel varchar, utm_source varchar, utm_medium varchar, utm_campaign varchar, referrer varchar, url varchar, path varchar,
+      product_id varchar, sku varchar, category varchar, order_id varchar, query varchar, properties json)`,
+    `create table if not exists identities (shop_id varchar, anonymous_id varchar, user_id varchar, ts timestamptz)`,
+    // A person is the customer (userId) once known, else the anonymous device; earlier anonymous events
+    // of a device belong to the customer it was first linked to (`identity_links`: one row a device).
+    `create or replace view identity_links as select shop_id, anonymous_id, arg_min(user_id, ts) as user_id from identities group by all`,
+    `create or replace view tracked_events as
+      select e.*, coalesce(e.user_id, i.user_id, e.anonymous_id) as person_id
+      from events e left join identity_links i on i.shop_id = e.shop_id and i.anonymous_id = e.anonymous_id`,
+  ],
+};
