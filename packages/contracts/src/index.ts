@@ -5,5 +5,6 @@ export * from './channels';
 export * from './shops';
 export * from './metrics';
 export * from './metric-catalog';
+export * from './format';
 export * from './planning';
 export * from './periods';

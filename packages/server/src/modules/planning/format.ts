@@ -1,32 +1,32 @@
-import { metricCatalog, type MetricName } from '@flywheel/contracts';
+import { DEFAULT_LOCALE, EMPTY, formatMoney, metricCatalog, type Locale, type MetricName } from '@flywheel/contracts';
 
-/** Numbers in words people read: alert messages, next actions and the review report. */
+/** Numbers in words people read: the review report's tables. */
 
 const grouped = (v: number, digits: number) => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-/** Minor units as major units with the currency: 123456 CNY -> ¥1,234.56, -5000 -> -¥50.00 */
-export function money(minor: number | null, currency = 'CNY'): string {
-  if (minor === null) return '–';
-  const major = grouped(Math.abs(minor) / 100, 2);
-  const sign = minor < 0 ? '-' : '';
-  return currency === 'CNY' ? `${sign}¥${major}` : `${sign}${major} ${currency}`;
+/**
+ * Minor units as major units with the currency, by its own minor digits (contracts' `formatMoney`, the
+ * console's too): 123456 CNY -> ¥1,234.56, -5000 CNY -> -¥50.00, 12345 JPY -> ¥12,345.
+ */
+export function money(minor: number | null, currency = 'CNY', locale: Locale = DEFAULT_LOCALE): string {
+  return formatMoney(minor, currency, locale);
 }
 
 export function pct(ratio: number | null, digits = 1): string {
-  return ratio === null ? '–' : `${(ratio * 100).toFixed(digits)}%`;
+  return ratio === null ? EMPTY : `${(ratio * 100).toFixed(digits)}%`;
 }
 
 export function count(v: number | null): string {
-  return v === null ? '–' : grouped(v, Number.isInteger(v) ? 0 : 1);
+  return v === null ? EMPTY : grouped(v, Number.isInteger(v) ? 0 : 1);
 }
 
 /** A signed change: +12.3% / -4.0% */
 export function signedPct(ratio: number | null, digits = 1): string {
-  return ratio === null ? '–' : `${ratio >= 0 ? '+' : ''}${(ratio * 100).toFixed(digits)}%`;
+  return ratio === null ? EMPTY : `${ratio >= 0 ? '+' : ''}${(ratio * 100).toFixed(digits)}%`;
 }
 
 export function metricValue(metric: MetricName, v: number | null, currency = 'CNY'): string {
-  if (v === null) return '–';
+  if (v === null) return EMPTY;
   switch (metricCatalog[metric].display) {
     case 'money': return money(v, currency);
     case 'count': return count(v);

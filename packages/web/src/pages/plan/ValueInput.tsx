@@ -1,6 +1,6 @@
 import { InputNumber } from 'antd';
 import { inputAffix } from '../../format/planValues';
-import { displayOf } from '../../format/numbers';
+import { displayOf, minorDigits } from '../../format/numbers';
 import { useFormat } from '../../format/useFormat';
 
 /** A number typed in the metric's everyday unit: 元 for money, % for ratios, whole numbers for counts. */
@@ -16,7 +16,7 @@ export function ValueInput({ id, metric, value, onChange, width = 180, status }:
       onChange={(v) => onChange?.(v === null ? null : Number(v))}
       min={display === 'percent' ? 0 : undefined}
       max={display === 'percent' ? 100 : undefined}
-      precision={display === 'count' ? 0 : display === 'money' ? 2 : 4}
+      precision={display === 'count' ? 0 : display === 'money' ? minorDigits(currency) : 4}
       prefix={affix.prefix}
       suffix={affix.suffix}
       status={status}

@@ -1,5 +1,5 @@
 import * as echarts from 'echarts';
-import type { ReviewReport } from '@flywheel/contracts';
+import { toMajor, type ReviewReport } from '@flywheel/contracts';
 
 /**
  * The review's charts, rendered to SVG on the server with ECharts' SSR renderer, so the HTML report
@@ -7,7 +7,9 @@ import type { ReviewReport } from '@flywheel/contracts';
  */
 const FONT = '"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
 const COLORS = ['#1677ff', '#52c41a', '#faad14', '#ff4d4f', '#722ed1', '#13c2c2'];
-const yuan = (minor: number) => Math.round(minor) / 100;
+
+/** Chart values are major units of the report's currency (元 for CNY, whole yen for JPY). */
+const majorOf = (r: ReviewReport) => (minor: number) => toMajor(Math.round(minor), r.currency);
 
 function render(option: echarts.EChartsCoreOption, width = 720, height = 300): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
@@ -22,6 +24,7 @@ function render(option: echarts.EChartsCoreOption, width = 720, height = 300): s
 /** Target -> UV effect -> conversion effect -> 客单价 effect -> actual, as a waterfall (元). */
 export function varianceWaterfall(r: ReviewReport): string {
   const v = r.salesVariance;
+  const major = majorOf(r);
   const steps = [
     { name: v.baseline === 'target' ? 'Target 目标' : 'Previous 上期', value: v.target, total: true },
     { name: 'UV 流量', value: v.uvEffect, total: false },
@@ -34,10 +37,10 @@ export function varianceWaterfall(r: ReviewReport): string {
   const up: (number | string)[] = [];
   const down: (number | string)[] = [];
   for (const s of steps) {
-    if (s.total) { base.push(0); up.push(yuan(s.value)); down.push('-'); level = s.value; continue; }
+    if (s.total) { base.push(0); up.push(major(s.value)); down.push('-'); level = s.value; continue; }
     const next = level + s.value;
-    base.push(yuan(Math.min(level, next)));
-    if (s.value >= 0) { up.push(yuan(s.value)); down.push('-'); } else { up.push('-'); down.push(yuan(-s.value)); }
+    base.push(major(Math.min(level, next)));
+    if (s.value >= 0) { up.push(major(s.value)); down.push('-'); } else { up.push('-'); down.push(major(-s.value)); }
     level = next;
   }
   return render({
@@ -74,6 +77,7 @@ export function kpiAttainment(r: ReviewReport): string | null {
 /** Sales by channel: target against actual. */
 export function channelGap(r: ReviewReport): string | null {
   const rows = r.gapByChannel.rows.slice(0, 10);
+  const major = majorOf(r);
   if (rows.length === 0) return null;
   return render({
     title: { text: 'Sales by channel 渠道销售: target vs actual', left: 'center', textStyle: { fontSize: 14 } },
@@ -82,14 +86,15 @@ export function channelGap(r: ReviewReport): string | null {
     xAxis: { type: 'category', data: rows.map((x) => x.key), axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0 } },
     yAxis: { type: 'value', name: r.currency === 'CNY' ? '元' : r.currency },
     series: [
-      { type: 'bar', name: 'Target 目标', data: rows.map((x) => (x.target === null ? '-' : yuan(x.target))) },
-      { type: 'bar', name: 'Actual 实际', data: rows.map((x) => yuan(x.actual)) },
+      { type: 'bar', name: 'Target 目标', data: rows.map((x) => (x.target === null ? '-' : major(x.target))) },
+      { type: 'bar', name: 'Actual 实际', data: rows.map((x) => major(x.actual)) },
     ],
   });
 }
 
 /** Daily sales of the period beside the same day of the previous one. */
 export function dailySales(r: ReviewReport): string {
+  const major = majorOf(r);
   return render({
     title: { text: 'Daily sales 每日销售', left: 'center', textStyle: { fontSize: 14 } },
     legend: { bottom: 0 },
@@ -97,8 +102,8 @@ export function dailySales(r: ReviewReport): string {
     xAxis: { type: 'category', data: r.daily.map((d) => d.date.slice(5)) },
     yAxis: { type: 'value', name: r.currency === 'CNY' ? '元' : r.currency },
     series: [
-      { type: 'line', name: r.period.label, data: r.daily.map((d) => yuan(d.sales)), showSymbol: false },
-      { type: 'line', name: 'Previous 上期', data: r.daily.map((d) => (d.previous === null ? '-' : yuan(d.previous))), showSymbol: false, lineStyle: { type: 'dashed' } },
+      { type: 'line', name: r.period.label, data: r.daily.map((d) => major(d.sales)), showSymbol: false },
+      { type: 'line', name: 'Previous 上期', data: r.daily.map((d) => (d.previous === null ? '-' : major(d.previous))), showSymbol: false, lineStyle: { type: 'dashed' } },
     ],
   });
 }
