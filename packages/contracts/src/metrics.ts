@@ -122,6 +122,7 @@ export const funnelResult = z.object({
   steps: z.array(funnelStep),
   breakdown: z.array(z.object({ key: z.string(), steps: z.array(funnelStep) })).optional(),
 });
+export type FunnelResult = z.infer<typeof funnelResult>;
 
 export const cohortsQuery = z
   .object({
@@ -135,6 +136,7 @@ export const cohortsQuery = z
   })
   .refine((q) => q.from < q.to, { error: 'to must be after from', path: ['to'] });
 export const cohortsResult = z.object({ cohorts: z.array(z.object({ cohort: z.string(), size: z.number(), values: z.array(z.number().nullable()) })) });
+export type CohortsResult = z.infer<typeof cohortsResult>;
 
 export const attributionQuery = z
   .object({ model: z.enum(['last_touch', 'first_touch']).default('last_touch'), from: localDate, to: localDate })
@@ -146,6 +148,7 @@ export const attributionResult = z.object({
     cac: z.number().nullable(), roas: z.number().nullable(),
   })),
 });
+export type AttributionResult = z.infer<typeof attributionResult>;
 
 /** `POST /v1/funnels/people`: who reached step - 1 and not `step` (person ids: the customer once known, else the device). */
 export const funnelPeopleResult = z.object({ step: z.number().int(), people: z.array(z.string()) });

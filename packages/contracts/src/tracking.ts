@@ -105,3 +105,4 @@ export const recentEvents = z.object({
   /** Pass as `after` to get only what arrived since. */
   cursor: z.string().nullable(),
 });
+export type RecentEvents = z.infer<typeof recentEvents>;

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Card, Segmented, Table } from 'antd';
+import type { AttributionResult } from '@flywheel/contracts';
 import { api, queryString } from '../../api/client';
 import { useCurrentSession } from '../../api/session';
 import { EChart } from '../../charts/EChart';
@@ -15,7 +16,7 @@ import { useI18n } from '../../i18n/i18n';
 import { usePeriod } from '../../shell/PeriodContext';
 
 type Model = 'last_touch' | 'first_touch';
-interface ChannelRow { channel: string; visitors: number; buyers: number; sales: number; newBuyers: number; spend: number; cac: number | null; roas: number | null }
+type ChannelRow = AttributionResult['channels'][number];
 
 /** Sales and spend per channel side by side; the ROAS line on its own axis shows which spend pays back. */
 function SalesVsSpendChart({ rows }: { rows: ChannelRow[] }) {
@@ -46,7 +47,7 @@ export function AttributionPage() {
   const { period } = usePeriod();
   const [model, setModel] = useState<Model>('last_touch');
   const path = `/v1/attribution${queryString({ model, from: period.from, to: period.to })}`;
-  const query = useQuery({ queryKey: [shopId, 'attribution', path], queryFn: () => api<{ channels: ChannelRow[] }>(path) });
+  const query = useQuery({ queryKey: [shopId, 'attribution', path], queryFn: () => api<AttributionResult>(path) });
 
   const columns = [
     { title: t('attribution.channel'), dataIndex: 'channel', render: (c: string) => label('channel', c) },

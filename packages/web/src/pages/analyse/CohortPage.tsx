@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Card, Select, Space, Typography } from 'antd';
+import type { CohortsResult } from '@flywheel/contracts';
 import { api, queryString } from '../../api/client';
 import { useCurrentSession } from '../../api/session';
 import { EChart } from '../../charts/EChart';
@@ -14,7 +15,7 @@ import { html } from '../../charts/html';
 
 type CohortBy = 'first_order' | 'signup' | 'first_visit';
 type Measure = 'retention' | 'activity' | 'ltv';
-interface Cohort { cohort: string; size: number; values: (number | null)[] }
+type Cohort = CohortsResult['cohorts'][number];
 
 /** Rows are cohorts, columns the periods after acquisition; colour says how many came back (or spent). */
 function CohortHeatmap({ cohorts, measure }: { cohorts: Cohort[]; measure: Measure }) {
@@ -66,7 +67,7 @@ export function CohortPage() {
   const [months, setMonths] = useState(6);
   const from = addMonths(startOfMonth(today), -(months - 1));
   const path = `/v1/cohorts${queryString({ by, grain, measure, from, to: addDays(today, 1), periods: grain === 'month' ? months : Math.min(26, months * 4) })}`;
-  const query = useQuery({ queryKey: [shopId, 'cohorts', path], queryFn: () => api<{ cohorts: Cohort[] }>(path) });
+  const query = useQuery({ queryKey: [shopId, 'cohorts', path], queryFn: () => api<CohortsResult>(path) });
 
   return (
     <div data-testid="cohort-page">

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { AutoComplete, Button, Card, Col, Input, Row, Select, Space, Switch, Table, Typography } from 'antd';
-import { ecommerceEvents, type FunnelRequest } from '@flywheel/contracts';
+import { ecommerceEvents, type FunnelRequest, type FunnelResult } from '@flywheel/contracts';
 import { api } from '../../api/client';
 import { EChart } from '../../charts/EChart';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
@@ -13,8 +13,7 @@ import { useI18n } from '../../i18n/i18n';
 import { usePeriod } from '../../shell/PeriodContext';
 import { defaultSteps, PAGEVIEW, parseWhere, type StepDraft } from './funnelSteps';
 
-interface FunnelStepResult { name: string; people: number; conversionFromPrevious: number | null; conversionFromFirst: number | null; medianSecondsFromPrevious: number | null }
-interface FunnelResult { steps: FunnelStepResult[]; breakdown?: { key: string; steps: FunnelStepResult[] }[] }
+type FunnelStepResult = FunnelResult['steps'][number];
 
 const windows = ['30m', '1h', '1d', '7d', '14d', '30d'];
 

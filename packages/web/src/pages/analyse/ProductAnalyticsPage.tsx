@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Card, Col, Row, Segmented, Table, Typography } from 'antd';
+import type { ProductAnalyticsResult, ProductLevel, ProductRow } from '@flywheel/contracts';
 import { api, queryString } from '../../api/client';
 import { useCurrentSession } from '../../api/session';
 import { EChart } from '../../charts/EChart';
@@ -16,12 +17,7 @@ import { useI18n } from '../../i18n/i18n';
 import { usePeriod } from '../../shell/PeriodContext';
 import { html } from '../../charts/html';
 
-type Level = 'spu' | 'sku' | 'category';
-interface ProductRow {
-  key: string; views: number; visitors: number; addToCart: number; buyers: number; units: number; sales: number;
-  conversionRate: number | null; refundRate: number | null; grossMargin: number | null; previousSales: number; salesChange: number;
-}
-interface ProductAnalytics { level: Level; previous: { from: string; to: string }; items: ProductRow[]; topMovers: ProductRow[] }
+type Level = ProductLevel;
 
 /** Which products moved sales most against the previous period: gains right in green, losses left in red. */
 function TopMovers({ movers }: { movers: ProductRow[] }) {
@@ -46,7 +42,7 @@ export function ProductAnalyticsPage() {
   const { period } = usePeriod();
   const [level, setLevel] = useState<Level>('spu');
   const path = `/v1/products/analytics${queryString({ from: period.from, to: period.to, level, limit: 200 })}`;
-  const query = useQuery({ queryKey: [shopId, 'products', path], queryFn: () => api<ProductAnalytics>(path) });
+  const query = useQuery({ queryKey: [shopId, 'products', path], queryFn: () => api<ProductAnalyticsResult>(path) });
 
   const columns = [
     { title: t('products.key'), dataIndex: 'key', fixed: 'left' as const },

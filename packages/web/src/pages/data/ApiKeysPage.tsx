@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Select, Table, Tag, Typography } from 'antd';
+import { apiKeyKinds, type ApiKey, type ApiKeyCreated } from '@flywheel/contracts';
 import { api } from '../../api/client';
 import { useCurrentSession, useSession } from '../../api/session';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
@@ -10,21 +11,19 @@ import { ReadOnlyNotice } from '../../components/ReadOnlyNotice';
 import { useFormat } from '../../format/useFormat';
 import { useI18n } from '../../i18n/i18n';
 
-export type KeyKind = 'publishable' | 'secret';
-export interface ApiKeyRow { id: string; kind: KeyKind; prefix: string; label: string | null; createdAt: string; revokedAt: string | null }
-export interface CreatedKey { id: string; kind: KeyKind; key: string }
+type KeyKind = ApiKey['kind'];
 
 /** `POST /v1/api-keys`; the key itself is in the answer only this once. */
 export function useCreateKey() {
   const { shopId } = useCurrentSession();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: { kind: KeyKind; label?: string }) => api<CreatedKey>('/v1/api-keys', { method: 'POST', body }),
+    mutationFn: (body: { kind: KeyKind; label?: string }) => api<ApiKeyCreated>('/v1/api-keys', { method: 'POST', body }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: [shopId, 'api-keys'] }),
   });
 }
 
-export function ShownOnce({ created }: { created: CreatedKey }) {
+export function ShownOnce({ created }: { created: ApiKeyCreated }) {
   const { t } = useI18n();
   return (
     <Alert
@@ -37,13 +36,13 @@ export function ShownOnce({ created }: { created: CreatedKey }) {
   );
 }
 
-function NewKeyForm({ onCreated }: { onCreated(key: CreatedKey): void }) {
+function NewKeyForm({ onCreated }: { onCreated(key: ApiKeyCreated): void }) {
   const { t } = useI18n();
   const create = useCreateKey();
   return (
     <Form layout="inline" onFinish={(v: { kind: KeyKind; label?: string }) => create.mutate(v, { onSuccess: onCreated })} initialValues={{ kind: 'publishable' }}>
       <Form.Item name="kind" label={t('keys.kind')}>
-        <Select<KeyKind> style={{ width: 240 }} options={(['publishable', 'secret'] as const).map((k) => ({ value: k, label: t(`keys.kind.${k}`) }))} />
+        <Select<KeyKind> style={{ width: 240 }} options={apiKeyKinds.map((k) => ({ value: k, label: t(`keys.kind.${k}`) }))} />
       </Form.Item>
       <Form.Item name="label" label={t('keys.label')}><Input style={{ width: 200 }} maxLength={200} /></Form.Item>
       <Button type="primary" htmlType="submit" loading={create.isPending}>{t('app.create')}</Button>
@@ -59,9 +58,9 @@ export function ApiKeysPage() {
   const format = useFormat();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const [created, setCreated] = useState<CreatedKey | null>(null);
+  const [created, setCreated] = useState<ApiKeyCreated | null>(null);
   const isAdmin = can('admin');
-  const keys = useQuery({ queryKey: [shopId, 'api-keys'], queryFn: () => api<ApiKeyRow[]>('/v1/api-keys'), enabled: isAdmin });
+  const keys = useQuery({ queryKey: [shopId, 'api-keys'], queryFn: () => api<ApiKey[]>('/v1/api-keys'), enabled: isAdmin });
   const revoke = useMutation({
     mutationFn: (id: string) => api(`/v1/api-keys/${encodeURIComponent(id)}`, { method: 'DELETE' }),
     onSuccess: () => { void queryClient.invalidateQueries({ queryKey: [shopId, 'api-keys'] }); },
@@ -92,7 +91,7 @@ export function ApiKeysPage() {
                   { title: t('keys.status'), dataIndex: 'revokedAt', render: (v: string | null) => (v ? <Tag>{t('keys.revoked')} {format.timestamp(v)}</Tag> : <Tag color="blue">{t('keys.active')}</Tag>) },
                   {
                     title: '', key: 'actions', align: 'right',
-                    render: (_: unknown, row: ApiKeyRow) => !row.revokedAt && (
+                    render: (_: unknown, row: ApiKey) => !row.revokedAt && (
                       <Popconfirm title={t('keys.revokeConfirm')} onConfirm={() => revoke.mutate(row.id)} okText={t('keys.revoke')} cancelText={t('app.cancel')}>
                         <Button size="small" danger>{t('keys.revoke')}</Button>
                       </Popconfirm>

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { Alert, Badge, Button, Space, Table, Tag, Typography } from 'antd';
+import type { RecentEvents } from '@flywheel/contracts';
 import { api, ApiError, queryString } from '../../api/client';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
@@ -8,12 +9,7 @@ import { useI18n } from '../../i18n/i18n';
 import { useSession } from '../../api/session';
 import { ReadOnlyNotice } from '../../components/ReadOnlyNotice';
 
-/** The shape of `GET /v1/events/recent` (contracts: recentEvents). */
-export interface RecentEvent {
-  messageId: string; type: string; event: string | null; anonymousId: string | null; userId: string | null;
-  sessionId: string | null; channel: string | null; timestamp: string; receivedAt: string; properties: Record<string, unknown>;
-}
-interface RecentEvents { events: RecentEvent[]; cursor: string | null }
+export type RecentEvent = RecentEvents['events'][number];
 
 const POLL_MS = 2000;
 const KEEP = 500;

@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { Button, Card, Space, Typography } from 'antd';
-import { ecommerceEvents } from '@flywheel/contracts';
+import { ecommerceEvents, type ApiKeyCreated } from '@flywheel/contracts';
 import { useSession } from '../../api/session';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { useI18n } from '../../i18n/i18n';
-import { ShownOnce, useCreateKey, type CreatedKey } from './ApiKeysPage';
+import { ShownOnce, useCreateKey } from './ApiKeysPage';
 
 /** How a storefront sends events with packages/sdk's tracker, filled in with this server and (when just created) the key. */
 export function trackerSnippet(endpoint: string, writeKey: string): string {
@@ -34,7 +34,7 @@ export function TrackingSnippetPage() {
   const { t } = useI18n();
   const { can } = useSession();
   const create = useCreateKey();
-  const [created, setCreated] = useState<CreatedKey | null>(null);
+  const [created, setCreated] = useState<ApiKeyCreated | null>(null);
   const endpoint = window.location.origin;
   const snippet = trackerSnippet(endpoint, created?.key ?? 'pk_…');
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Input, Select, Space, Table, Typography } from 'antd';
-import { channels, type Channel, type ChannelRule } from '@flywheel/contracts';
+import { channels, type Channel, type ChannelMappingResult, type ChannelRule } from '@flywheel/contracts';
 import { api } from '../../api/client';
 import { useCurrentSession, useSession } from '../../api/session';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
@@ -10,7 +10,6 @@ import { QueryView } from '../../components/QueryView';
 import { ReadOnlyNotice } from '../../components/ReadOnlyNotice';
 import { useI18n } from '../../i18n/i18n';
 
-interface Mapping { rules: ChannelRule[]; defaults: ChannelRule[] }
 /** A rule as edited: the lists as comma-separated text. */
 interface RuleDraft { source: string; medium: string; referrerHost: string; channel: Channel }
 
@@ -41,7 +40,7 @@ function RuleEditor({ initial, onSaved }: { initial: ChannelRule[]; onSaved(): v
   const [drafts, setDrafts] = useState<RuleDraft[]>(() => initial.map(toDraft));
   useEffect(() => setDrafts(initial.map(toDraft)), [initial]);
   const save = useMutation({
-    mutationFn: () => api<Mapping>('/v1/shop/channel-mapping', { method: 'PUT', body: { rules: drafts.map(toRule) } }),
+    mutationFn: () => api<ChannelMappingResult>('/v1/shop/channel-mapping', { method: 'PUT', body: { rules: drafts.map(toRule) } }),
     onSuccess: () => { message.success(t('app.saved')); onSaved(); },
   });
   const update = (i: number, patch: Partial<RuleDraft>) => setDrafts(drafts.map((d, k) => (k === i ? { ...d, ...patch } : d)));
@@ -82,7 +81,7 @@ export function ChannelMappingPage() {
   const { can } = useSession();
   const { shopId } = useCurrentSession();
   const queryClient = useQueryClient();
-  const query = useQuery({ queryKey: [shopId, 'channel-mapping'], queryFn: () => api<Mapping>('/v1/shop/channel-mapping') });
+  const query = useQuery({ queryKey: [shopId, 'channel-mapping'], queryFn: () => api<ChannelMappingResult>('/v1/shop/channel-mapping') });
   return (
     <div data-testid="channel-mapping">
       <PageHeader title={t('settings.channels')} />

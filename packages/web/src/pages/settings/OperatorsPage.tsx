@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Form, Input, Select, Table, Tag, Typography } from 'antd';
-import { roles, type Role } from '@flywheel/contracts';
+import { roles, type InvitationCreated, type Operator, type Role } from '@flywheel/contracts';
 import { api } from '../../api/client';
 import { useCurrentSession, useSession } from '../../api/session';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
@@ -9,9 +9,7 @@ import { QueryView } from '../../components/QueryView';
 import { ReadOnlyNotice } from '../../components/ReadOnlyNotice';
 import { useI18n } from '../../i18n/i18n';
 
-interface Operator { id: string; email: string; name: string; role: Role }
 interface NewOperator { email: string; name?: string; role: Role }
-interface Invitation { id: string; email: string; role: Role; expiresAt: string; acceptPath: string }
 
 function AddOperatorForm() {
   const { t, label } = useI18n();
@@ -20,7 +18,7 @@ function AddOperatorForm() {
   const { message } = App.useApp();
   const [form] = Form.useForm<NewOperator>();
   const add = useMutation({
-    mutationFn: (body: NewOperator) => api<Invitation>('/v1/operators', { method: 'POST', body }),
+    mutationFn: (body: NewOperator) => api<InvitationCreated>('/v1/operators', { method: 'POST', body }),
     onSuccess: () => {
       message.success(t('settings.inviteSent'));
       form.resetFields();
