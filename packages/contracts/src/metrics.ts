@@ -12,7 +12,8 @@ export type MetricName = (typeof metricNames)[number];
 export const grains = ['day', 'week', 'month', 'quarter', 'year'] as const;
 export type Grain = (typeof grains)[number];
 export const comparisons = ['previous_period', 'previous_year'] as const;
-export const dimensions = ['channel', 'category', 'platform', 'campaign', 'province', 'customer_type'] as const;
+/** `sku` and `product` (SPU) cut orders by their lines (amounts allocated by line value) and events by the product they name. */
+export const dimensions = ['channel', 'category', 'platform', 'campaign', 'province', 'customer_type', 'sku', 'product'] as const;
 export type Dimension = (typeof dimensions)[number];
 
 const metricList = z
@@ -55,6 +56,8 @@ const metricsQueryFields = z.object({
   'filter.campaign': z.string().optional(),
   'filter.province': z.string().optional(),
   'filter.customer_type': z.enum(['new', 'returning']).optional(),
+  'filter.sku': z.string().optional(),
+  'filter.product': z.string().optional(),
 });
 /**
  * `GET /v1/metrics` query. Filters come as `filter.channel=paid_search` (one value per dimension); a

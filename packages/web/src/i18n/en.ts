@@ -88,6 +88,8 @@ export const en: Record<MessageKey, string> = {
   'dimension.campaign': 'Campaign',
   'dimension.province': 'Province',
   'dimension.customer_type': 'New / returning',
+  'dimension.sku': 'SKU',
+  'dimension.product': 'Product (SPU)',
   'customerType.new': 'New',
   'customerType.returning': 'Returning',
 

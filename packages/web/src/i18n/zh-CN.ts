@@ -86,6 +86,8 @@ export const zhCN = {
   'dimension.campaign': '活动',
   'dimension.province': '省份',
   'dimension.customer_type': '新老客',
+  'dimension.sku': 'SKU',
+  'dimension.product': '商品 (SPU)',
   'customerType.new': '新客',
   'customerType.returning': '老客',
 

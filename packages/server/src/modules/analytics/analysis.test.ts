@@ -146,6 +146,21 @@ describe('cohorts, attribution, products', () => {
     const p1 = res.body.items.find((i: { key: string }) => i.key === 'P1');
     const p2 = res.body.items.find((i: { key: string }) => i.key === 'P2');
     expect(p1).toMatchObject({ title: '连衣裙', views: 2, visitors: 2, buyers: 1, units: 1, sales: 10000, conversionRate: 0.5, refundRate: 0, grossMargin: 0.6 });
-    expect(p2).toMatchObject({ sales: 20000, refundRate: 0.1, grossMargin: (18000 - 5000 * 0.9) / 18000 });
+    // b1's 2,000 refund is created in February: January's refund rate is 0, as the metric layer counts refunds.
+    expect(p2).toMatchObject({ sales: 20000, refundRate: 0, grossMargin: (20000 - 5000 * 0.9) / 20000 });
+    const quarter = await call(fw, 'GET', '/v1/products/analytics?from=2026-01-01&to=2026-04-01&level=spu', shopKey);
+    expect(quarter.body.items.find((i: { key: string }) => i.key === 'P2')).toMatchObject({ sales: 20000, refundRate: 0.1, grossMargin: (18000 - 5000 * 0.9) / 18000 });
+  });
+
+  it('gives per product what the metrics API gives for that product (one metric layer)', async () => {
+    const products = (await call(fw, 'GET', '/v1/products/analytics?from=2026-01-01&to=2026-04-01&level=spu', shopKey)).body.items as { key: string; sales: number; buyers: number; refundRate: number | null; grossMargin: number | null }[];
+    const byProduct = (await call(fw, 'GET', '/v1/metrics?metrics=sales,buyers,refund_rate,gross_margin&from=2026-01-01&to=2026-04-01&breakdown=product', shopKey)).body.breakdown as { key: string; values: Record<string, number | null> }[];
+    expect(products.length).toBeGreaterThan(1);
+    for (const p of products) {
+      const m = byProduct.find((b) => b.key === p.key)!.values;
+      expect([p.sales, p.buyers, p.refundRate, p.grossMargin]).toEqual([m.sales, m.buyers, m.refund_rate, m.gross_margin]);
+    }
+    const p2 = await call(fw, 'GET', '/v1/metrics?metrics=sales&from=2026-01-01&to=2026-04-01&filter.product=P2', shopKey);
+    expect(p2.body.totals.sales).toBe(20000);
   });
 });

@@ -87,10 +87,13 @@ export function filterParams(filters: Filters): Record<string, string> {
   return Object.fromEntries(Object.entries(filters).map(([d, v]) => [`f_${d}`, v!]));
 }
 
-/** Orders, refunds: one row per order (or per order line when cut by category, with amounts allocated by line value). */
+/** Dimensions of an order's lines rather than of the order. */
+const LINE_DIMENSIONS: readonly Dimension[] = ['category', 'sku', 'product'];
+
+/** Orders, refunds: one row per order (or per order line when cut by category, SKU or product, or counting units; amounts allocated by line value). */
 function orderFactSql(q: FactQuery): string {
   const used = dimensionsUsed(q);
-  const byCategory = used.has('category');
+  const byLine = LINE_DIMENSIONS.some((d) => used.has(d)) || q.measures.includes('units');
   const timeCol = q.fact === 'placed' ? 'placed_at' : q.fact === 'paid' ? 'paid_at' : 'created_at';
   const needsCost = q.measures.includes('cogs');
   const needsFirsts = q.measures.some((m) => m === 'new_buyers' || m === 'returning_buyers') || used.has('customer_type');
@@ -116,15 +119,15 @@ function orderFactSql(q: FactQuery): string {
   if (needsCost) {
     ctes.push(`refunded as (select order_id, sum(amount) as refunded from refunds where shop_id = $shop and order_id in (select order_id from src) group by order_id)`);
   }
-  if (byCategory) {
+  if (byLine) {
     ctes.push(`lines as (
-      select i.order_id, coalesce(p.category_l1, 'unknown') as category, i.amount as line_amount,
+      select i.order_id, coalesce(p.category_l1, 'unknown') as category, i.sku, coalesce(i.product_id, 'unknown') as product, i.quantity, i.amount as line_amount,
              sum(i.amount) over (partition by i.order_id) as order_amount, count(*) over (partition by i.order_id) as order_lines,
              coalesce(i.unit_cost, 0) * i.quantity as line_cost
       from order_items i left join products p on p.shop_id = i.shop_id and p.product_id = i.product_id
       where i.shop_id = $shop and i.order_id in (select order_id from src))`);
     const share = `(case when l.order_amount > 0 then l.line_amount / l.order_amount else 1.0 / l.order_lines end)`;
-    ctes.push(`base as (select s.*, l.category, s.${amount} * ${share} as value${needsCost ? ', l.line_cost as cost' : ''} from src s join lines l on l.order_id = s.order_id)`);
+    ctes.push(`base as (select s.*, l.category, l.sku, l.product, l.quantity, s.${amount} * ${share} as value${needsCost ? ', l.line_cost as cost' : ''} from src s join lines l on l.order_id = s.order_id)`);
   } else {
     if (needsCost) ctes.push(`cost as (select order_id, sum(coalesce(unit_cost, 0) * quantity) as cost from order_items where shop_id = $shop and order_id in (select order_id from src) group by order_id)`);
     ctes.push(`base as (select s.*, s.${amount} as value${needsCost ? ', c.cost' : ''} from src s${needsCost ? ' left join cost c on c.order_id = s.order_id' : ''})`);
@@ -144,6 +147,8 @@ function orderFactSql(q: FactQuery): string {
     campaign: `coalesce(b.campaign, '(none)')`,
     province: `coalesce(cust.province, 'unknown')`,
     customer_type: `(case when f.first_paid < $start::timestamptz then 'returning' else 'new' end)`,
+    sku: `b.sku`,
+    product: `b.product`,
   })[d];
   const { g, gStart } = q.level.kind === 'breakdown' ? { g: dimExpr(q.level.dimension!), gStart: '$start::timestamptz' } : bucketExpr(q.level, 'b.t');
   const joins = [
@@ -154,25 +159,26 @@ function orderFactSql(q: FactQuery): string {
   ].filter(Boolean).join(' ');
   const costExpr = needsCost ? `, coalesce(b.cost, 0) * (1 - least(1, coalesce(rf.refunded, 0) / nullif(b.paid_amount, 0))) as cost` : '';
   ctes.push(`fact_rows as (
-    select ${g} as g, ${gStart} as g_start, b.order_id, b.customer_id, b.value${needsFirsts ? ', f.first_paid' : ''}${costExpr}
+    select ${g} as g, ${gStart} as g_start, b.order_id, b.customer_id, b.value${byLine ? ', b.quantity' : ''}${needsFirsts ? ', f.first_paid' : ''}${costExpr}
     from base b ${joins}
     where true${filterSql(q, dimExpr)})`);
 
   let select: string;
-  // A fact row is an order (orders are unique by id), or one of its lines when cut by category.
-  const orderCount = byCategory ? 'count(distinct order_id)' : 'count(*)';
+  // A fact row is an order (orders are unique by id), or one of its lines.
+  const orderCount = byLine ? 'count(distinct order_id)' : 'count(*)';
+  const units = q.measures.includes('units');
   const perCustomer = q.measures.some((m) => m === 'repeat_buyers' || m === 'new_buyers' || m === 'returning_buyers');
   if (q.fact === 'paid' && perCustomer) {
     // Repurchase and new/returning need each buyer's orders in the group first.
     select = `select g, sum(sales_c) as sales, sum(n) as orders, count(*) as buyers, count_if(n >= 2) as repeat_buyers,
       ${needsFirsts ? 'count_if(first_paid >= g_start) as new_buyers, count_if(first_paid < g_start) as returning_buyers,' : ''}
-      ${needsCost ? 'sum(cost_c) as cogs,' : ''} 0 as _
+      ${needsCost ? 'sum(cost_c) as cogs,' : ''}${units ? 'sum(units_c) as units,' : ''} 0 as _
       from (select g, customer_id, any_value(g_start) as g_start, ${orderCount} as n, sum(value) as sales_c
-            ${needsFirsts ? ', any_value(first_paid) as first_paid' : ''}${needsCost ? ', sum(cost) as cost_c' : ''}
+            ${needsFirsts ? ', any_value(first_paid) as first_paid' : ''}${needsCost ? ', sum(cost) as cost_c' : ''}${units ? ', sum(quantity) as units_c' : ''}
             from fact_rows group by g, customer_id)
       group by g`;
   } else if (q.fact === 'paid') {
-    select = `select g, sum(value) as sales, ${orderCount} as orders, count(distinct customer_id) as buyers${needsCost ? ', sum(cost) as cogs' : ''}
+    select = `select g, sum(value) as sales, ${orderCount} as orders, count(distinct customer_id) as buyers${needsCost ? ', sum(cost) as cogs' : ''}${units ? ', sum(quantity) as units' : ''}
       from fact_rows group by g`;
   } else {
     select = `select g, sum(value) as ${q.fact === 'placed' ? 'gmv' : 'refunds'} from fact_rows group by g`;
@@ -191,16 +197,19 @@ function orderFactSql(q: FactQuery): string {
  */
 function eventFactSql(q: FactQuery): string {
   const used = dimensionsUsed(q);
-  const rolledUp = q.quarterHours === true && !used.has('category') && !used.has('campaign');
-  const source = rolledUp ? visitSourceSql() : `select ts, channel, split_part(category, '/', 1) as category, coalesce(utm_campaign, '(none)') as campaign,
-      user_id, anonymous_id, (type = 'page')::bigint as pages, event = 'Product Added' as carted
+  const byProduct = q.measures.some((m) => m === 'product_views' || m === 'product_viewers');
+  // The rollup keeps channels, pages and carts per person and quarter hour: cuts by what an event names need the events.
+  const rolledUp = q.quarterHours === true && !byProduct && !['category', 'campaign', 'sku', 'product'].some((d) => used.has(d as Dimension));
+  const source = rolledUp ? visitSourceSql() : `select ts, channel, split_part(category, '/', 1) as category, coalesce(utm_campaign, '(none)') as campaign, sku, product_id as product,
+      user_id, anonymous_id, (type = 'page')::bigint as pages, event = 'Product Added' as carted, (event = 'Product Viewed')::bigint as views
     from events where shop_id = $shop and ts >= $start and ts < $end`;
   const dimExpr = (d: Dimension): string => ({
-    channel: 'channel', category: 'category', campaign: 'campaign', province: `coalesce(c.province, 'unknown')`, platform: `''`, customer_type: `''`,
+    channel: 'channel', category: 'category', campaign: 'campaign', province: `coalesce(c.province, 'unknown')`, platform: `''`, customer_type: `''`, sku: 'sku', product: 'product',
   })[d];
   const byProvince = q.level.kind === 'breakdown' && q.level.dimension === 'province';
   const { g } = q.level.kind === 'breakdown' ? { g: dimExpr(q.level.dimension!) } : bucketExpr(q.level, 'ts');
-  const categoryOnly = q.level.kind === 'breakdown' && q.level.dimension === 'category' ? ' and category is not null' : '';
+  // Cut by what an event names, events that name none (a home page view) are left out, not counted as 'unknown'.
+  const namedOnly = q.level.kind === 'breakdown' && LINE_DIMENSIONS.includes(q.level.dimension!) ? ` and ${dimExpr(q.level.dimension!)} is not null` : '';
   const { province, ...eventOnly } = q.filters;
   const eventFilters = filterSql({ ...q, filters: eventOnly }, dimExpr);
   const personFilters = filterSql({ ...q, filters: province === undefined ? {} : { province } }, dimExpr);
@@ -209,6 +218,8 @@ function eventFactSql(q: FactQuery): string {
     uv: 'count(distinct p.person_id)',
     pv: 'sum(p.pages)',
     cart_visitors: 'count(distinct case when p.carted then p.person_id end)',
+    product_views: 'sum(p.views)',
+    product_viewers: 'count(distinct case when p.views > 0 then p.person_id end)',
   };
   // Only what was asked for: each distinct count is its own hash aggregate.
   const select = q.measures.filter((m) => columns[m]).map((m) => `${columns[m]} as ${m}`).join(', ');
@@ -216,8 +227,8 @@ function eventFactSql(q: FactQuery): string {
   const pairG = byProvince ? `''` : g;
   const pairs = rolledUp
     ? `select ${pairG} as g, user_id, anonymous_id, pages, carted from src where true${eventFilters}`
-    : `select ${pairG} as g, user_id, anonymous_id, sum(pages) as pages, bool_or(carted) as carted
-      from src where true${categoryOnly}${eventFilters}
+    : `select ${pairG} as g, user_id, anonymous_id, sum(pages) as pages, bool_or(carted) as carted, sum(views) as views
+      from src where true${namedOnly}${eventFilters}
       group by all`;
   return `with src as (${source}),
     pairs as (${pairs}),

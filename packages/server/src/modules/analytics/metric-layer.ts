@@ -19,10 +19,15 @@ export const measureFacts = {
   returning_buyers: 'paid',
   repeat_buyers: 'paid',
   cogs: 'paid',
+  /** Units of the lines paid (product analytics). */
+  units: 'paid',
   refunds: 'refunds',
   uv: 'events',
   pv: 'events',
   cart_visitors: 'events',
+  /** `Product Viewed` events, and the people who sent one (product analytics). */
+  product_views: 'events',
+  product_viewers: 'events',
   sessions: 'sessions',
   bounces: 'sessions',
   session_seconds: 'sessions',

@@ -1,72 +1,52 @@
-import type { ProductAnalyticsQuery, ProductAnalyticsResult, ProductLevel } from '@flywheel/contracts';
-import type { AnalyticsStore } from '../../platform/analytics-store';
-import { period, previousPeriod, type Period } from './periods';
-import type { ShopContext } from './service';
+import type { Dimension, ProductAnalyticsQuery, ProductAnalyticsResult, ProductLevel, ProductRow } from '@flywheel/contracts';
+import { evaluate, type Measure, type MeasureValues } from './metric-layer';
+import { period, previousPeriod } from './periods';
+import type { AnalyticsService, ShopContext } from './service';
 
+const dimensionOf: Record<ProductLevel, Dimension> = { sku: 'sku', spu: 'product', category: 'category' };
 
+/** Everything a product row shows, as measures of the metric layer cut by the product's dimension. */
+const PRODUCT_MEASURES: Measure[] = ['product_views', 'product_viewers', 'cart_visitors', 'buyers', 'units', 'sales', 'refunds', 'cogs'];
 
-const keyOf: Record<ProductLevel, { line: string; event: string }> = {
-  sku: { line: 'i.sku', event: 'e.sku' },
-  spu: { line: 'i.product_id', event: 'e.product_id' },
-  category: { line: `coalesce(p.category_l1, 'unknown')`, event: `split_part(e.category, '/', 1)` },
-};
-
-async function productRows(store: AnalyticsStore, shop: ShopContext, p: Period, level: ProductLevel) {
-  const k = keyOf[level];
-  return store.all<Record<string, number | string | null>>(`
-    with views as (
-      select ${k.event} as key, count_if(e.event = 'Product Viewed') as views,
-             count(distinct case when e.event = 'Product Viewed' then e.person_id end) as visitors,
-             count(distinct case when e.event = 'Product Added' then e.person_id end) as add_to_cart
-      from tracked_events e
-      where e.shop_id = $shop and e.ts >= $start and e.ts < $end and e.event in ('Product Viewed', 'Product Added') and ${k.event} is not null
-      group by 1),
-    paid as (select order_id, customer_id, paid_amount from orders where shop_id = $shop and paid_at >= $start and paid_at < $end),
-    refunded as (select order_id, sum(amount) as refunded from refunds where shop_id = $shop and order_id in (select order_id from paid) group by 1),
-    lines as (
-      select ${k.line} as key, i.order_id, o.customer_id, i.quantity,
-             o.paid_amount * (case when sum(i.amount) over (partition by i.order_id) > 0 then i.amount / sum(i.amount) over (partition by i.order_id) else 1.0 / count(*) over (partition by i.order_id) end) as sales,
-             coalesce(i.unit_cost, 0) * i.quantity as cost, coalesce(rf.refunded, 0) / nullif(o.paid_amount, 0) as refunded_share
-      from order_items i join paid o on o.order_id = i.order_id
-      left join products p on p.shop_id = i.shop_id and p.product_id = i.product_id
-      left join refunded rf on rf.order_id = i.order_id
-      where i.shop_id = $shop),
-    sold as (
-      select key, count(distinct customer_id) as buyers, sum(quantity) as units, sum(sales) as sales,
-             sum(sales * least(1, coalesce(refunded_share, 0))) as refunds, sum(cost * (1 - least(1, coalesce(refunded_share, 0)))) as cost
-      from lines group by 1)
-    select coalesce(s.key, v.key) as key, ${level === 'category' ? 'null' : `(select any_value(p.title) from products p join skus k on k.shop_id = p.shop_id and k.product_id = p.product_id where p.shop_id = $shop and ${level === 'sku' ? 'k.sku' : 'p.product_id'} = coalesce(s.key, v.key))`} as title, coalesce(v.views, 0) as views, coalesce(v.visitors, 0) as visitors, coalesce(v.add_to_cart, 0) as add_to_cart,
-           coalesce(s.buyers, 0) as buyers, coalesce(s.units, 0) as units, coalesce(s.sales, 0) as sales, coalesce(s.refunds, 0) as refunds, coalesce(s.cost, 0) as cost
-    from sold s full outer join views v on v.key = s.key`,
-  { shop: shop.shopId, start: p.start.toISOString(), end: p.end.toISOString() });
+/** Catalogue titles of the keys shown (a category is its own name). */
+async function titles(analytics: AnalyticsService, shop: ShopContext, level: ProductLevel, keys: string[]): Promise<Map<string, string>> {
+  if (level === 'category' || keys.length === 0) return new Map();
+  const rows = level === 'sku'
+    ? await analytics.store.all<{ key: string; title: string }>(`select k.sku as key, any_value(p.title) as title from skus k join products p on p.shop_id = k.shop_id and p.product_id = k.product_id
+        where k.shop_id = $shop and k.sku in (select unnest(from_json($keys, '["VARCHAR"]'))) group by 1`, { shop: shop.shopId, keys: JSON.stringify(keys) })
+    : await analytics.store.all<{ key: string; title: string }>(`select product_id as key, any_value(title) as title from products
+        where shop_id = $shop and product_id in (select unnest(from_json($keys, '["VARCHAR"]'))) group by 1`, { shop: shop.shopId, keys: JSON.stringify(keys) });
+  return new Map(rows.map((r) => [r.key, r.title]));
 }
 
 /**
- * Product analytics per SKU, SPU or category: traffic (views, visitors, add-to-cart), sales (buyers,
- * units, sales allocated from each order's paid amount by line value), conversion, refund rate, margin,
- * and the top movers against the previous period.
+ * Product analytics per SKU, SPU or category: traffic (views, viewers, add-to-cart), sales (buyers,
+ * units, sales allocated from each order's paid amount by line value), conversion (buyers per viewer),
+ * refund rate and margin as the metric layer defines them, and the top movers against the previous
+ * period. Every figure is a measure of the metric layer cut by the product's dimension.
  */
-export async function productAnalytics(store: AnalyticsStore, shop: ShopContext, q: ProductAnalyticsQuery): Promise<ProductAnalyticsResult> {
+export async function productAnalytics(analytics: AnalyticsService, shop: ShopContext, q: ProductAnalyticsQuery): Promise<ProductAnalyticsResult> {
   const p = period(q.from, q.to, shop.timezone);
   const prev = previousPeriod(p, 'previous_period', shop.timezone);
-  const [now, before] = [await productRows(store, shop, p, q.level), await productRows(store, shop, prev, q.level)];
-  const previousSales = new Map(before.map((r) => [String(r.key), Number(r.sales)]));
-  const items = now.map((r) => {
-    const sales = Math.round(Number(r.sales));
-    const refunds = Math.round(Number(r.refunds));
-    const net = sales - refunds;
-    const visitors = Number(r.visitors);
-    const previous = Math.round(previousSales.get(String(r.key)) ?? 0);
+  const level = { kind: 'breakdown' as const, dimension: dimensionOf[q.level] };
+  const now = await analytics.measureValues(shop, p, PRODUCT_MEASURES, level, {});
+  const before = await analytics.measureValues(shop, prev, ['sales'], level, {});
+  const names = await titles(analytics, shop, q.level, [...new Set([...now.keys(), ...before.keys()])]);
+
+  const row = (key: string, m: MeasureValues): ProductRow => {
+    const { refund_rate: refundRate, gross_margin: grossMargin } = evaluate(['refund_rate', 'gross_margin'], m);
+    const sales = Math.round(m.sales ?? 0);
+    const visitors = m.product_viewers ?? 0;
+    const previousSales = Math.round(before.get(key)?.sales ?? 0);
     return {
-      key: String(r.key), title: (r.title as string | null) ?? null, views: Number(r.views), visitors, addToCart: Number(r.add_to_cart), buyers: Number(r.buyers), units: Number(r.units),
-      sales, conversionRate: visitors === 0 ? null : Number(r.buyers) / visitors, refundRate: sales === 0 ? null : refunds / sales,
-      grossMargin: net === 0 ? null : (net - Number(r.cost)) / net, previousSales: previous, salesChange: sales - previous,
+      key, title: names.get(key) ?? null, views: m.product_views ?? 0, visitors, addToCart: m.cart_visitors ?? 0, buyers: m.buyers ?? 0, units: m.units ?? 0,
+      sales, conversionRate: visitors === 0 ? null : (m.buyers ?? 0) / visitors, refundRate, grossMargin, previousSales, salesChange: sales - previousSales,
     };
-  });
-  items.sort((a, b) => b.sales - a.sales || b.views - a.views);
-  for (const [key, sales] of previousSales) {
-    if (!items.some((i) => i.key === key) && sales > 0) items.push({ key, title: null, views: 0, visitors: 0, addToCart: 0, buyers: 0, units: 0, sales: 0, conversionRate: null, refundRate: null, grossMargin: null, previousSales: Math.round(sales), salesChange: -Math.round(sales) });
-  }
-  const movers = [...items].sort((a, b) => Math.abs(b.salesChange) - Math.abs(a.salesChange)).slice(0, 10);
+  };
+  const items = [...now.entries()].map(([key, m]) => row(key, m));
+  // What sold before and nothing now is a mover too.
+  for (const key of before.keys()) if (!now.has(key)) items.push(row(key, {}));
+  items.sort((a, b) => b.sales - a.sales || b.views - a.views || a.key.localeCompare(b.key));
+  const movers = items.filter((i) => i.salesChange !== 0).sort((a, b) => Math.abs(b.salesChange) - Math.abs(a.salesChange) || a.key.localeCompare(b.key)).slice(0, 10);
   return { level: q.level, previous: { from: prev.from, to: prev.to }, items: items.filter((i) => i.sales > 0 || i.views > 0).slice(0, q.limit), topMovers: movers };
 }

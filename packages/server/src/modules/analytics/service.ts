@@ -1,8 +1,8 @@
-import type { Dimension, FunnelRequest, ProductAnalyticsQuery, MetricName, MetricsQuery, MetricsResult } from '@flywheel/contracts';
+import { dimensions, type FunnelRequest, type MetricName, type MetricsQuery, type MetricsResult, type ProductAnalyticsQuery } from '@flywheel/contracts';
 import type { AnalyticsStore } from '../../platform/analytics-store';
 import type { ShopContext as PlatformShopContext } from '../../platform/shop-lookup';
 import { factSql, filterParams, type AttributionModel, type FactParams, type Filters } from './fact-sql';
-import { evaluate, factsOf, measuresOf, type Level, type MeasureValues } from './metric-layer';
+import { evaluate, factsOf, measuresOf, type Level, type Measure, type MeasureValues } from './metric-layer';
 import { EventSequences } from './sequences';
 import { VISIT_BUCKET_MS, VisitRollup } from './visits';
 import { bucketsOf, period, previousPeriod, type Period } from './periods';
@@ -40,9 +40,14 @@ export class AnalyticsService {
   }
 
   /** Measure values per group (bucket start, breakdown key, or '' for the total) for one period. */
-  async measureLevel(shop: ShopContext, p: Period, metrics: readonly MetricName[], level: Level, filters: Filters, model?: AttributionModel): Promise<LevelValues> {
+  measureLevel(shop: ShopContext, p: Period, metrics: readonly MetricName[], level: Level, filters: Filters, model?: AttributionModel): Promise<LevelValues> {
+    return this.measureValues(shop, p, measuresOf(metrics), level, filters, model);
+  }
+
+  /** The same for measures of the metric layer that are not metrics of their own (units, product views). */
+  async measureValues(shop: ShopContext, p: Period, measures: readonly Measure[], level: Level, filters: Filters, model?: AttributionModel): Promise<LevelValues> {
     const out: LevelValues = new Map();
-    const facts = [...factsOf(measuresOf(metrics))];
+    const facts = [...factsOf(measures)];
     if (facts.length === 0) return out;
     // One statement for all facts (their columns differ; `union all by name` fills the others with null).
     const quarterHours = p.start.getTime() % VISIT_BUCKET_MS === 0 && p.end.getTime() % VISIT_BUCKET_MS === 0;
@@ -60,7 +65,7 @@ export class AnalyticsService {
   async metrics(shop: ShopContext, q: MetricsQuery): Promise<MetricsResult> {
     const p = period(q.from, q.to, shop.timezone);
     const filters: Filters = {};
-    for (const d of ['channel', 'category', 'platform', 'campaign', 'province', 'customer_type'] as Dimension[]) {
+    for (const d of dimensions) {
       const v = q[`filter.${d}`];
       if (v !== undefined) filters[d] = v;
     }
@@ -116,6 +121,6 @@ export class AnalyticsService {
   }
 
   products(shop: ShopContext, q: ProductAnalyticsQuery) {
-    return productAnalytics(this.store, shop, q);
+    return productAnalytics(this, shop, q);
   }
 }
