@@ -14,7 +14,8 @@ import { ShopLookup } from './platform/shop-lookup';
 import { IdempotencyKeys, idempotencyMigrations } from './platform/idempotency';
 import { OutboxProjector, outboxMigrations } from './platform/outbox';
 import { analyticsRoutes, AnalyticsService, visitsAnalyticsSchema } from './modules/analytics';
-import { commerceAnalyticsSchema, commerceMigrations, commerceProjections, commerceRoutes, CommerceService } from './modules/commerce';
+import { commerceAnalyticsSchema, commerceMigrations, commerceProjections, commerceRoutes, CommerceService, eraseCustomerAnalytics } from './modules/commerce';
+import { createCustomers, customersAnalyticsSchema, customersMigrations, customersProjections, customersRoutes, type Customers } from './modules/customers';
 import { importRoutes, ImportService } from './modules/imports';
 import { createPlanning, DEFAULT_ALERT_INTERVAL_MS, planningMigrations, planningRoutes, type Planning } from './modules/planning';
 import { shopMigrations, shopRoutes, ShopService } from './modules/shops';
@@ -23,11 +24,14 @@ import { trackingAnalyticsSchema, trackingRoutes, TrackingService } from './modu
 /** How often a listening server rolls new events up into visits (when enough have arrived). */
 const VISITS_INTERVAL_MS = 10_000;
 
+/** How often a listening server measures the saved segments (each day then has a point of size history). */
+const SEGMENT_SIZES_INTERVAL_MS = 3_600_000;
+
 /** The console build, served at / when `npm install` has built it. */
 const consoleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
-export const migrations = [...outboxMigrations, ...idempotencyMigrations, ...shopMigrations, ...commerceMigrations, ...planningMigrations];
-export const analyticsSchemas = [trackingAnalyticsSchema, commerceAnalyticsSchema, visitsAnalyticsSchema];
+export const migrations = [...outboxMigrations, ...idempotencyMigrations, ...shopMigrations, ...commerceMigrations, ...planningMigrations, ...customersMigrations];
+export const analyticsSchemas = [trackingAnalyticsSchema, commerceAnalyticsSchema, visitsAnalyticsSchema, customersAnalyticsSchema];
 
 export interface Flywheel {
   config: Config;
@@ -40,6 +44,7 @@ export interface Flywheel {
   imports: ImportService;
   analytics: AnalyticsService;
   planning: Planning;
+  customers: Customers;
   projector: OutboxProjector;
   http: HttpApp;
   /** The work a listening server repeats in the background (`flywheel serve` starts it; tests and one-off commands run the work directly). */
@@ -68,12 +73,19 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
       return { shopId, name: s.name, timezone: s.timezone, currency: s.currency, channelMapping: s.channelMapping };
     });
     const commerce = new CommerceService(db, async (shopId) => (await lookup.get(shopId)).currency);
-    const tracking = new TrackingService(store, (shopId) => shops.getShop(shopId), config.dedupeWindowHours);
+    const tracking = new TrackingService(store, (shopId) => lookup.get(shopId), config.dedupeWindowHours);
     await tracking.init();
-    const projector = new OutboxProjector(db, store, commerceProjections, log, config.projectorIntervalMs);
+    const projector = new OutboxProjector(db, store, { ...commerceProjections, ...customersProjections }, log, config.projectorIntervalMs);
     await projector.init();
     const analytics = new AnalyticsService(store, config.funnelMemoryBytes);
     const planning = createPlanning(db, analytics, { shop: (id) => lookup.get(id), shopIds: async () => (await shops.listShops()).map((s) => s.id) }, log, { delivery: { allowPrivate: config.allowPrivateWebhooks }, chromiumPath: config.chromiumPath });
+    const customers = createCustomers(db, store, {
+      shopOf: (id) => lookup.get(id),
+      commerce,
+      // Erasure reaches commerce's analytics tables once every batch read before it has landed.
+      eraseCustomerAnalytics: async (shopId, externalId, anonymousId) => { await projector.drain(); await store.write((conn) => eraseCustomerAnalytics(conn, shopId, externalId, anonymousId)); },
+      erasePerson: (shopId, userId, anonymousId) => tracking.erasePerson(shopId, userId, anonymousId),
+    });
     const imports = new ImportService(commerce, tracking, async (shopId) => (await lookup.get(shopId)).timezone);
 
     const http = await createHttpApp({
@@ -86,21 +98,23 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
       idempotency: new IdempotencyKeys(db),
     });
     const audit = auditor((shopId, actor, action, detail) => shops.audit(shopId, actor, action, detail));
-    shopRoutes(http, shops, audit, (shopId) => { tracking.settingsChanged(shopId); lookup.changed(shopId); });
+    shopRoutes(http, shops, audit, (shopId) => lookup.changed(shopId));
     commerceRoutes(http, commerce, audit);
     trackingRoutes(http, tracking);
     await importRoutes(http, imports);
     analyticsRoutes(http, analytics, (shopId) => lookup.get(shopId));
     planningRoutes(http, planning, audit);
+    customersRoutes(http, customers, audit);
     const background = [
       new Repeating('outbox projector', config.projectorIntervalMs, () => projector.drain(), log),
       new Repeating('visits roll-up', VISITS_INTERVAL_MS, () => analytics.visits.rollUpBatch(), log),
       new Repeating('alert evaluation', DEFAULT_ALERT_INTERVAL_MS, () => planning.alerts.evaluateAll(), log, DEFAULT_ALERT_INTERVAL_MS),
+      new Repeating('segment sizes', SEGMENT_SIZES_INTERVAL_MS, async () => customers.segments.measureAll((await shops.listShops()).map((s) => s.id)), log, SEGMENT_SIZES_INTERVAL_MS),
     ];
 
     let closed = false;
     return {
-      config, log, db, store, shops, commerce, tracking, imports, analytics, planning, projector, http, background,
+      config, log, db, store, shops, commerce, tracking, imports, analytics, planning, customers, projector, http, background,
       startBackground() { for (const task of background) task.start(); },
       async close() {
         if (closed) return;

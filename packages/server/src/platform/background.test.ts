@@ -51,6 +51,5 @@ describe('Turns', () => {
     expect(await b1).toBe('b1');
     expect(order.indexOf('a2+')).toBeGreaterThan(order.indexOf('a1-')); // a's turns never overlap
     expect(order.indexOf('b1+')).toBeLessThan(order.indexOf('a1-')); // b did not wait for a
-    await turns.idle();
   });
 });

@@ -60,9 +60,4 @@ export class Turns {
     void settled.then(() => { if (this.last.get(key) === settled) this.last.delete(key); });
     return result;
   }
-
-  /** Resolves when every turn taken so far has settled. */
-  async idle(): Promise<void> {
-    while (this.last.size > 0) await Promise.all(this.last.values());
-  }
 }

@@ -1,4 +1,5 @@
 import type { AnalyticsStore } from '../../platform/analytics-store';
+import { Turns } from '../../platform/background';
 import { valueAt } from './prepare';
 import type { EventBatch } from './writer';
 
@@ -9,8 +10,7 @@ import type { EventBatch } from './writer';
 export class Backfills {
   /** Per shop, the newest event time stored or queued: a backfill entirely after it cannot hold a stored event. */
   private readonly newest = new Map<string, number>();
-  /** Per shop, the backfill now being de-duplicated and committed. */
-  private readonly running = new Map<string, Promise<unknown>>();
+  private readonly turns = new Turns();
 
   constructor(private readonly store: AnalyticsStore) {}
 
@@ -29,12 +29,7 @@ export class Backfills {
 
   /** Runs one backfill's de-duplication and commit after the shop's previous backfill has committed. */
   inTurn<T>(shopId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.running.get(shopId) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.catch(() => undefined);
-    this.running.set(shopId, settled);
-    void settled.then(() => { if (this.running.get(shopId) === settled) this.running.delete(shopId); });
-    return next;
+    return this.turns.run(shopId, work);
   }
 
   /**

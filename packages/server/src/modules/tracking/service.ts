@@ -27,7 +27,6 @@ export interface IngestResult { accepted: number; duplicates: number; rejected: 
  * `ingest` resolves only once its events are committed, so an acknowledged call survives `kill -9`.
  */
 export class TrackingService {
-  private readonly settings = new Map<string, { mapping: ChannelMapping | null; timezone: string; at: number }>();
   private readonly preparer = new Preparer();
   private readonly window: DedupeWindow;
   private readonly identities = new IdentityLinks();
@@ -37,7 +36,8 @@ export class TrackingService {
 
   constructor(
     private readonly store: AnalyticsStore,
-    private readonly shopSettingsOf: (shopId: string) => Promise<{ channelMapping: ChannelMapping | null; timezone: string }>,
+    /** The shop's settings (the platform's shop lookup: cached, and dropped when they change). */
+    private readonly shopOf: (shopId: string) => Promise<{ channelMapping: ChannelMapping | null; timezone: string }>,
     dedupeWindowHours: number,
   ) {
     this.window = new DedupeWindow(dedupeWindowHours);
@@ -50,20 +50,8 @@ export class TrackingService {
     await this.window.load(this.store);
     await this.identities.load(this.store);
     await this.backfills.load();
-    await this.sessions.load(this.store, async (shopId) => (await this.settingsOf(shopId)).timezone);
+    await this.sessions.load(this.store, async (shopId) => (await this.shopOf(shopId)).timezone);
   }
-
-  private async settingsOf(shopId: string) {
-    const cached = this.settings.get(shopId);
-    if (cached && Date.now() - cached.at < 10_000) return cached;
-    const shop = await this.shopSettingsOf(shopId);
-    const fresh = { mapping: shop.channelMapping, timezone: shop.timezone, at: Date.now() };
-    this.settings.set(shopId, fresh);
-    return fresh;
-  }
-
-  /** Drops the cached settings after the shop edits its channel mapping or time zone. */
-  settingsChanged(shopId: string) { this.settings.delete(shopId); }
 
   /**
    * Stores tracking calls: a `/v1/batch` body or JSON lines as text, or calls already parsed. Invalid
@@ -72,7 +60,7 @@ export class TrackingService {
    */
   async ingest(shopId: string, source: CallSource, options: IngestOptions = {}): Promise<IngestResult> {
     const receivedAt = Date.now();
-    const { mapping, timezone } = await this.settingsOf(shopId);
+    const { channelMapping: mapping, timezone } = await this.shopOf(shopId);
     const historical = options.historical ?? false;
     const events = await this.preparer.prepare({ source, defaultType: options.defaultType ?? null, historical, receivedAt, mapping });
     if (events.bodyError) throw new FlywheelError(events.bodyError.code, events.bodyError.message, events.bodyError.field);
@@ -103,6 +91,22 @@ export class TrackingService {
   }
 
   async drain() { await this.commits.drain(); }
+
+  /**
+   * Erasure of a person (PII): their events and identity links take `anonymousId` in place of their
+   * userId, so visitors, sessions and attribution count them as before but lead to no one, and the
+   * traits their identify calls carried are dropped. Events being committed land first; running it
+   * again changes nothing.
+   */
+  async erasePerson(shopId: string, userId: string, anonymousId: string) {
+    await this.drain();
+    await this.store.write(async (conn) => {
+      await conn.run(`update events set user_id = ? where shop_id = ? and user_id = ?`, [anonymousId, shopId, userId]);
+      await conn.run(`update identities set user_id = ? where shop_id = ? and user_id = ?`, [anonymousId, shopId, userId]);
+      await conn.run(`update events set properties = '{}' where shop_id = ? and user_id = ? and type = 'identify'`, [shopId, anonymousId]);
+    });
+    this.identities.forget(shopId, userId);
+  }
 
   async close() {
     await this.drain();
