@@ -8,3 +8,4 @@ export * from './metric-catalog';
 export * from './format';
 export * from './planning';
 export * from './periods';
+export * from './customers';

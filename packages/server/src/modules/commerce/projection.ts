@@ -1,5 +1,6 @@
 import type { AnalyticsSchema } from '../../platform/analytics-store';
 import { deleteKeys, insertRows } from '../../platform/analytics-store';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ProjectedMessage, Projection } from '../../platform/outbox';
 import type { CustomerRecord, InventoryRecord, ProductRecord, RefundRecord, SpendRecord } from '@flywheel/contracts';
 import type { OrderPayload } from './service';
@@ -104,6 +105,16 @@ const inventory: Projection = async (conn, messages) => {
       list.map(({ payload: s }) => ({ shop_id: shopId, sku: s.sku, warehouse: s.warehouse, on_hand: s.onHand, reserved: s.reserved, updated_at: s.updatedAt })));
   }
 };
+
+/**
+ * The analytics side of `CommerceService.eraseCustomer`: the person's orders, order lines and customer
+ * row take the anonymous id, and the row loses birthday, city and tags. Run after the outbox has been
+ * drained, so no batch read before the erasure lands after it; running it again changes nothing.
+ */
+export async function eraseCustomerAnalytics(conn: DuckDBConnection, shopId: string, externalId: string, anonymousId: string) {
+  for (const table of ['orders', 'order_items']) await conn.run(`update ${table} set customer_id = ? where shop_id = ? and customer_id = ?`, [anonymousId, shopId, externalId]);
+  await conn.run(`update customers set customer_id = ?, birthday = null, city = null, tags = []::varchar[] where shop_id = ? and customer_id = ?`, [anonymousId, shopId, externalId]);
+}
 
 export const commerceProjections: Record<string, Projection> = {
   'order.upserted': orders,

@@ -29,6 +29,11 @@ export class IdentityLinks {
     return identities;
   }
 
+  /** The person was erased (their links now name an anonymous id): a later link to this userId is a new one. */
+  forget(shopId: string, userId: string) {
+    for (const link of this.linked) if (link.startsWith(`${shopId}|`) && link.endsWith(`|${userId}`)) this.linked.delete(link);
+  }
+
   /** Their commit failed: the links are not stored after all. */
   release(identities: readonly IdentityRow[]) {
     for (const i of identities) this.linked.delete(linkKey(i.shopId, i.anonymousId, i.userId));

@@ -1,0 +1,43 @@
+import type { AnalyticsStore } from '../../platform/analytics-store';
+import type { Db } from '../../platform/db';
+import { PrivacyService, type ErasureParties } from './privacy';
+import { SegmentService } from './segments';
+import { CustomerService, type CustomerRecords, type ShopContext } from './service';
+import { TagService } from './tags';
+
+/** Customers: profiles (用户画像), lifecycle, RFM, rule segments, tags, PII export and erasure. The only door into the module. */
+export { customersMigrations } from './migrations';
+export { customersAnalyticsSchema, customersProjections } from './projection';
+export { customersRoutes } from './routes';
+export type { CompiledRule } from './segment-sql';
+export type { CustomerService, SegmentService, TagService, PrivacyService };
+
+export interface Customers {
+  people: CustomerService;
+  /** Saved segments; for the levers: `isMember`, `membersAmong`, `memberIds`, `matches`. */
+  segments: SegmentService;
+  tags: TagService;
+  privacy: PrivacyService;
+}
+
+/** What the module needs of the others, given by the app: the shop's zone and currency, commerce's records, and erasure in the other stores. */
+export interface CustomersDeps {
+  shopOf: (shopId: string) => Promise<ShopContext>;
+  commerce: CustomerRecords & Omit<ErasureParties, 'erasePerson' | 'eraseCustomerAnalytics'>;
+  eraseCustomerAnalytics: ErasureParties['eraseCustomerAnalytics'];
+  erasePerson: ErasureParties['erasePerson'];
+}
+
+export function createCustomers(db: Db, store: AnalyticsStore, deps: CustomersDeps): Customers {
+  // The list's `?segment=` compiles the segment's rule; the segment service is made just below.
+  const people: CustomerService = new CustomerService(db, store, deps.shopOf, deps.commerce, (shopId, id, path, prefix) => segments.compileSaved(shopId, id, path, prefix));
+  const segments: SegmentService = new SegmentService(db, people);
+  const tags = new TagService(db, people, segments);
+  const privacy = new PrivacyService(db, store, people, segments, {
+    customerData: (shopId, id) => deps.commerce.customerData(shopId, id),
+    eraseCustomer: (shopId, id, anon) => deps.commerce.eraseCustomer(shopId, id, anon),
+    eraseCustomerAnalytics: deps.eraseCustomerAnalytics,
+    erasePerson: deps.erasePerson,
+  });
+  return { people, segments, tags, privacy };
+}
