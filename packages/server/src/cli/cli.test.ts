@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
@@ -27,6 +28,16 @@ async function waitForHealth(url: string, ms = 60_000) {
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`server at ${url} did not come up`);
+}
+
+/** A port nobody listens on now (the OS picks it), so the test never talks to another process's server. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-cli-'));
@@ -65,9 +76,9 @@ describe('flywheel CLI', () => {
   it('loses no acknowledged data when the server is killed with SIGKILL right after answering', async () => {
     const dir = tmp();
     const shop = JSON.parse((await flywheel(dir, 'init', '--json')).stdout);
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const server = spawn(process.execPath, [bin, '--data-dir', dir, 'serve', '--port', String(port)], { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+    const server = spawn(process.execPath, [bin, '--data-dir', dir, 'serve', '--port', String(port), '--host', '127.0.0.1'], { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: 'ignore' });
     try {
       await waitForHealth(url);
       const events = Array.from({ length: 500 }, (_, i) => ({ type: 'track', event: 'Product Viewed', anonymousId: `a${i % 37}`, messageId: `kill-${i}` }));

@@ -20,7 +20,7 @@ export function readCsv(text: string, fileName: string, delimiter = sniffDelimit
   for (const { record, info } of parsed.slice(1)) {
     const values: Record<string, SourceValue> = {};
     header.forEach((name, column) => {
-      if (name && !(name in values)) values[name] = isBlank(record[column]) ? null : record[column];
+      if (name && !Object.hasOwn(values, name)) values[name] = isBlank(record[column]) ? null : record[column];
     });
     if (Object.values(values).every(isBlank)) continue;
     rows.push({ line: firstLineOf(record, info.lines), values });

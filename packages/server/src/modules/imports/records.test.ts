@@ -103,3 +103,13 @@ describe('dates, gender, lists and spend', () => {
     expectValid('spend', records);
   });
 });
+
+describe('cells and headers that are names of built-in object properties', () => {
+  it('reads a column headed "constructor" like any other, and keeps a status "constructor" as text for the contract to refuse', async () => {
+    const csv = ['externalId,customerId,sku,quantity,unitPrice,payableAmount,status,placedAt,constructor', 'B1,c1,sku-1,1,1000,1000,constructor,2026-03-01 10:00:00,x'].join('\n');
+    const { records, errors } = await importFile('orders', utf8(csv), 'orders.csv');
+    expect(errors).toEqual([]);
+    expect((records[0] as { status: unknown }).status).toBe('constructor');
+    expect(recordSchemas.orders.safeParse(records[0]).error?.issues[0].path).toEqual(['status']);
+  });
+});

@@ -60,7 +60,7 @@ const wordKey = (text: string) => text.trim().toLowerCase().replace(/[\s_-]/g, '
 
 function fromWords(text: string, words: Record<string, string>, allowed: readonly string[]): string {
   const key = wordKey(text);
-  if (words[key]) return words[key];
+  if (Object.hasOwn(words, key)) return words[key];
   const english = allowed.find((value) => wordKey(value) === key);
   // An unknown word stays as written so the schema names the allowed values.
   return english ?? text.trim();

@@ -34,7 +34,7 @@ export async function readXlsx(file: Buffer, timezone: string): Promise<SourceRo
     if (rowNumber === 1) return;
     const values: Record<string, SourceValue> = {};
     for (const [column, name] of header) {
-      if (name in values) continue;
+      if (Object.hasOwn(values, name)) continue;
       const value = cellValue(row.getCell(column).value, timezone);
       values[name] = isBlank(value) ? null : value;
     }
