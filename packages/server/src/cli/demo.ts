@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EntityName, InitResult } from '@flywheel/contracts';
+import { MAX_BATCH_RECORDS, type EntityName, type InitResult } from '@flywheel/contracts';
 import type { Flywheel } from '../app';
 import { generateCatalog, generateCustomers, generateDays, type DemoEvent, type DemoOptions } from '../demo/generator';
 import { FlywheelError } from '../platform/errors';
@@ -28,8 +28,8 @@ export function resetDataDir(dataDir: string) {
 }
 
 async function upsertAll(fw: Flywheel, shopId: string, entity: EntityName, records: readonly unknown[]) {
-  for (let i = 0; i < records.length; i += 1000) {
-    const result = await fw.commerce.upsert(shopId, entity, records.slice(i, i + 1000));
+  for (let i = 0; i < records.length; i += MAX_BATCH_RECORDS) {
+    const result = await fw.commerce.upsert(shopId, entity, records.slice(i, i + MAX_BATCH_RECORDS));
     if (result.rejected.length > 0) throw new Error(`demo ${entity} rejected: ${JSON.stringify(result.rejected[0])}`);
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { batchRequest, batchResult, commerceCounts, entityNames, storedOrder } from '@flywheel/contracts';
+import { batchRequest, batchResult, commerceCounts, entityNames, MAX_BATCH_RECORDS, storedOrder } from '@flywheel/contracts';
 import type { Audit } from '../../platform/audit';
 import { principalOf, type HttpApp } from '../../platform/http';
 import type { CommerceService } from './service';
@@ -7,7 +7,7 @@ import type { CommerceService } from './service';
 /** 1,000 orders of a dozen lines each fit; the server's default of 1 MiB would not. */
 const BATCH_BODY_LIMIT = 5 * 1024 * 1024;
 
-/** `POST /v1/{entity}/batch`: upsert up to 1,000 records by the shop's external ids. */
+/** `POST /v1/{entity}/batch`: upsert up to MAX_BATCH_RECORDS records by the shop's external ids. */
 export function commerceRoutes(app: HttpApp, commerce: CommerceService, audit: Audit) {
   for (const entity of entityNames) {
     app.post(`/v1/${entity}/batch`, {
@@ -15,7 +15,7 @@ export function commerceRoutes(app: HttpApp, commerce: CommerceService, audit: A
       bodyLimit: BATCH_BODY_LIMIT,
       schema: {
         tags: ['commerce'],
-        summary: `Upsert ${entity} (up to 1,000 records; valid ones land, the others are listed with the reason)`,
+        summary: `Upsert ${entity} (up to ${MAX_BATCH_RECORDS} records; valid ones land, the others are listed with the reason)`,
         body: batchRequest,
         response: { 200: batchResult },
       },

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  MAX_BATCH_RECORDS,
   NUL_MESSAGE,
   nulPath,
   recordSchemas,
@@ -49,7 +50,7 @@ export class CommerceService {
   constructor(private readonly db: Db, private readonly shopCurrency: (shopId: string) => Promise<string>) {}
 
   async upsert<E extends EntityName>(shopId: string, entity: E, records: readonly unknown[]): Promise<BatchResult> {
-    if (records.length > 1000) throw new FlywheelError('invalid_field', 'records: at most 1000 records a call', 'records');
+    if (records.length > MAX_BATCH_RECORDS) throw new FlywheelError('invalid_field', `records: at most ${MAX_BATCH_RECORDS} records a call`, 'records');
     const rejected: RejectedRecord[] = [];
     const valid: Accepted<EntityRecords[E]>[] = [];
     const schema = recordSchemas[entity];

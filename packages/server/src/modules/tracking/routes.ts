@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { aliasCall, batchBody, identifyCall, MAX_BATCH_BYTES, pageCall, recentEvents, recentEventsQuery, trackCall, trackResult, rejectedRecord, type CallType } from '@flywheel/contracts';
+import { aliasCall, batchBody, identifyCall, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, pageCall, recentEvents, recentEventsQuery, trackCall, trackResult, rejectedRecord, type CallType } from '@flywheel/contracts';
 import { principalOf, type HttpApp } from '../../platform/http';
 import { FlywheelError } from '../../platform/errors';
 import type { TrackingService } from './service';
@@ -36,7 +36,7 @@ export function trackingRoutes(app: HttpApp, tracking: TrackingService) {
       bodyLimit: MAX_BATCH_BYTES,
       schema: {
         tags: ['tracking'],
-        summary: 'Send up to 500 calls (500 KB) at once; valid calls land even if others are rejected',
+        summary: `Send up to ${MAX_BATCH_EVENTS} calls (${MAX_BATCH_BYTES / 1024} KB) at once; valid calls land even if others are rejected`,
         body: batchBody,
         response: { 200: result },
       },
