@@ -10,6 +10,11 @@ export type Row = Record<string, unknown>;
 export interface AnalyticsSchema {
   name: string;
   statements: string[];
+  /**
+   * The tables and views of this schema other modules may read in SQL, each with what readers may
+   * rely on. The others are the owner's alone; nobody but the owner writes any of them.
+   */
+  shared?: Record<string, string>;
 }
 
 /**

@@ -23,6 +23,17 @@ export const commerceAnalyticsSchema: AnalyticsSchema = {
     `create table if not exists spend (shop_id varchar, date date, channel varchar, campaign varchar, amount bigint, impressions bigint, clicks bigint)`,
     `create table if not exists inventory (shop_id varchar, sku varchar, warehouse varchar, on_hand integer, reserved integer, updated_at timestamptz)`,
   ],
+  // Projected from the outbox: a row is as fresh as the projector (milliseconds behind a commit in a listening server).
+  shared: {
+    orders: 'one row per order, its latest state (replaced when the order changes); paid_at set once paid; amounts in minor units',
+    order_items: 'the lines of an order, replaced together with it; amount = quantity × unit_price − discount',
+    customers: 'one row per customer, its latest attributes; an erased customer keeps an anonymous id and no personal data',
+    products: 'one row per product (SPU), category_l1 the top level of its category path',
+    skus: 'one row per SKU with its price and cost',
+    refunds: 'append-only: one row per refund, amount in minor units',
+    spend: 'one row per day, channel and campaign (replaced when sent again)',
+    inventory: 'one row per SKU and warehouse, its latest level',
+  },
 };
 
 function byShop<P>(messages: ProjectedMessage[]): Map<string, ProjectedMessage<P>[]> {

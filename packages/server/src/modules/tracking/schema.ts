@@ -15,4 +15,9 @@ export const trackingAnalyticsSchema: AnalyticsSchema = {
       select e.*, coalesce(e.user_id, i.user_id, e.anonymous_id) as person_id
       from events e left join identity_links i on i.shop_id = e.shop_id and i.anonymous_id = e.anonymous_id`,
   ],
+  shared: {
+    events: 'append-only (a row is never changed or deleted, except a person erased); rowids are dense and grow in commit order, so a reader that keeps the last rowid it read sees every later row exactly once (the visits rollup, behaviour triggers)',
+    tracked_events: 'events with person_id: the customer (userId) once known, else the device, after identity stitching',
+    identity_links: 'one row per device: the customer it was first linked to',
+  },
 };
