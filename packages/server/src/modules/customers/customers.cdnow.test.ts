@@ -1,0 +1,116 @@
+/**
+ * Lifecycle and RFM on real data: the CDNOW sample (6,919 purchases of 2,357 customers, January 1997
+ * to June 1998), loaded as paid orders through the public API, against a count made here in plain
+ * TypeScript from the file. The shop is in UTC, so a line's date is its local date.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Flywheel } from '../../app';
+import { call, startFlywheel } from '../../testing/harness';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const sample = path.resolve(here, '../../../../../../shared/data/cdnow/CDNOW_sample.txt');
+if (!fs.existsSync(sample)) throw new Error(`${sample} is missing: this test reads the project's shared folder (shared/data/cdnow), kept beside the repository`);
+
+interface Line { customer: string; date: string; cents: number }
+const lines: Line[] = fs.readFileSync(sample, 'utf8').trim().split('\n').map((row) => {
+  const [customer, , ymd, , amount] = row.trim().split(/\s+/);
+  return { customer, date: `${ymd.slice(0, 4)}-${ymd.slice(4, 6)}-${ymd.slice(6, 8)}`, cents: Math.round(Number(amount) * 100) };
+});
+const days = (from: string, to: string) => (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
+
+/** The count by hand: each customer's purchases up to asOf, in days before it. */
+function byHand(asOf: string) {
+  const customers = new Map<string, { d: number; cents: number }[]>();
+  for (const l of lines) {
+    if (l.date > asOf) continue;
+    customers.set(l.customer, [...(customers.get(l.customer) ?? []), { d: days(l.date, asOf), cents: l.cents }]);
+  }
+  const stages = { new: 0, active: 0, dormant: 0, churned: 0 };
+  for (const purchases of customers.values()) {
+    const first = Math.max(...purchases.map((p) => p.d));
+    const last = Math.min(...purchases.map((p) => p.d));
+    if (first <= 30) stages.new++;
+    else if (last <= 90) stages.active++;
+    else if (last <= 180) stages.dormant++;
+    else stages.churned++;
+  }
+  const population = [...customers.values()].map((ps) => ps.filter((p) => p.d <= 365)).filter((ps) => ps.length > 0)
+    .map((ps) => ({ r: Math.min(...ps.map((p) => p.d)), f: ps.length, m: ps.reduce((s, p) => s + p.cents, 0) }));
+  const n = population.length;
+  const sum = { r: 0, f: 0, m: 0 };
+  for (const c of population) { sum.r += c.r; sum.f += c.f; sum.m += c.m; }
+  const names: Record<string, string> = {
+    HHH: 'important_value', HLH: 'important_develop', LHH: 'important_keep', LLH: 'important_retain',
+    HHL: 'general_value', HLL: 'general_develop', LHL: 'general_keep', LLL: 'general_retain',
+  };
+  const classes = new Map<string, { customers: number; netSales: number }>(Object.values(names).map((c) => [c, { customers: 0, netSales: 0 }]));
+  for (const c of population) {
+    const key = `${c.r * n <= sum.r ? 'H' : 'L'}${c.f * n >= sum.f ? 'H' : 'L'}${c.m * n >= sum.m ? 'H' : 'L'}`;
+    const cls = classes.get(names[key])!;
+    cls.customers++;
+    cls.netSales += c.m;
+  }
+  return { stages, n, means: { r: sum.r / n, f: sum.f / n, m: sum.m / n }, classes };
+}
+
+let fw: Flywheel;
+let key: string;
+
+beforeAll(async () => {
+  fw = await startFlywheel();
+  const shop = await fw.shops.createShop({ name: 'CDNOW', currency: 'USD', timezone: 'UTC' });
+  key = shop.secretKey;
+  const orders = lines.map((l, i) => ({
+    externalId: `t${i}`, customerId: l.customer, status: 'paid', placedAt: `${l.date}T12:00:00Z`, paidAt: `${l.date}T12:00:00Z`,
+    items: [{ sku: 'CD', quantity: 1, unitPrice: l.cents }], payableAmount: l.cents, currency: 'USD',
+  }));
+  for (let i = 0; i < orders.length; i += 1000) {
+    const r = await call(fw, 'POST', '/v1/orders/batch', key, { records: orders.slice(i, i + 1000) });
+    expect(r.body.rejected).toEqual([]);
+  }
+  await fw.projector.drain();
+});
+afterAll(async () => { await fw?.close(); });
+
+describe('lifecycle and RFM on the CDNOW sample', () => {
+  for (const asOf of ['1997-03-31', '1997-09-30', '1998-06-30']) {
+    it(`matches a hand count as of ${asOf}`, async () => {
+      const hand = byHand(asOf);
+      const lifecycle = await call(fw, 'GET', `/v1/lifecycle?asOf=${asOf}`, key);
+      const counts = Object.fromEntries(lifecycle.body.stages.map((s: { stage: string; customers: number }) => [s.stage, s.customers]));
+      // Every CDNOW customer bought on their first day in the log, so none is a prospect once they appear.
+      expect(counts).toEqual({ prospect: 0, ...hand.stages });
+
+      const rfm = await call(fw, 'GET', `/v1/rfm?asOf=${asOf}`, key);
+      expect(rfm.body.customers).toBe(hand.n);
+      expect(rfm.body.means.r).toBeCloseTo(hand.means.r, 9);
+      expect(rfm.body.means.f).toBeCloseTo(hand.means.f, 9);
+      expect(rfm.body.means.m).toBeCloseTo(hand.means.m, 6);
+      expect(Object.fromEntries(rfm.body.classes.map((c: { class: string; customers: number; netSales: number }) => [c.class, { customers: c.customers, netSales: c.netSales }])))
+        .toEqual(Object.fromEntries(hand.classes));
+    });
+  }
+
+  it('lists every churned customer over cursor pages today, and a segment counts those with five orders or more as the file does', async () => {
+    const asOfToday = await call(fw, 'GET', '/v1/lifecycle', key);
+    // Long after June 1998, every CDNOW customer has churned.
+    expect(asOfToday.body.stages.find((s: { stage: string }) => s.stage === 'churned').customers).toBe(new Set(lines.map((l) => l.customer)).size);
+    const perCustomer = new Map<string, number>();
+    for (const l of lines) perCustomer.set(l.customer, (perCustomer.get(l.customer) ?? 0) + 1);
+    const loyal = [...perCustomer.values()].filter((n) => n >= 5).length;
+    const preview = await call(fw, 'POST', '/v1/segments/preview', key, { rule: { orders: {}, measure: 'count', op: 'gte', value: 5 }, sampleSize: 3 });
+    expect(preview.body.size).toBe(loyal);
+    expect(preview.body.sample.map((c: { orders: number }) => c.orders >= 5)).toEqual([true, true, true]);
+    let listed = 0;
+    let cursor: string | null = null;
+    do {
+      const page: { body: { customers: unknown[]; nextCursor: string | null } } = await call(fw, 'GET', `/v1/customers?lifecycle=churned&limit=500${cursor ? `&cursor=${cursor}` : ''}`, key);
+      listed += page.body.customers.length;
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(listed).toBe(perCustomer.size);
+  });
+});
