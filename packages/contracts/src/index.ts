@@ -8,4 +8,5 @@ export * from './metric-catalog';
 export * from './format';
 export * from './planning';
 export * from './periods';
+export * from './texts';
 export * from './customers';

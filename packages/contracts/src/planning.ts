@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { localDate, minorUnits } from './common';
+import { locales } from './metric-catalog';
 import { metricNames } from './metrics';
+import { localizedText } from './texts';
 
 /**
  * Plan and review (capabilities 6-8 of PRODUCT.md): plans with targets on any metric, their
@@ -238,7 +240,10 @@ export const alert = z.object({
   conditionKey: z.string(),
   severity: z.enum(['warning', 'critical']),
   status: z.enum(['open', 'closed']),
+  /** The text in zh-CN, the shop default; `text` is its key and values for a reader of another language (texts.ts). */
   message: z.string(),
+  /** null for alerts stored before texts had keys. */
+  text: localizedText.nullable(),
   data: z.record(z.string(), z.unknown()),
   openedAt: z.string(),
   lastSeenAt: z.string(),
@@ -261,6 +266,8 @@ export const reviewQuery = z
     planId: z.string().optional(),
     /** Review as of this date (default today): a period still running is measured up to it. */
     asOf: localDate.optional(),
+    /** The language of the report and of its messages (risks, next actions, notes). */
+    lang: z.enum(locales).default('zh-CN'),
   })
   .refine((q) => (q.month === undefined) !== (q.quarter === undefined), { error: 'give either month=YYYY-MM or quarter=YYYY-QN', path: ['month'] });
 
@@ -270,6 +277,8 @@ export const reviewReport = z.object({
   shopName: z.string(),
   currency: z.string(),
   timezone: z.string(),
+  /** The language `message`, `action`, `because` and `note` are written in; `text` fields carry them for any language. */
+  locale: z.enum(locales),
   period: planPeriod,
   /** What was measured: the whole period, or [from, asOf) while it is in progress (a 复盘 on the 25th). */
   measured: z.object({ from: z.string(), to: z.string() }),
@@ -282,7 +291,7 @@ export const reviewReport = z.object({
   kpis: z.array(z.object({
     metric: z.enum(metricNames), label: z.string(), unit: z.string(),
     target: z.number().nullable(), actual: z.number().nullable(), gap: z.number().nullable(), attainment: z.number().nullable(),
-    previous: z.number().nullable(), changePct: z.number().nullable(), targetSource: z.string().nullable(),
+    previous: z.number().nullable(), changePct: z.number().nullable(), targetSource: z.string().nullable(), targetSourceText: localizedText.nullable(),
   })),
   salesVariance: z.object({
     method: z.string(),
@@ -299,16 +308,17 @@ export const reviewReport = z.object({
       perCustomerSpend: z.object({ target: z.number().nullable(), actual: z.number().nullable() }),
     }),
     note: z.string().nullable(),
+    notes: z.array(localizedText),
   }),
-  gapByChannel: z.object({ targetSource: z.string().nullable(), rows: z.array(gapRow) }),
-  gapByCategory: z.object({ targetSource: z.string().nullable(), rows: z.array(gapRow) }),
+  gapByChannel: z.object({ targetSource: z.string().nullable(), targetSourceText: localizedText.nullable(), rows: z.array(gapRow) }),
+  gapByCategory: z.object({ targetSource: z.string().nullable(), targetSourceText: localizedText.nullable(), rows: z.array(gapRow) }),
   topMovers: z.array(z.object({ dimension: z.string(), key: z.string(), metric: z.string(), current: z.number().nullable(), previous: z.number().nullable(), change: z.number().nullable(), changePct: z.number().nullable() })),
   roi: z.object({
     channels: z.array(z.object({ key: z.string(), spend: z.number(), sales: z.number(), roas: z.number().nullable(), newBuyers: z.number(), cac: z.number().nullable(), budget: z.number().nullable(), roasFloor: z.number() })),
     campaigns: z.array(z.object({ key: z.string(), spend: z.number(), sales: z.number(), roas: z.number().nullable(), newBuyers: z.number(), cac: z.number().nullable(), budget: z.number().nullable(), roasFloor: z.number() })),
   }),
   daily: z.array(z.object({ date: z.string(), sales: z.number(), previous: z.number().nullable() })),
-  risks: z.array(z.object({ kind: z.string(), severity: z.enum(['info', 'warning', 'critical']), message: z.string() })),
-  nextActions: z.array(z.object({ action: z.string(), because: z.string() })),
+  risks: z.array(z.object({ kind: z.string(), severity: z.enum(['info', 'warning', 'critical']), message: z.string(), text: localizedText })),
+  nextActions: z.array(z.object({ action: z.string(), because: z.string(), text: z.object({ action: localizedText, because: localizedText }) })),
 });
 export type ReviewReport = z.infer<typeof reviewReport>;

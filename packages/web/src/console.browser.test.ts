@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { InitResult, MetricsResult } from '@flywheel/contracts';
+import { metricCatalog, type InitResult, type MetricsResult } from '@flywheel/contracts';
 import { launchBrowser, startFlywheel } from '../../server/src/testing/harness';
 import { addDays, presetPeriod, todayIn } from './format/dates';
 import { formatMetric, formatMoney } from './format/numbers';
@@ -20,6 +20,8 @@ const distIndex = path.resolve(here, '../dist/index.html');
 const artifacts = path.resolve(here, '../../../artifacts/console');
 const TIMEZONE = 'Asia/Shanghai';
 const overviewMetrics = ['sales', 'orders', 'buyers', 'per_customer_spend', 'uv', 'conversion_rate', 'repurchase_rate', 'roas'] as const;
+/** Three Latin words in a row: an English sentence (ids such as paid_social and acronyms such as ROAS are not). */
+const englishSentence = /[A-Za-z]+[ ,.;:]+[A-Za-z]+[ ,.;:]+[A-Za-z]+/;
 
 type Fw = Awaited<ReturnType<typeof startFlywheel>>;
 let fw: Fw;
@@ -124,6 +126,9 @@ describe('console in Chromium', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     today = todayIn(TIMEZONE);
     orders = await loadShop(today);
+    // A ROAS floor no channel reaches: every channel with spend this month opens an alert.
+    expect((await http('PUT', '/v1/alerts/settings', shop.secretKey, { roasFloor: 1000 })).status).toBe(200);
+    expect((await http<{ opened: unknown[] }>('POST', '/v1/alerts/evaluate', shop.secretKey, {})).body.opened.length).toBeGreaterThan(0);
     owner = await newPage();
   });
 
@@ -151,7 +156,12 @@ describe('console in Chromium', { timeout: 120_000 }, () => {
     for (const metric of overviewMetrics) {
       const shown = await page.getByTestId(`kpi-${metric}`).getByTestId('kpi-value').innerText();
       expect(shown, metric).toBe(formatMetric(metric, api.body.totals[metric], { lang: 'zh-CN', currency: 'CNY' }, { compact: true }));
+      expect(await page.getByTestId(`kpi-${metric}`).locator('.ant-statistic-title').innerText(), metric).toBe(metricCatalog[metric].label['zh-CN']);
     }
+    // Alerts read in Chinese: no English sentence.
+    const alerts = await page.getByTestId('overview-alerts').getByTestId('alert-text').allInnerTexts();
+    expect(alerts.length).toBeGreaterThan(0);
+    for (const text of alerts) expect(text).not.toMatch(englishSentence);
     // And by hand: paid orders and sales of the 30 days ending yesterday.
     const inPeriod = orders.filter((o) => o.date >= period.from && o.date < period.to);
     expect(api.body.totals.orders).toBe(inPeriod.length);
@@ -199,7 +209,12 @@ describe('console in Chromium', { timeout: 120_000 }, () => {
     await page.getByTestId('language-switch').getByText('English').click();
     await page.getByTestId('navigation').getByText('Overview').click();
     await page.waitForURL(/\/overview$/);
-    await expect.poll(() => page.getByTestId('kpi-sales').innerText()).toContain('Sales');
+    await expect.poll(() => page.getByTestId('kpi-sales').innerText()).toContain(metricCatalog.sales.label.en);
+    for (const metric of overviewMetrics) expect(await page.getByTestId(`kpi-${metric}`).locator('.ant-statistic-title').innerText(), metric).toBe(metricCatalog[metric].label.en);
+    await page.getByTestId('overview-alerts').getByTestId('alert-text').first().waitFor();
+    const englishAlerts = await page.getByTestId('overview-alerts').getByTestId('alert-text').allInnerTexts();
+    for (const text of englishAlerts) expect(text).toMatch(englishSentence);
+    expect(englishAlerts.some((text) => /^ROAS of channel .* month to date, under its floor of 1,000.00/.test(text)), englishAlerts.join('\n')).toBe(true);
     const period = presetPeriod('last_30_days', today);
     const api = await http<MetricsResult>('GET', `/v1/metrics?metrics=sales,uv&from=${period.from}&to=${period.to}`, shop.secretKey);
     expect(await page.getByTestId('kpi-sales').getByTestId('kpi-value').innerText()).toBe(formatMetric('sales', api.body.totals.sales, { lang: 'en', currency: 'CNY' }, { compact: true }));
@@ -268,6 +283,17 @@ describe('console in Chromium', { timeout: 120_000 }, () => {
     await page.getByTestId('review-report').waitFor({ timeout: 30_000 });
     await chartsDrawn(page);
     await screenshot(page, 'review');
+    // Risks and next actions in Chinese, with no English sentence; in English in the English console.
+    const prose = async () => [...await page.getByTestId('review-risks').locator('.ant-alert-message').allInnerTexts(), ...await page.getByTestId('review-actions').locator('.ant-list-item').allInnerTexts()];
+    const chinese = await prose();
+    expect(chinese.length).toBeGreaterThan(1);
+    for (const text of chinese) expect(text).not.toMatch(englishSentence);
+    await page.getByTestId('language-switch').getByText('English').click();
+    await expect.poll(async () => (await prose()).join('\n')).toMatch(/Because: /);
+    const english = await prose();
+    expect(english.every((text) => englishSentence.test(text)), english.join('\n')).toBe(true);
+    await page.getByTestId('language-switch').getByText('中文').click();
+    await expect.poll(async () => (await prose()).join('\n')).toMatch(/原因：/);
     const [pdf] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('review-pdf').click()]);
     const pdfPath = path.join(artifacts, 'review.pdf');
     await pdf.saveAs(pdfPath);

@@ -75,9 +75,12 @@ describe('flywheel review', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     const md = fs.readFileSync(out, 'utf8');
-    expect(md).toMatch(/^# 复盘 Review: 花间服饰 — 2026-10/);
-    expect(md).toContain('## Sales gap by driver 差距拆解');
-    expect(md).toContain('| **Gap 差距** | ¥500.00 | ¥300.00 | **-¥200.00** |');
+    expect(md).toMatch(/^# 复盘：花间服饰 — 2026-10/);
+    expect(md).toContain('## 支付金额差距拆解');
+    expect(md).toContain('| **差距** | ¥500.00 | ¥300.00 | **-¥200.00** |');
+    const en = await flywheel('--data-dir', dir, 'review', '--month', '2026-10', '--format', 'md', '--lang', 'en', '--shop', shopId, '--as-of', '2026-11-02');
+    expect(en.stdout).toContain('## Sales gap by driver');
+    expect(en.stdout).toContain('| **Gap** | ¥500.00 | ¥300.00 | **-¥200.00** |');
   });
 
   it('says what is wrong with the period before opening the stores', async () => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { Command, Option } from 'commander';
-import { reviewFormats, reviewQuery, type ReviewFormat } from '@flywheel/contracts';
+import { locales, reviewFormats, reviewQuery, type Locale, type ReviewFormat } from '@flywheel/contracts';
 import type { Flywheel } from '../app';
 import type { Config } from '../platform/config';
 import { FlywheelError, fromZodIssue } from '../platform/errors';
@@ -14,7 +14,7 @@ export interface CliHelpers {
 }
 
 /**
- * `flywheel review --month 2026-10 | --quarter 2026-Q4 [--format md|html|pdf|json] [--out FILE]`:
+ * `flywheel review --month 2026-10 | --quarter 2026-Q4 [--format md|html|pdf|json] [--lang zh-CN|en] [--out FILE]`:
  * the 复盘 report (the same as `GET /v1/reviews`), printed or written to a file.
  */
 export function reviewCommand(cli: CliHelpers): Command {
@@ -23,12 +23,13 @@ export function reviewCommand(cli: CliHelpers): Command {
     .option('--month <YYYY-MM>', 'the month to review, e.g. 2026-10')
     .option('--quarter <YYYY-QN>', 'the quarter to review, e.g. 2026-Q4')
     .addOption(new Option('--format <format>', 'md, html (with charts), pdf or json').choices(reviewFormats).default('md'))
+    .addOption(new Option('--lang <lang>', 'the language of the report').choices(locales).default('zh-CN'))
     .option('--out <file>', 'write the report to this file instead of printing it')
     .option('--shop <id>', 'the shop to review (default: the only shop)')
     .option('--plan <id>', 'the plan to review against (default: the newest live plan for the period)')
     .option('--as-of <date>', 'review as of this date, YYYY-MM-DD (default: today): a period still running is measured up to it')
-    .action(async (opts: { month?: string; quarter?: string; format: ReviewFormat; out?: string; shop?: string; plan?: string; asOf?: string }, cmd: Command) => {
-      const parsed = reviewQuery.safeParse({ month: opts.month, quarter: opts.quarter, format: opts.format, planId: opts.plan, asOf: opts.asOf });
+    .action(async (opts: { month?: string; quarter?: string; format: ReviewFormat; lang: Locale; out?: string; shop?: string; plan?: string; asOf?: string }, cmd: Command) => {
+      const parsed = reviewQuery.safeParse({ month: opts.month, quarter: opts.quarter, format: opts.format, lang: opts.lang, planId: opts.plan, asOf: opts.asOf });
       if (!parsed.success) {
         const error = fromZodIssue(parsed.error.issues[0]);
         throw new FlywheelError('invalid_field', `--${error.message.replace(/^planId/, 'plan').replace(/^asOf/, 'as-of')}`, error.field);

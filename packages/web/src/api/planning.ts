@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
-import type { Alert, budgetsResult, DriverTree, pacingResult, Plan, PlanDetail, ReviewReport } from '@flywheel/contracts';
+import type { Alert, budgetsResult, DriverTree, Locale, pacingResult, Plan, PlanDetail, ReviewReport } from '@flywheel/contracts';
 import { api, queryString } from './client';
 import { useCurrentSession } from './session';
 
@@ -44,8 +44,9 @@ export function useAlerts(status: 'open' | 'closed' | 'all') {
   return useQuery({ queryKey: [shopId, 'alerts', status], queryFn: () => api<{ alerts: Alert[] }>(`/v1/alerts${queryString({ status, limit: 100 })}`) });
 }
 
-export function reviewPath(period: { month?: string; quarter?: string }, format: 'json' | 'pdf' | 'html' = 'json'): string {
-  return `/v1/reviews${queryString({ ...period, format })}`;
+/** The report in a language (`lang`): the PDF and HTML are rendered by the server; the JSON carries texts the console renders itself. */
+export function reviewPath(period: { month?: string; quarter?: string }, format: 'json' | 'pdf' | 'html' = 'json', lang?: Locale): string {
+  return `/v1/reviews${queryString({ ...period, format, ...(lang ? { lang } : {}) })}`;
 }
 
 export function useReview(period: { month?: string; quarter?: string }) {

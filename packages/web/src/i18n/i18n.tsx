@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { metricLabel } from '@flywheel/contracts';
+import { hasText, metricLabel, renderText, type LocalizedText } from '@flywheel/contracts';
 import type { Lang } from '../format/numbers';
 import { en } from './en';
 import { zhCN, type MessageKey } from './zh-CN';
@@ -31,12 +31,24 @@ export function labelIn(lang: Lang, prefix: LabelPrefix, name: string): string {
   return hasMessage(key) ? translate(lang, key) : name;
 }
 
+/**
+ * A text the server wrote (an alert, a risk, a next action), from contracts' texts catalog in the
+ * console's language, with the console's channel names; the server's `message` when the text has no
+ * key this console knows (an alert stored before texts had keys, a newer server).
+ */
+export function textIn(lang: Lang, text: LocalizedText | null | undefined, fallback: string): string {
+  if (!text || !hasText(text.key)) return fallback;
+  return renderText(lang, text, { channel: (id) => labelIn(lang, 'channel', id), dimension: (id) => labelIn(lang, 'dimension', id) });
+}
+
 interface I18n {
   lang: Lang;
   setLang(lang: Lang): void;
   t: Translate;
   /** See `labelIn`. */
   label(prefix: LabelPrefix, name: string): string;
+  /** See `textIn`. */
+  text(text: LocalizedText | null | undefined, fallback: string): string;
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -60,6 +72,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     return {
       lang, setLang, t,
       label: (prefix, name) => labelIn(lang, prefix, name),
+      text: (text, fallback) => textIn(lang, text, fallback),
     };
   }, [lang, setLang]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

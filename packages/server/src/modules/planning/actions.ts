@@ -1,5 +1,4 @@
-import type { MetricName } from '@flywheel/contracts';
-import { count, metricValue, money, pct, signedPct } from './format';
+import { textOf, type LocalizedText, type MetricName } from '@flywheel/contracts';
 import { direction } from './targets';
 
 /**
@@ -8,7 +7,8 @@ import { direction } from './targets';
  * conversion of a channel down 10% or more vs the previous period (with at least 30 visitors, so one
  * lost buyer is not a trend), ROAS under its floor (1:2 by default), a KPI under 90% of its target,
  * one channel over the traffic share limit (单一流量依赖), refunds up by a fifth, spend over budget.
- * Per rule, only the biggest three channels get an action (risks list them all).
+ * Per rule, only the biggest three channels get an action (risks list them all). Each is a text of the
+ * contracts' catalog (texts.ts) with its numbers, rendered in the reader's language by the report and the console.
  */
 export interface ActionInput {
   currency: string;
@@ -19,11 +19,12 @@ export interface ActionInput {
   channels: readonly { key: string; spend: number; sales: number; roas: number | null; roasFloor: number; budget: number | null }[];
   channelShares: readonly { channel: string; share: number }[];
   channelShareMax: number;
-  offTrack: readonly { label: string; message: string }[];
+  /** Targets running now that are off track: the text of each (`risk.target_off_track`). */
+  offTrack: readonly LocalizedText[];
 }
 
-export interface Risk { kind: string; severity: 'info' | 'warning' | 'critical'; message: string }
-export interface NextAction { action: string; because: string }
+export interface Risk { kind: string; severity: 'info' | 'warning' | 'critical'; text: LocalizedText }
+export interface NextAction { action: LocalizedText; because: LocalizedText }
 
 export const CONVERSION_DROP = -0.1;
 export const MIN_CHANNEL_UV = 30;
@@ -36,12 +37,16 @@ export function risksAndActions(input: ActionInput): { risks: Risk[]; nextAction
   const { currency } = input;
   const risks: Risk[] = [];
   const actions: NextAction[] = [];
+  const act = (action: LocalizedText, because: LocalizedText) => actions.push({ action, because });
   const v = input.variance;
-  const against = v.baseline === 'target' ? 'the target' : 'the previous period';
+  const against = `baseline.${v.baseline}`;
 
   if (v.gap < 0) {
     const attainment = v.target > 0 ? (v.target + v.gap) / v.target : null;
-    risks.push({ kind: 'sales_gap', severity: attainment !== null && attainment < KPI_SHORTFALL ? 'critical' : 'warning', message: `sales are ${money(-v.gap, currency)} short of ${against}${attainment === null ? '' : ` (${pct(attainment)} reached)`}` });
+    risks.push({
+      kind: 'sales_gap', severity: attainment !== null && attainment < KPI_SHORTFALL ? 'critical' : 'warning',
+      text: textOf('risk.sales_gap', { currency, shortfall: -v.gap, against, attainment, reached: attainment === null ? 'phrase.none' : 'risk.sales_gap.reached' }),
+    });
   }
   // The driver that cost the most, when it cost something worth acting on (1% of the baseline).
   const effects = [
@@ -53,11 +58,12 @@ export function risksAndActions(input: ActionInput): { risks: Risk[]; nextAction
     const d = input.drivers;
     if (e.driver === 'uv') {
       const short = d.uv.target === null ? null : Math.max(0, d.uv.target - d.uv.actual);
-      actions.push({ action: 'Add traffic: raise budgets on the channels above their ROAS floor, schedule KOL and private-domain (私域) pushes', because: `traffic cost ${money(-e.effect, currency)} against ${against}${short ? ` (${count(Math.round(short))} visitors fewer than planned)` : ''}` });
+      act(textOf('action.add_traffic'), textOf('because.traffic', { currency, cost: -e.effect, against, fewer: short ? Math.round(short) : null, short: short ? 'because.traffic.short' : 'phrase.none' }));
     } else if (e.driver === 'conversion') {
-      actions.push({ action: 'Work on conversion: detail pages and reviews of the top sellers, cart-abandonment reminders (催付), checkout friction', because: `conversion cost ${money(-e.effect, currency)} (${pct(d.conversionRate.actual, 2)} against ${pct(d.conversionRate.target, 2)})` });
+      act(textOf('action.conversion'), textOf('because.conversion', { currency, cost: -e.effect, actual: d.conversionRate.actual, target: d.conversionRate.target }));
     } else {
-      actions.push({ action: 'Raise 客单价: bundles (3件套立减), 满减 tiers just above the current spend per buyer, add-on recommendations', because: `客单价 cost ${money(-e.effect, currency)} (${money(d.perCustomerSpend.actual === null ? null : Math.round(d.perCustomerSpend.actual), currency)} against ${money(d.perCustomerSpend.target === null ? null : Math.round(d.perCustomerSpend.target), currency)})` });
+      const round = (x: number | null) => (x === null ? null : Math.round(x));
+      act(textOf('action.per_customer_spend'), textOf('because.per_customer_spend', { currency, cost: -e.effect, actual: round(d.perCustomerSpend.actual), target: round(d.perCustomerSpend.target) }));
     }
   }
 
@@ -67,7 +73,7 @@ export function risksAndActions(input: ActionInput): { risks: Risk[]; nextAction
     .sort((a, b) => b.uv * (b.previous! - b.current!) - a.uv * (a.previous! - a.current!))
     .slice(0, MAX_ACTIONS_PER_RULE);
   for (const c of falling) {
-    actions.push({ action: `Review landing pages and bids of ${c.channel}`, because: `conversion of ${c.channel} fell ${pct((c.previous! - c.current!) / c.previous!, 0)} (${pct(c.previous, 2)} -> ${pct(c.current, 2)})` });
+    act(textOf('action.channel_conversion', { channel: c.channel }), textOf('because.channel_conversion', { channel: c.channel, drop: (c.previous! - c.current!) / c.previous!, previous: c.previous, current: c.current }));
   }
 
   // Budget moves only to a channel that takes real money (5% of spend or more) and clears its floor.
@@ -76,51 +82,47 @@ export function risksAndActions(input: ActionInput): { risks: Risk[]; nextAction
   const underFloor = input.channels.filter((c) => c.spend > 0 && (c.roas ?? 0) < c.roasFloor).sort((a, b) => b.spend - a.spend);
   for (const c of underFloor) {
     const roas = c.roas ?? 0;
-    risks.push({ kind: 'roas_below_floor', severity: roas < c.roasFloor / 2 ? 'critical' : 'warning', message: `ROAS of ${c.key} is ${roas.toFixed(2)}, under its floor of ${c.roasFloor.toFixed(2)}` });
+    risks.push({ kind: 'roas_below_floor', severity: roas < c.roasFloor / 2 ? 'critical' : 'warning', text: textOf('risk.roas_below_floor', { channel: c.key, roas, floor: c.roasFloor }) });
   }
   for (const c of underFloor.slice(0, MAX_ACTIONS_PER_RULE)) {
     const roas = c.roas ?? 0;
-    actions.push({ action: `Cut bids or pause the weakest ${c.key} campaigns and refresh their creatives${best && best.key !== c.key ? `; move budget to ${best.key} (ROAS ${best.roas!.toFixed(2)})` : ''}`, because: `ROAS of ${c.key} is ${roas.toFixed(2)} on ${money(c.spend, currency)} of spend (floor ${c.roasFloor.toFixed(2)})` });
+    act(
+      best && best.key !== c.key ? textOf('action.cut_bids_move', { channel: c.key, best: best.key, bestRoas: best.roas }) : textOf('action.cut_bids', { channel: c.key }),
+      textOf('because.roas_under_floor', { currency, channel: c.key, roas, spend: c.spend, floor: c.roasFloor }),
+    );
   }
   for (const c of input.channels) {
     if (c.budget !== null && c.budget > 0 && c.spend > c.budget) {
-      risks.push({ kind: 'over_budget', severity: 'warning', message: `${c.key} spent ${money(c.spend, currency)}, ${pct(c.spend / c.budget, 0)} of its budget of ${money(c.budget, currency)}` });
-      actions.push({ action: `Cap daily spend of ${c.key} or approve the extra budget`, because: `${c.key} is ${pct(c.spend / c.budget - 1, 0)} over budget` });
+      risks.push({ kind: 'over_budget', severity: 'warning', text: textOf('risk.over_budget', { currency, channel: c.key, spend: c.spend, share: c.spend / c.budget, budget: c.budget }) });
+      act(textOf('action.cap_spend', { channel: c.key }), textOf('because.over_budget', { channel: c.key, over: c.spend / c.budget - 1 }));
     }
   }
 
   for (const s of input.channelShares) {
     if (s.channel === 'direct' || s.share <= input.channelShareMax) continue;
-    risks.push({ kind: 'channel_concentration', severity: 'warning', message: `${s.channel} carries ${pct(s.share)} of sessions (limit ${pct(input.channelShareMax, 0)}): single-channel dependency (单一流量依赖)` });
-    actions.push({ action: `Diversify traffic away from ${s.channel}: build search, private-domain and social sources`, because: `${s.channel} carries ${pct(s.share)} of sessions` });
+    risks.push({ kind: 'channel_concentration', severity: 'warning', text: textOf('risk.channel_concentration', { channel: s.channel, share: s.share, max: input.channelShareMax }) });
+    act(textOf('action.diversify', { channel: s.channel }), textOf('because.channel_share', { channel: s.channel, share: s.share }));
   }
 
   for (const k of input.kpis) {
     if (k.target === null || k.actual === null || k.metric === 'sales') continue;
     const short = direction(k.metric) === 'higher' ? k.target > 0 && k.actual < k.target * KPI_SHORTFALL : k.target >= 0 && k.actual > k.target * (2 - KPI_SHORTFALL);
-    if (short) risks.push({ kind: 'kpi_short', severity: 'warning', message: `${k.metric} is ${metricValue(k.metric, k.actual, currency)} against a target of ${metricValue(k.metric, k.target, currency)}` });
-    if (short && k.metric === 'repurchase_rate') {
-      actions.push({ action: 'Lift repurchase (复购): member benefits, recall dormant buyers, replenishment reminders', because: `复购率 ${pct(k.actual)} against a target of ${pct(k.target)}` });
-    }
-    if (short && k.metric === 'new_buyers') {
-      actions.push({ action: 'Win new buyers: first-order offers (首单), referral rewards (邀请得券)', because: `${count(k.actual)} new buyers against a target of ${count(k.target)}` });
-    }
+    if (short) risks.push({ kind: 'kpi_short', severity: 'warning', text: textOf('risk.kpi_short', { currency, metric: k.metric, actual: k.actual, target: k.target }) });
+    if (short && k.metric === 'repurchase_rate') act(textOf('action.repurchase'), textOf('because.repurchase', { actual: k.actual, target: k.target }));
+    if (short && k.metric === 'new_buyers') act(textOf('action.new_buyers'), textOf('because.new_buyers', { actual: k.actual, target: k.target }));
   }
   const refundRate = input.kpis.find((k) => k.metric === 'refund_rate');
   if (refundRate?.actual != null && refundRate.previous != null && refundRate.previous > 0 && (refundRate.actual - refundRate.previous) / refundRate.previous >= REFUND_RISE) {
-    risks.push({ kind: 'refunds_up', severity: 'warning', message: `refund rate rose ${signedPct((refundRate.actual - refundRate.previous) / refundRate.previous, 0)} to ${pct(refundRate.actual)}` });
-    actions.push({ action: 'Read the refund reasons of the top-refunded products; fix descriptions, sizing or quality', because: `refund rate ${pct(refundRate.previous)} -> ${pct(refundRate.actual)}` });
+    risks.push({ kind: 'refunds_up', severity: 'warning', text: textOf('risk.refunds_up', { change: (refundRate.actual - refundRate.previous) / refundRate.previous, rate: refundRate.actual }) });
+    act(textOf('action.refunds'), textOf('because.refunds', { previous: refundRate.previous, actual: refundRate.actual }));
   }
 
-  for (const t of input.offTrack) risks.push({ kind: 'target_off_track', severity: 'critical', message: t.message });
+  for (const text of input.offTrack) risks.push({ kind: 'target_off_track', severity: 'critical', text });
 
-  if (actions.length === 0 && v.gap === 0 && v.target === 0) {
-    actions.push({ action: 'Load the shop\'s orders, visits and spend (the batch APIs or flywheel import) before reviewing', because: 'there are no sales in this period nor in its baseline' });
-  }
+  if (actions.length === 0 && v.gap === 0 && v.target === 0) act(textOf('action.load_data'), textOf('because.no_sales'));
   if (actions.length === 0) {
-    actions.push(v.gap >= 0
-      ? { action: 'Keep what worked and raise the next period\'s bar where the plan was beaten', because: `sales beat ${against} by ${money(v.gap, currency)}` }
-      : { action: 'Watch the drivers daily; the gap has no single driver to act on yet', because: `sales are ${money(-v.gap, currency)} short of ${against}, spread over traffic, conversion and 客单价` });
+    if (v.gap >= 0) act(textOf('action.keep_going'), textOf('because.beat', { currency, gap: v.gap, against }));
+    else act(textOf('action.watch'), textOf('because.spread', { currency, shortfall: -v.gap, against }));
   }
   return { risks, nextActions: actions };
 }

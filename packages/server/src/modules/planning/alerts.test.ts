@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Flywheel } from '../../app';
+import { renderText, type LocalizedText } from '@flywheel/contracts';
 import { addOperator, call, newShop, startFlywheel } from '../../testing/harness';
 import { deliverWebhook } from './webhook';
 
@@ -51,7 +52,7 @@ async function load(shop: { secretKey: string; publishableKey: string }, data: {
 const evaluate = async (key: string, asOf: string) => {
   const res = await call(fw, 'POST', '/v1/alerts/evaluate', key, { asOf });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body as { opened: { id: string; kind: string; conditionKey: string; message: string; delivery: { status: string; attempts: number } }[]; closed: { id: string }[]; open: number };
+  return res.body as { opened: { id: string; kind: string; conditionKey: string; message: string; text: LocalizedText; delivery: { status: string; attempts: number } }[]; closed: { id: string }[]; open: number };
 };
 
 /** A paid_social ROAS of 0.5 in October 2026: 20,000 spent, 10,000 sold through it. */
@@ -74,7 +75,8 @@ describe('alert episodes and webhook delivery', () => {
 
     const first = await evaluate(shop.secretKey, '2026-10-15');
     expect(first.opened.map((a) => a.conditionKey)).toEqual(['roas_below_floor:2026-10:paid_social:']);
-    expect(first.opened[0].message).toMatch(/ROAS of channel paid_social is 0.50 month to date, under its floor of 2.00/);
+    expect(first.opened[0].message).toBe('渠道 paid_social 本月至今投入产出比 (ROAS)为 0.50，低于底线 2.00（推广花费 ¥200.00，支付金额 ¥100.00）');
+    expect(renderText('en', first.opened[0].text)).toMatch(/^ROAS of channel paid_social is 0.50 month to date, under its floor of 2.00/);
     expect(first.opened[0].delivery).toMatchObject({ status: 'delivered', attempts: 1 });
     expect(mine()).toHaveLength(1);
     expect(mine()[0]).toMatchObject({ path: '/hook', key: first.opened[0].id, body: { type: 'alert.opened', alert: { id: first.opened[0].id, kind: 'roas_below_floor' } } });
@@ -139,10 +141,15 @@ describe('alert conditions', () => {
     const byKind = Object.fromEntries(r.opened.map((a) => [a.kind, a]));
     expect(Object.keys(byKind).sort()).toEqual(['cac_above_ceiling', 'channel_concentration', 'kpi_anomaly', 'roas_below_floor', 'target_off_track']);
     expect(byKind.kpi_anomaly.conditionKey).toBe('kpi_anomaly:sales');
-    expect(byKind.kpi_anomaly.message).toMatch(/^sales on 2026-10-29 was ¥600.00, \d+\.\dσ above its 28-day level of ¥100.00/);
-    expect(byKind.channel_concentration.message).toMatch(/^paid_social carries 66.7% of sessions/);
-    expect(byKind.target_off_track.message).toMatch(/^sales 2026-10 is off track/);
-    expect(byKind.cac_above_ceiling.message).toMatch(/brought no new buyers/);
+    // `message` is zh-CN, the shop default, with no English sentence; `text` renders in English too.
+    for (const a of r.opened) expect(a.message, a.kind).not.toMatch(/[A-Za-z]+[ ,.;:]+[A-Za-z]+[ ,.;:]+[A-Za-z]+/);
+    expect(byKind.kpi_anomaly.message).toMatch(/^支付金额 2026-10-29 为 ¥600.00，高于近 28 天水平 ¥100.00 \d+\.\dσ$/);
+    const en = (kind: string) => renderText('en', byKind[kind].text);
+    expect(en('kpi_anomaly')).toMatch(/^Sales \(paid\) on 2026-10-29 was ¥600.00, \d+\.\dσ above its 28-day level of ¥100.00/);
+    expect(en('channel_concentration')).toMatch(/^paid_social carries 66.7% of sessions/);
+    expect(en('target_off_track')).toMatch(/^Sales \(paid\) 2026-10 is off track/);
+    expect(en('cac_above_ceiling')).toMatch(/brought no new buyers/);
+    expect(byKind.target_off_track.message).toMatch(/^支付金额 2026-10 进度落后/);
     expect(byKind.roas_below_floor.conditionKey).toBe('roas_below_floor:2026-10:paid_social:');
     // The next day is ordinary again (a 10,000 sale, 2 visitors): the anomaly episode closes, the others hold.
     await load(shop, { orders: [order('o-30', 'c-30', 10_000, '2026-10-30')], events: [visit('v-30a', { anonymousId: 'b1' }, '2026-10-30'), visit('v-30b', { anonymousId: 'b2' }, '2026-10-30')] });

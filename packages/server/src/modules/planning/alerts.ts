@@ -1,12 +1,11 @@
 import { Turns } from '../../platform/background';
 import type { Logger } from 'pino';
-import type { Alert, AlertKind, MetricName } from '@flywheel/contracts';
+import { DEFAULT_LOCALE, renderText, textOf, type Alert, type AlertKind, type LocalizedText, type MetricName } from '@flywheel/contracts';
 import type { Db } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { addDays } from '../../platform/timezone';
 import { sigmaCheck } from './anomaly';
 import { reconcile, type Condition } from './episodes';
-import { metricValue, money, pct } from './format';
 import { parsePeriodLabel } from './periods';
 import type { PlanningService } from './service';
 import { deliverWebhook, type DeliveryOptions } from './webhook';
@@ -24,7 +23,7 @@ const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 
 function toAlert(r: Row): Alert {
   return {
-    id: r.id, kind: r.kind, conditionKey: r.condition_key, severity: r.severity, status: r.status, message: r.message, data: json(r.data) ?? {},
+    id: r.id, kind: r.kind, conditionKey: r.condition_key, severity: r.severity, status: r.status, message: r.message, text: json(r.text) ?? null, data: json(r.data) ?? {},
     openedAt: iso(r.opened_at)!, lastSeenAt: iso(r.last_seen_at)!, closedAt: iso(r.closed_at),
     delivery: { status: r.delivery_status, attempts: Number(r.delivery_attempts), deliveredAt: iso(r.delivered_at), lastError: r.last_error ?? null },
   };
@@ -33,6 +32,9 @@ function toAlert(r: Row): Alert {
 export interface AlertServiceOptions {
   delivery?: DeliveryOptions;
 }
+
+/** The `message` column: the text in the shop default's language, for readers that do not render `text`. */
+const messageOf = (text: LocalizedText) => renderText(DEFAULT_LOCALE, text);
 
 /**
  * Alerts: conditions evaluated over the metric layer (a target off track, ROAS under its floor, CAC over
@@ -72,13 +74,13 @@ export class AlertService {
     const openedIds: string[] = [];
     for (const c of plan.open) {
       const inserted = await this.db.insertInto('planning_alerts').values({
-        shop_id: shopId, id: newId('alert', 12), condition_key: c.key, kind: c.kind, severity: c.severity, status: 'open', message: c.message,
+        shop_id: shopId, id: newId('alert', 12), condition_key: c.key, kind: c.kind, severity: c.severity, status: 'open', message: messageOf(c.text), text: JSON.stringify(c.text),
         data: JSON.stringify({ ...c.data, asOf }), opened_at: now, last_seen_at: now, delivery_status: settings.webhookUrl ? 'pending' : 'none',
       }).onConflict((oc) => oc.columns(['shop_id', 'condition_key']).where('status', '=', 'open').doNothing()).returning('id').executeTakeFirst();
       if (inserted) openedIds.push(inserted.id);
     }
     for (const { episode, condition } of plan.refresh) {
-      await this.db.updateTable('planning_alerts').set({ last_seen_at: now, message: condition.message, data: JSON.stringify({ ...condition.data, asOf }), severity: condition.severity })
+      await this.db.updateTable('planning_alerts').set({ last_seen_at: now, message: messageOf(condition.text), text: JSON.stringify(condition.text), data: JSON.stringify({ ...condition.data, asOf }), severity: condition.severity })
         .where('shop_id', '=', shopId).where('id', '=', episode.id).execute();
     }
     const closedIds = plan.close.map((e) => e.id);
@@ -129,10 +131,12 @@ export class AlertService {
         if (!(t.period.from < asOf && asOf < t.period.to)) continue;
         const p = await this.planning.paceTarget(m, t, asOf);
         if (p.status !== 'off_track' || p.forecast === null) continue;
-        const scope = `${t.metric} ${t.period.label}${t.dimension ? ` (${t.dimension} ${t.dimensionValue})` : ''}`;
         holding.push({
           key: `target_off_track:${t.id}`, kind: 'target_off_track', severity: 'critical',
-          message: `${scope} is off track: forecast ${metricValue(t.metric, p.forecast, currency)} against a target of ${metricValue(t.metric, t.value, currency)} (${pct(t.value === 0 ? null : p.forecast / t.value, 0)})`,
+          text: textOf('alert.target_off_track', {
+            currency, metric: t.metric, period: t.period.label, dimension: t.dimension, dimensionValue: t.dimensionValue,
+            scope: t.dimension ? 'scope.target_dimension' : 'scope.target', forecast: p.forecast, target: t.value, attainment: t.value === 0 ? null : p.forecast / t.value,
+          }),
           data: { planId: plan.id, targetId: t.id, metric: t.metric, period: t.period.label, target: t.value, forecast: p.forecast, actualToDate: p.actualToDate, expectedToDate: p.expectedToDate },
         });
       }
@@ -158,13 +162,13 @@ export class AlertService {
       const budget = budgets.find((b) => b.channel === u.channel && b.campaign === u.campaign);
       const floor = budget?.roas_floor != null ? Number(budget.roas_floor) : settings.roasFloor;
       const ceiling = budget?.cac_ceiling != null ? Number(budget.cac_ceiling) : settings.cacCeiling;
-      const what = u.campaign ? `campaign ${u.campaign} (${u.channel})` : `channel ${u.channel}`;
+      const scope = { channel: u.channel, campaign: u.campaign, scope: u.campaign ? 'scope.campaign' : 'scope.channel' };
       const where = `${month.label}:${u.channel}:${u.campaign}`;
       const roas = u.values.roas ?? 0;
       if (roas < floor) {
         holding.push({
           key: `roas_below_floor:${where}`, kind: 'roas_below_floor', severity: roas < floor / 2 ? 'critical' : 'warning',
-          message: `ROAS of ${what} is ${roas.toFixed(2)} month to date, under its floor of ${floor.toFixed(2)} (spend ${money(spend, currency)}, sales ${money(u.values.sales ?? 0, currency)})`,
+          text: textOf('alert.roas_below_floor', { ...scope, currency, roas, floor, spend, sales: u.values.sales ?? 0 }),
           data: { month: month.label, channel: u.channel, campaign: u.campaign, roas, floor, spend, sales: u.values.sales ?? 0 },
         });
       }
@@ -172,9 +176,9 @@ export class AlertService {
       if (ceiling !== null && (cac === null || cac > ceiling)) {
         holding.push({
           key: `cac_above_ceiling:${where}`, kind: 'cac_above_ceiling', severity: 'warning',
-          message: cac === null
-            ? `${what} spent ${money(spend, currency)} month to date and brought no new buyers (CAC ceiling ${money(ceiling, currency)})`
-            : `CAC of ${what} is ${money(cac, currency)} month to date, over its ceiling of ${money(ceiling, currency)}`,
+          text: cac === null
+            ? textOf('alert.cac_no_new_buyers', { ...scope, currency, spend, ceiling })
+            : textOf('alert.cac_above_ceiling', { ...scope, currency, cac, ceiling }),
           data: { month: month.label, channel: u.channel, campaign: u.campaign, cac, ceiling, spend, newBuyers: u.values.new_buyers ?? 0 },
         });
       }
@@ -193,7 +197,7 @@ export class AlertService {
         if (s.key === 'direct' || share <= settings.channelShareMax) continue;
         holding.push({
           key: `channel_concentration:${s.key}`, kind: 'channel_concentration', severity: 'warning',
-          message: `${s.key} carries ${pct(share)} of sessions over the last ${settings.trailingDays} days (more than ${pct(settings.channelShareMax, 0)}): a single-channel dependency (单一流量依赖)`,
+          text: textOf('alert.channel_concentration', { channel: s.key, share, days: settings.trailingDays, max: settings.channelShareMax }),
           data: { channel: s.key, share, sessions: s.values.sessions ?? 0, totalSessions: total, max: settings.channelShareMax },
         });
       }
@@ -210,7 +214,7 @@ export class AlertService {
         const latest = values[values.length - 1]!;
         holding.push({
           key: `kpi_anomaly:${metric}`, kind: 'kpi_anomaly', severity: Math.abs(check.z) > 2 * settings.sigma ? 'critical' : 'warning',
-          message: `${metric} on ${lastDay} was ${metricValue(metric, latest, currency)}, ${Math.abs(check.z).toFixed(1)}σ ${check.direction === 'up' ? 'above' : 'below'} its ${settings.trailingDays}-day level of ${metricValue(metric, check.mean, currency)}`,
+          text: textOf('alert.kpi_anomaly', { currency, metric, date: lastDay, value: latest, z: Math.abs(check.z), direction: `direction.${check.direction}`, days: settings.trailingDays, mean: check.mean }),
           data: { metric, date: lastDay, value: latest, mean: check.mean, sd: check.sd, z: check.z, sigma: settings.sigma },
         });
       }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reconcile, type Condition, type OpenEpisode } from './episodes';
 
-const roas: Condition = { key: 'roas_below_floor:2026-10:paid_social:', kind: 'roas_below_floor', severity: 'warning', message: 'ROAS 1.2', data: {} };
+const roas: Condition = { key: 'roas_below_floor:2026-10:paid_social:', kind: 'roas_below_floor', severity: 'warning', text: { key: 'alert.roas_below_floor', values: { roas: 1.2 } }, data: {} };
 const all = new Set(['roas_below_floor', 'kpi_anomaly'] as const);
 
 /** Runs evaluations in sequence the way the service does and counts notifications. */

@@ -1,4 +1,4 @@
-import type { AlertKind } from '@flywheel/contracts';
+import type { AlertKind, LocalizedText } from '@flywheel/contracts';
 
 /**
  * Alert episodes. A condition (ROAS of paid_social under its floor, target X off track ...) has a
@@ -15,7 +15,8 @@ export interface Condition {
   key: string;
   kind: AlertKind;
   severity: 'warning' | 'critical';
-  message: string;
+  /** What people read: a text of contracts' texts.ts, stored with the episode and rendered in the reader's language. */
+  text: LocalizedText;
   data: Record<string, unknown>;
 }
 

@@ -53,4 +53,9 @@ export const planningMigrations: Migration[] = [
       `create index planning_alerts_recent on planning_alerts (shop_id, opened_at)`,
     ],
   },
+  {
+    // An alert's text as a message key and its values (contracts' texts.ts), rendered in the reader's language.
+    id: 'planning/002_alert_texts',
+    statements: ['alter table planning_alerts add column text jsonb'],
+  },
 ];

@@ -65,6 +65,9 @@ beforeAll(async () => {
 });
 afterAll(async () => { await fw?.close(); });
 
+/** Three Latin words in a row: an English sentence (identifiers such as paid_social and ROAS are not). */
+const englishSentence = /[A-Za-z]+[ ,.;:]+[A-Za-z]+[ ,.;:]+[A-Za-z]+/;
+
 const ok = async (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown, status = 200) => {
   const res = await call(fw, method, url, key, body);
   expect(res.status, JSON.stringify(res.body)).toBe(status);
@@ -235,7 +238,13 @@ describe('the 复盘 review', () => {
     expect(r.topMovers.some((m: { dimension: string; key: string; change: number }) => m.dimension === 'channel' && m.key === 'paid_social' && m.change === 30_000)).toBe(true);
     expect(r.roi.channels.find((c: { key: string }) => c.key === 'paid_social')).toMatchObject({ spend: 40_000, sales: 70_000, roas: 1.75, budget: 30_000, roasFloor: 2 });
     expect(r.risks.map((x: { kind: string }) => x.kind)).toEqual(expect.arrayContaining(['sales_gap', 'roas_below_floor', 'over_budget']));
-    expect(r.nextActions[0].action).toMatch(/^Add traffic/); // UV cost the most
+    expect(r.nextActions[0]).toMatchObject({ action: expect.stringMatching(/^增加流量/), text: { action: { key: 'action.add_traffic' } } }); // UV cost the most
+    // The review is in the shop's language, zh-CN: no English sentence in its risks and actions.
+    expect(r.locale).toBe('zh-CN');
+    for (const line of [...r.risks.map((x: { message: string }) => x.message), ...r.nextActions.flatMap((a: { action: string; because: string }) => [a.action, a.because])]) expect(line).not.toMatch(englishSentence);
+    const en = await ok('GET', '/v1/reviews?month=2026-10&asOf=2026-11-02&lang=en');
+    expect(en.nextActions[0].action).toMatch(/^Add traffic/);
+    expect(en.risks.find((x: { kind: string }) => x.kind === 'sales_gap').message).toBe('Sales (paid) are ¥1,200.00 short of the target (40.0% reached)');
     expect(r.daily).toHaveLength(31);
   });
 
@@ -258,8 +267,15 @@ describe('the 复盘 review', () => {
   it('renders Markdown, HTML with SVG charts, and PDF', async () => {
     const md = await call(fw, 'GET', '/v1/reviews?month=2026-10&format=md&asOf=2026-11-02', key);
     expect(md.headers['content-type']).toMatch(/text\/markdown/);
-    expect(md.body).toMatch(/^# 复盘 Review: 花间服饰 — 2026-10/);
-    expect(md.body).toContain('| UV 访客数 | 20 | 10 |');
+    expect(md.body).toMatch(/^# 复盘：花间服饰 — 2026-10/);
+    expect(md.body).toContain('| 访客数 (UV) | 20 | 10 |');
+    const prose = md.body.slice(md.body.indexOf('## 风险'));
+    expect(prose).toContain('## 下一步行动');
+    expect(prose).not.toMatch(englishSentence);
+    const mdEn = await call(fw, 'GET', '/v1/reviews?month=2026-10&format=md&asOf=2026-11-02&lang=en', key);
+    expect(mdEn.body).toMatch(/^# Review: 花间服饰 — 2026-10/);
+    expect(mdEn.body).toContain('| Visitors (UV) | 20 | 10 |');
+    expect(mdEn.body).toMatch(/## Next actions\n\n1\. Add traffic/);
     expect(md.body).not.toMatch(/NaN|undefined/);
     const html = await call(fw, 'GET', '/v1/reviews?month=2026-10&format=html&asOf=2026-11-02', key);
     expect(html.headers['content-type']).toMatch(/text\/html/);

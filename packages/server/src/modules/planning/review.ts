@@ -1,10 +1,10 @@
-import { metricCatalog, type Dimension, type MetricName, type PlanPeriod, type ReviewReport, type Target } from '@flywheel/contracts';
+import { DEFAULT_LOCALE, metricCatalog, renderText, textOf, type Dimension, type LocalizedText, type Locale, type MetricName, type PlanPeriod, type ReviewReport, type Target } from '@flywheel/contracts';
 import { FlywheelError } from '../../platform/errors';
 import { addDays, daysBetween } from '../../platform/timezone';
 import { MIN_CHANNEL_UV, risksAndActions } from './actions';
 import { splitByLargestRemainder } from './allocation';
 import type { AlertService } from './alerts';
-import { metricValue, pct } from './format';
+import { pct } from './format';
 import { distinctCountMetrics, isAdditive, isWhole, unitOf } from './targets';
 import type { Measure, Values } from './measure';
 import { clipDate, lastYearOf, parsePeriodLabel, periodDays, previousOf } from './periods';
@@ -34,7 +34,9 @@ export class ReviewService {
     private readonly shopName: (shopId: string) => Promise<string>,
   ) {}
 
-  async report(shopId: string, q: { month?: string; quarter?: string; planId?: string; asOf?: string }): Promise<ReviewReport> {
+  async report(shopId: string, q: { month?: string; quarter?: string; planId?: string; asOf?: string; lang?: Locale }): Promise<ReviewReport> {
+    const locale = q.lang ?? DEFAULT_LOCALE;
+    const say = (text: LocalizedText) => renderText(locale, text);
     const field = q.month ? 'month' : 'quarter';
     const period = parsePeriodLabel((q.month ?? q.quarter)!, field);
     const asOf = q.asOf ?? (await this.planning.today(shopId));
@@ -75,6 +77,9 @@ export class ReviewService {
         attainment: target === null || actual === null || target === 0 ? null : actual / target,
         previous: before[metric] ?? null, changePct: changePct(actual, before[metric] ?? null),
         targetSource: resolved ? `${resolved.source}${isAdditive(metric) ? upTo(share) : ''}` : null,
+        targetSourceText: !resolved ? null : isAdditive(metric) && inProgress
+          ? textOf('source.expected_by', { ...resolved.sourceText.values, source: resolved.sourceText.key, expectedShare: share, date: measured.to })
+          : resolved.sourceText,
       });
     }
 
@@ -96,10 +101,10 @@ export class ReviewService {
     const actualSales = current.sales ?? 0;
     const variance = salesVariance(targetSales, rates, { sales: actualSales, uv: current.uv ?? 0, buyers: current.buyers ?? 0 });
     const notes = [
-      baseline === 'previous_period' ? 'the plan has no sales target for this period: the baseline is the previous period' : null,
-      inProgress && baseline === 'target' ? `the period is in progress: the target is the ${pct(targetShare)} of it expected by ${measured.to}` : null,
-      variance.note,
-    ].filter(Boolean);
+      ...(baseline === 'previous_period' ? [textOf('note.no_sales_target')] : []),
+      ...(inProgress && baseline === 'target' ? [textOf('note.in_progress', { share: targetShare, date: measured.to })] : []),
+      ...variance.notes,
+    ];
     const salesVarianceOut = {
       method: VARIANCE_METHOD, baseline, target: targetSales, actual: actualSales, gap: variance.gap,
       uvEffect: variance.uvEffect, conversionEffect: variance.conversionEffect, perCustomerSpendEffect: variance.perCustomerSpendEffect,
@@ -108,7 +113,8 @@ export class ReviewService {
         conversionRate: { target: variance.target.conversionRate, actual: current.conversion_rate ?? null },
         perCustomerSpend: { target: variance.target.perCustomerSpend, actual: current.per_customer_spend ?? null },
       },
-      note: notes.length ? notes.join('; ') : null,
+      note: notes.length ? notes.map(say).join(locale === 'zh-CN' ? '；' : '; ') : null,
+      notes,
     };
 
     const proRated = salesTarget ? targetSales : null;
@@ -142,13 +148,13 @@ export class ReviewService {
     const totalSessions = sessions.reduce((a, s) => a + (s.values.sessions ?? 0), 0);
 
     // Plan targets running now that are off track (pacing as of asOf).
-    const offTrack: { label: string; message: string }[] = [];
+    const offTrack: LocalizedText[] = [];
     for (const t of targets) {
       if (!(t.period.from < asOf && asOf < t.period.to) || t.dimension) continue;
       const p = await this.planning.paceTarget(m, t, asOf);
-      if (p.status === 'off_track') offTrack.push({ label: t.period.label, message: `${t.metric} ${t.period.label} is off track: forecast ${metricValue(t.metric, p.forecast, currency)} against a target of ${metricValue(t.metric, t.value, currency)}` });
+      if (p.status === 'off_track') offTrack.push(textOf('risk.target_off_track', { currency, scope: 'scope.target', metric: t.metric, period: t.period.label, forecast: p.forecast, target: t.value }));
     }
-    const { risks, nextActions } = risksAndActions({
+    const found = risksAndActions({
       currency, variance: salesVarianceOut, drivers: salesVarianceOut.drivers,
       kpis: kpis.map((k) => ({ metric: k.metric, target: k.target, actual: k.actual, previous: k.previous })),
       channelConversion, channels: roi.channels,
@@ -157,11 +163,13 @@ export class ReviewService {
     });
     // Open alerts the review's own rules do not cover (ROAS, off-track targets and channel share are above).
     for (const a of await this.alerts.list(shopId, 'open', 20)) {
-      if (a.kind === 'kpi_anomaly' || a.kind === 'cac_above_ceiling') risks.push({ kind: `alert:${a.kind}`, severity: a.severity === 'critical' ? 'critical' : 'warning', message: a.message });
+      if (a.kind === 'kpi_anomaly' || a.kind === 'cac_above_ceiling') found.risks.push({ kind: `alert:${a.kind}`, severity: a.severity === 'critical' ? 'critical' : 'warning', text: a.text ?? textOf('phrase.message', { message: a.message }) });
     }
+    const risks = found.risks.map((r) => ({ kind: r.kind, severity: r.severity, message: say(r.text), text: r.text }));
+    const nextActions = found.nextActions.map((a) => ({ action: say(a.action), because: say(a.because), text: a }));
 
     return {
-      shopId, shopName: await this.shopName(shopId), currency, timezone, period, measured, previous, asOf, targetShare,
+      shopId, shopName: await this.shopName(shopId), currency, timezone, locale, period, measured, previous, asOf, targetShare,
       plan: plan ? { id: plan.id, name: plan.name } : null,
       kpis, salesVariance: salesVarianceOut, gapByChannel, gapByCategory, topMovers, roi, daily, risks, nextActions,
     };
@@ -194,6 +202,7 @@ export class ReviewService {
       if (r) planned.set(key, r.value);
     }
     let source: string | null = planned.size ? 'the plan\'s targets by ' + dimension : null;
+    let sourceText: LocalizedText | null = planned.size ? textOf('source.split_targets', { dimension }) : null;
     if (planned.size && share < 1) {
       // Pro-rated like the total, by largest remainder so the channels still add up.
       const keys = [...planned.keys()];
@@ -201,6 +210,7 @@ export class ReviewService {
       const split = splitByLargestRemainder(total, keys.map((k) => planned.get(k)!));
       keys.forEach((k, i) => planned.set(k, split[i]));
       source += `, ${pct(share)} of them expected by ${measured.to}`;
+      sourceText = textOf('source.split_targets_expected', { dimension, expectedShare: share, date: measured.to });
     }
     if (!planned.size && salesTarget !== null) {
       const history = (await m.breakdown(['sales'], lastYearOf(period), dimension)).filter((h) => (h.values.sales ?? 0) > 0);
@@ -208,6 +218,7 @@ export class ReviewService {
         const split = splitByLargestRemainder(salesTarget, history.map((h) => h.values.sales ?? 0));
         history.forEach((h, i) => planned.set(h.key, split[i]));
         source = `the sales target split by last year's ${dimension} mix`;
+        sourceText = textOf('source.split_last_year', { dimension });
       }
     }
     const keys = [...new Set([...cur.map((c) => c.key), ...planned.keys()])];
@@ -218,7 +229,7 @@ export class ReviewService {
       return { key, target, actual, gap: target === null ? null : actual - target, previous: before, changePct: changePct(actual, before) };
     });
     rows.sort((a, b) => (a.gap ?? 0) - (b.gap ?? 0) || b.actual - a.actual || a.key.localeCompare(b.key));
-    return { targetSource: source, rows };
+    return { targetSource: source, targetSourceText: sourceText, rows };
   }
 
   /** Spend, sales, ROAS and CAC by channel and by campaign, with the period's budgets. */

@@ -3,6 +3,7 @@ import type {
   AlertSettings, BudgetInput, DecomposeRequest, DecomposeResult, Dimension, DriverAssumptions, DriverTree, MetricName,
   PacingRow, Plan, PlanDetail, PlanPeriod, PlanningDimension, Target, TargetInput, budgetRow, planCreate, planUpdate, targetUpdate,
 } from '@flywheel/contracts';
+import { textOf, type LocalizedText } from '@flywheel/contracts';
 import type { Db } from '../../platform/db';
 import { FlywheelError } from '../../platform/errors';
 import { assertPublicUrl } from '../../platform/outbound';
@@ -71,6 +72,8 @@ const scopeLabel = (t: TargetScope) => `${t.metric} ${t.period.label}${t.dimensi
 export interface ResolvedTarget {
   value: number;
   source: string;
+  /** `source` for people, in any language (contracts' texts.ts). */
+  sourceText: LocalizedText;
   target: Target;
 }
 
@@ -316,17 +319,18 @@ export class PlanningService {
   async resolveTarget(shopId: string, targets: readonly Target[], metric: MetricName, period: { from: string; to: string }, dimension: Dimension | null = null, dimensionValue: string | null = null): Promise<ResolvedTarget | null> {
     const scoped = targets.filter((t) => t.metric === metric && (t.dimension ?? null) === dimension && (t.dimensionValue ?? null) === dimensionValue);
     const exact = scoped.find((t) => t.period.from === period.from && t.period.to === period.to);
-    if (exact) return { value: exact.value, source: 'plan', target: exact };
+    if (exact) return { value: exact.value, source: 'plan', sourceText: textOf('source.plan'), target: exact };
     if (isAdditive(metric)) {
       const inside = scoped.filter((t) => contains(period, t.period)).sort((a, b) => a.period.from.localeCompare(b.period.from) || b.period.to.localeCompare(a.period.to));
       const tiles: Target[] = [];
       let cursor = period.from;
       for (const t of inside) if (t.period.from === cursor) { tiles.push(t); cursor = t.period.to; }
-      if (tiles.length && cursor === period.to) return { value: tiles.reduce((a, t) => a + t.value, 0), source: `the sum of the ${tiles.map((t) => t.period.label).join(', ')} targets`, target: tiles[0] };
+      const periods = tiles.map((t) => t.period.label).join(', ');
+      if (tiles.length && cursor === period.to) return { value: tiles.reduce((a, t) => a + t.value, 0), source: `the sum of the ${periods} targets`, sourceText: textOf('source.sum', { periods }), target: tiles[0] };
     }
     const containing = scoped.filter((t) => contains(t.period, period)).sort((a, b) => periodDays(a.period) - periodDays(b.period))[0];
     if (containing) {
-      if (!isAdditive(metric)) return { value: containing.value, source: `the ${containing.period.label} target`, target: containing };
+      if (!isAdditive(metric)) return { value: containing.value, source: `the ${containing.period.label} target`, sourceText: textOf('source.containing', { period: containing.period.label }), target: containing };
       // The share a seasonal split of the containing target would give this period (the same rule:
       // last year's months if every one had some, else days), so a derived target equals that child.
       const grain = periodOf(period.from, period.to).grain;
@@ -334,16 +338,17 @@ export class PlanningService {
       const index = siblings.findIndex((c) => c.from === period.from && c.to === period.to);
       let share = periodDays(period) / periodDays(containing.period);
       let how = 'its share of the days';
+      let howText = 'source.how.days';
       if (index >= 0) {
         const m = await this.measure(shopId);
         const history: (number | null)[] = [];
         for (const c of siblings) history.push((await m.totals([metric], scopeOf(containing, lastYearOf(c))))[metric]);
         const w = seasonalWeights(history, siblings.map((c) => c.label), siblings.map(periodDays));
         share = w.weights[index];
-        if (w.method === 'seasonal') how = 'last year\'s share';
+        if (w.method === 'seasonal') { how = 'last year\'s share'; howText = 'source.how.last_year'; }
       }
       const value = isWhole(metric) ? Math.round(containing.value * share) : containing.value * share;
-      return { value, source: `the ${containing.period.label} target x ${how} (${(share * 100).toFixed(1)}%)`, target: containing };
+      return { value, source: `the ${containing.period.label} target x ${how} (${(share * 100).toFixed(1)}%)`, sourceText: textOf('source.share', { period: containing.period.label, how: howText, share }), target: containing };
     }
     return null;
   }

@@ -1,3 +1,4 @@
+import { textOf, type LocalizedText } from '@flywheel/contracts';
 import { roundToSum } from './allocation';
 
 /**
@@ -46,7 +47,8 @@ export interface SalesVariance {
   factors: { target: [number, number, number]; actual: [number, number, number] };
   /** The target side as people should read it: null where neither an assumption nor an actual was known. */
   target: { uv: number | null; conversionRate: number | null; perCustomerSpend: number | null };
-  note: string | null;
+  /** What the reader should know about the split (an assumption missing, no visitors): texts of contracts' texts.ts. */
+  notes: LocalizedText[];
 }
 
 /**
@@ -64,22 +66,22 @@ export function salesVariance(targetSales: number, target: { conversionRate: num
   if (!Number.isSafeInteger(targetSales) || !Number.isSafeInteger(actual.sales)) throw new RangeError('sales must be integers of minor units');
   if (targetSales < 0 || actual.sales < 0 || actual.uv < 0 || actual.buyers < 0) throw new RangeError('sales, visitors and buyers cannot be negative');
   const gap = actual.sales - targetSales;
-  const notes: string[] = [];
+  const notes: LocalizedText[] = [];
   const actualRate = actual.uv > 0 && actual.buyers > 0 ? actual.buyers / actual.uv : null;
   const actualSpend = actual.buyers > 0 && actual.sales > 0 ? actual.sales / actual.buyers : null;
   let cr0 = target.conversionRate && target.conversionRate > 0 ? target.conversionRate : null;
   let p0 = target.perCustomerSpend && target.perCustomerSpend > 0 ? target.perCustomerSpend : null;
   // Without a target rate, the actual one stands in: that driver then explains nothing.
   // A 1 stands in where nothing at all is known: it cancels out of the effects, and is not reported.
-  if (cr0 === null) { cr0 = actualRate ?? 1; notes.push('no conversion assumption: held at the actual rate'); }
-  if (p0 === null) { p0 = actualSpend ?? 1; notes.push('no 客单价 assumption: held at the actual value'); }
+  if (cr0 === null) { cr0 = actualRate ?? 1; notes.push(textOf('note.no_conversion_assumption')); }
+  if (p0 === null) { p0 = actualSpend ?? 1; notes.push(textOf('note.no_per_customer_spend_assumption')); }
   const known = { conversionRate: target.conversionRate || actualRate, perCustomerSpend: target.perCustomerSpend || actualSpend };
   const uv0 = targetSales / (cr0 * p0);
 
   let uv1 = actual.uv;
   if (uv1 === 0 && actual.sales > 0) {
     uv1 = uv0 > 0 ? uv0 : 1;
-    notes.push('no tracked visitors in the period: UV is held at its target and the gap is read through conversion and 客单价');
+    notes.push(textOf('note.no_visitors'));
   }
   let cr1: number;
   let p1: number;
@@ -102,6 +104,6 @@ export function salesVariance(targetSales: number, target: { conversionRate: num
       conversionRate: known.conversionRate ? cr0 : null,
       perCustomerSpend: known.perCustomerSpend ? p0 : null,
     },
-    note: notes.length ? notes.join('; ') : null,
+    notes,
   };
 }

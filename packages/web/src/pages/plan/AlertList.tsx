@@ -10,7 +10,7 @@ import { useFormat } from '../../format/useFormat';
 import { useI18n } from '../../i18n/i18n';
 
 function AlertItem({ alert }: { alert: Alert }) {
-  const { t } = useI18n();
+  const { t, text } = useI18n();
   const format = useFormat();
   return (
     <List.Item data-testid="alert">
@@ -20,7 +20,7 @@ function AlertItem({ alert }: { alert: Alert }) {
           <Typography.Text strong>{t(`alerts.kind.${alert.kind}`)}</Typography.Text>
           {alert.status === 'closed' && <Tag>{t('alerts.status.closed')}</Tag>}
         </Space>
-        <Typography.Text>{alert.message}</Typography.Text>
+        <Typography.Text data-testid="alert-text">{text(alert.text, alert.message)}</Typography.Text>
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('alerts.opened', { time: format.timestamp(alert.openedAt) })}</Typography.Text>
       </Space>
     </List.Item>

@@ -68,7 +68,8 @@ function DailySales({ daily }: { daily: ReviewReport['daily'] }) {
 }
 
 function ReviewBody({ report }: { report: ReviewReport }) {
-  const { t, label } = useI18n();
+  const { t, label, text, lang } = useI18n();
+  const note = report.salesVariance.notes.length ? report.salesVariance.notes.map((n) => text(n, '')).join(lang === 'zh-CN' ? '；' : '; ') : report.salesVariance.note;
   const format = useFormat();
   return (
     <Row gutter={[12, 12]} data-testid="review-report">
@@ -79,7 +80,7 @@ function ReviewBody({ report }: { report: ReviewReport }) {
       <Col xs={24} xl={12}>
         <Card size="small" title={t('review.variance', { baseline: t(`review.baseline.${report.salesVariance.baseline}`) })}>
           <VarianceWaterfall variance={report.salesVariance} />
-          {report.salesVariance.note && <Typography.Text type="secondary">{report.salesVariance.note}</Typography.Text>}
+          {note && <Typography.Text type="secondary">{note}</Typography.Text>}
         </Card>
       </Col>
       <Col xs={24} xl={12}><Card size="small" title={t('review.daily')}><DailySales daily={report.daily} /></Card></Col>
@@ -108,15 +109,15 @@ function ReviewBody({ report }: { report: ReviewReport }) {
       </Col>
       <Col xs={24} xl={12}>
         <Card size="small" title={t('review.risks')}>
-          <List size="small" dataSource={report.risks} locale={{ emptyText: t('app.empty') }} renderItem={(r) => (
-            <List.Item><Alert style={{ width: '100%' }} type={r.severity === 'critical' ? 'error' : r.severity === 'warning' ? 'warning' : 'info'} showIcon message={r.message} /></List.Item>
+          <List size="small" dataSource={report.risks} data-testid="review-risks" locale={{ emptyText: t('app.empty') }} renderItem={(r) => (
+            <List.Item><Alert style={{ width: '100%' }} type={r.severity === 'critical' ? 'error' : r.severity === 'warning' ? 'warning' : 'info'} showIcon message={text(r.text, r.message)} /></List.Item>
           )} />
         </Card>
       </Col>
       <Col xs={24} xl={12}>
         <Card size="small" title={t('review.actions')}>
-          <List size="small" dataSource={report.nextActions} locale={{ emptyText: t('app.empty') }} renderItem={(a, i) => (
-            <List.Item><Space direction="vertical" size={0}><Typography.Text strong>{i + 1}. {a.action}</Typography.Text><Typography.Text type="secondary">{t('review.because', { because: a.because })}</Typography.Text></Space></List.Item>
+          <List size="small" dataSource={report.nextActions} data-testid="review-actions" locale={{ emptyText: t('app.empty') }} renderItem={(a, i) => (
+            <List.Item><Space direction="vertical" size={0}><Typography.Text strong>{i + 1}. {text(a.text?.action, a.action)}</Typography.Text><Typography.Text type="secondary">{t('review.because', { because: text(a.text?.because, a.because) })}</Typography.Text></Space></List.Item>
           )} />
         </Card>
       </Col>
@@ -126,7 +127,7 @@ function ReviewBody({ report }: { report: ReviewReport }) {
 
 /** The monthly / quarterly 复盘 in the browser, and the same report as a PDF (rendered by the server). */
 export function ReviewPage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { today } = usePeriod();
   const { message } = App.useApp();
   const [kind, setKind] = useState<'month' | 'quarter'>('month');
@@ -139,7 +140,7 @@ export function ReviewPage() {
   const fetchAs = async (format: 'pdf' | 'html') => {
     setBusy(format);
     try {
-      const blob = await apiBlob(reviewPath(period, format));
+      const blob = await apiBlob(reviewPath(period, format, lang));
       if (format === 'pdf') download(blob, `flywheel-review-${label}.pdf`);
       else window.open(URL.createObjectURL(blob), '_blank', 'noopener');
     } catch (error) {

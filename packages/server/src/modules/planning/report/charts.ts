@@ -1,5 +1,6 @@
 import * as echarts from 'echarts';
 import { toMajor, type ReviewReport } from '@flywheel/contracts';
+import { wordsOf } from './markdown';
 
 /**
  * The review's charts, rendered to SVG on the server with ECharts' SSR renderer, so the HTML report
@@ -10,6 +11,7 @@ const COLORS = ['#1677ff', '#52c41a', '#faad14', '#ff4d4f', '#722ed1', '#13c2c2'
 
 /** Chart values are major units of the report's currency (元 for CNY, whole yen for JPY). */
 const majorOf = (r: ReviewReport) => (minor: number) => toMajor(Math.round(minor), r.currency);
+const moneyAxis = (r: ReviewReport) => (r.currency === 'CNY' && r.locale === 'zh-CN' ? '元' : r.currency);
 
 function render(option: echarts.EChartsCoreOption, width = 720, height = 300): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
@@ -25,12 +27,13 @@ function render(option: echarts.EChartsCoreOption, width = 720, height = 300): s
 export function varianceWaterfall(r: ReviewReport): string {
   const v = r.salesVariance;
   const major = majorOf(r);
+  const { say, label } = wordsOf(r);
   const steps = [
-    { name: v.baseline === 'target' ? 'Target 目标' : 'Previous 上期', value: v.target, total: true },
-    { name: 'UV 流量', value: v.uvEffect, total: false },
-    { name: 'Conversion 转化', value: v.conversionEffect, total: false },
-    { name: '客单价', value: v.perCustomerSpendEffect, total: false },
-    { name: 'Actual 实际', value: v.actual, total: true },
+    { name: say(v.baseline === 'target' ? 'report.target' : 'report.previous'), value: v.target, total: true },
+    { name: label('uv'), value: v.uvEffect, total: false },
+    { name: label('conversion_rate'), value: v.conversionEffect, total: false },
+    { name: label('per_customer_spend'), value: v.perCustomerSpendEffect, total: false },
+    { name: say('report.actual'), value: v.actual, total: true },
   ];
   let level = 0;
   const base: number[] = [];
@@ -44,10 +47,10 @@ export function varianceWaterfall(r: ReviewReport): string {
     level = next;
   }
   return render({
-    title: { text: 'Sales gap by driver 销售差距拆解 (LMDI)', left: 'center', textStyle: { fontSize: 14 } },
+    title: { text: say('report.chart.variance'), left: 'center', textStyle: { fontSize: 14 } },
     grid: { left: 90, right: 20, top: 50, bottom: 30 },
     xAxis: { type: 'category', data: steps.map((s) => s.name) },
-    yAxis: { type: 'value', name: r.currency === 'CNY' ? '元' : r.currency },
+    yAxis: { type: 'value', name: moneyAxis(r) },
     series: [
       { type: 'bar', stack: 'w', data: base, itemStyle: { color: 'transparent' }, silent: true },
       { type: 'bar', stack: 'w', name: 'up', data: up, itemStyle: { color: '#52c41a' }, label: { show: true, position: 'top' } },
@@ -60,11 +63,12 @@ export function varianceWaterfall(r: ReviewReport): string {
 export function kpiAttainment(r: ReviewReport): string | null {
   const rows = r.kpis.filter((k) => k.attainment !== null);
   if (rows.length === 0) return null;
+  const { say, label } = wordsOf(r);
   return render({
-    title: { text: 'Target attainment 目标达成率', left: 'center', textStyle: { fontSize: 14 } },
+    title: { text: say('report.chart.attainment'), left: 'center', textStyle: { fontSize: 14 } },
     grid: { left: 150, right: 40, top: 40, bottom: 30 },
     xAxis: { type: 'value', axisLabel: { formatter: '{value}%' } },
-    yAxis: { type: 'category', data: rows.map((k) => k.metric), inverse: true },
+    yAxis: { type: 'category', data: rows.map((k) => label(k.metric)), inverse: true },
     series: [{
       type: 'bar',
       data: rows.map((k) => ({ value: Math.round(k.attainment! * 1000) / 10, itemStyle: { color: k.attainment! >= 0.97 ? '#52c41a' : k.attainment! >= 0.9 ? '#faad14' : '#ff4d4f' } })),
@@ -79,15 +83,16 @@ export function channelGap(r: ReviewReport): string | null {
   const rows = r.gapByChannel.rows.slice(0, 10);
   const major = majorOf(r);
   if (rows.length === 0) return null;
+  const { say } = wordsOf(r);
   return render({
-    title: { text: 'Sales by channel 渠道销售: target vs actual', left: 'center', textStyle: { fontSize: 14 } },
+    title: { text: say('report.chart.channels'), left: 'center', textStyle: { fontSize: 14 } },
     legend: { bottom: 0 },
     grid: { left: 90, right: 20, top: 50, bottom: 60 },
     xAxis: { type: 'category', data: rows.map((x) => x.key), axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0 } },
-    yAxis: { type: 'value', name: r.currency === 'CNY' ? '元' : r.currency },
+    yAxis: { type: 'value', name: moneyAxis(r) },
     series: [
-      { type: 'bar', name: 'Target 目标', data: rows.map((x) => (x.target === null ? '-' : major(x.target))) },
-      { type: 'bar', name: 'Actual 实际', data: rows.map((x) => major(x.actual)) },
+      { type: 'bar', name: say('report.target'), data: rows.map((x) => (x.target === null ? '-' : major(x.target))) },
+      { type: 'bar', name: say('report.actual'), data: rows.map((x) => major(x.actual)) },
     ],
   });
 }
@@ -95,15 +100,16 @@ export function channelGap(r: ReviewReport): string | null {
 /** Daily sales of the period beside the same day of the previous one. */
 export function dailySales(r: ReviewReport): string {
   const major = majorOf(r);
+  const { say } = wordsOf(r);
   return render({
-    title: { text: 'Daily sales 每日销售', left: 'center', textStyle: { fontSize: 14 } },
+    title: { text: say('report.daily'), left: 'center', textStyle: { fontSize: 14 } },
     legend: { bottom: 0 },
     grid: { left: 90, right: 20, top: 50, bottom: 50 },
     xAxis: { type: 'category', data: r.daily.map((d) => d.date.slice(5)) },
-    yAxis: { type: 'value', name: r.currency === 'CNY' ? '元' : r.currency },
+    yAxis: { type: 'value', name: moneyAxis(r) },
     series: [
       { type: 'line', name: r.period.label, data: r.daily.map((d) => major(d.sales)), showSymbol: false },
-      { type: 'line', name: 'Previous 上期', data: r.daily.map((d) => (d.previous === null ? '-' : major(d.previous))), showSymbol: false, lineStyle: { type: 'dashed' } },
+      { type: 'line', name: say('report.previous'), data: r.daily.map((d) => (d.previous === null ? '-' : major(d.previous))), showSymbol: false, lineStyle: { type: 'dashed' } },
     ],
   });
 }

@@ -1,9 +1,9 @@
-import type { MetricName, ReviewReport } from '@flywheel/contracts';
+import { EMPTY, renderText, type MetricName, type ReviewReport } from '@flywheel/contracts';
 import { count, metricValue, money, pct, signedPct } from '../format';
 import { channelGap, dailySales, kpiAttainment, varianceWaterfall } from './charts';
-import { headline, periodLine } from './markdown';
+import { driverRows, headline, periodLine, varianceNotes, wordsOf } from './markdown';
 
-/** The 复盘 report as one self-contained HTML page (inline SVG charts, inline CSS), printable to PDF. */
+/** The 复盘 report as one self-contained HTML page (inline SVG charts, inline CSS), printable to PDF, in the report's language. */
 
 const escape = (s: string | number) => String(s).replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 const table = (head: string[], rows: (string | number)[][], numericFrom = 1) => `<table><thead><tr>${head.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead><tbody>${
@@ -22,51 +22,48 @@ section { page-break-inside: avoid; }
 `;
 
 export function renderHtml(r: ReviewReport): string {
+  const { say, label } = wordsOf(r);
   const c = r.currency;
+  const m = (minor: number | null) => money(minor, c, r.locale);
   const v = r.salesVariance;
   const parts: string[] = [];
-  parts.push(`<h1>复盘 Review: ${escape(r.shopName)} — ${escape(r.period.label)}</h1><div class="meta">${escape(periodLine(r))}</div>`);
+  parts.push(`<h1>${escape(say('report.title', { shop: r.shopName, period: r.period.label }))}</h1><div class="meta">${escape(periodLine(r))}</div>`);
   parts.push(`<div class="headline ${gapClass(v.gap)}">${escape(headline(r))}</div>`);
 
   const attainment = kpiAttainment(r);
-  parts.push(`<section><h2>KPIs 指标: target vs actual</h2>${attainment ? `<div class="chart">${attainment}</div>` : ''}${table(
-    ['Metric', 'Target', 'Actual', 'Gap', 'Attainment', 'Previous', 'Change', 'Target from'],
-    r.kpis.map((k) => [`${k.metric} · ${k.label}`, metricValue(k.metric, k.target, c), metricValue(k.metric, k.actual, c), k.gap === null ? '–' : metricValue(k.metric, k.gap, c), pct(k.attainment), metricValue(k.metric, k.previous, c), signedPct(k.changePct), k.targetSource ?? '–']),
+  parts.push(`<section><h2>${escape(say('report.kpis'))}</h2>${attainment ? `<div class="chart">${attainment}</div>` : ''}${table(
+    [say('report.metric'), say('report.target'), say('report.actual'), say('report.gap'), say('report.attainment'), say('report.previous'), say('report.change'), say('report.target_from')],
+    r.kpis.map((k) => [label(k.metric), metricValue(k.metric, k.target, c), metricValue(k.metric, k.actual, c), k.gap === null ? EMPTY : metricValue(k.metric, k.gap, c), pct(k.attainment), metricValue(k.metric, k.previous, c), signedPct(k.changePct), k.targetSourceText ? renderText(r.locale, k.targetSourceText) : EMPTY]),
   )}</section>`);
 
-  parts.push(`<section><h2>Sales gap by driver 差距拆解</h2><div class="chart">${varianceWaterfall(r)}</div>${table(
-    ['Driver', v.baseline === 'target' ? 'Target' : 'Previous', 'Actual', 'Effect on sales'],
-    [
-      ['UV 访客数', count(v.drivers.uv.target), count(v.drivers.uv.actual), money(v.uvEffect, c)],
-      ['Conversion 支付转化率', pct(v.drivers.conversionRate.target, 2), pct(v.drivers.conversionRate.actual, 2), money(v.conversionEffect, c)],
-      ['客单价 per buyer', money(v.drivers.perCustomerSpend.target === null ? null : Math.round(v.drivers.perCustomerSpend.target), c), money(v.drivers.perCustomerSpend.actual === null ? null : Math.round(v.drivers.perCustomerSpend.actual), c), money(v.perCustomerSpendEffect, c)],
-      ['Gap 差距', money(v.target, c), money(v.actual, c), money(v.gap, c)],
-    ],
-  )}<p class="note">Method: ${escape(v.method)}.${v.note ? ` Note: ${escape(v.note)}.` : ''}</p></section>`);
+  parts.push(`<section><h2>${escape(say('report.variance'))}</h2><div class="chart">${varianceWaterfall(r)}</div>${table(
+    [say('report.driver'), say(v.baseline === 'target' ? 'report.target' : 'report.previous'), say('report.actual'), say('report.effect')],
+    driverRows(r),
+  )}<p class="note">${escape(varianceNotes(r))}</p></section>`);
 
   const channels = channelGap(r);
-  for (const [title, gap, chart] of [['Gap by channel 渠道', r.gapByChannel, channels], ['Gap by category 类目', r.gapByCategory, null]] as const) {
-    parts.push(`<section><h2>${title}</h2><p class="note">Target from: ${escape(gap.targetSource ?? 'no target for this split')}</p>${chart ? `<div class="chart">${chart}</div>` : ''}${
-      gap.rows.length ? table(['Key', 'Target', 'Actual', 'Gap', 'Previous', 'Change'], gap.rows.map((x) => [x.key, money(x.target, c), money(x.actual, c), money(x.gap, c), money(x.previous, c), signedPct(x.changePct)])) : '<p>No sales.</p>'}</section>`);
+  for (const [title, gap, chart] of [[say('report.by_channel'), r.gapByChannel, channels], [say('report.by_category'), r.gapByCategory, null]] as const) {
+    parts.push(`<section><h2>${escape(title)}</h2><p class="note">${escape(say('report.split_target_from', { source: gap.targetSourceText ? renderText(r.locale, gap.targetSourceText) : say('report.no_split_target') }))}</p>${chart ? `<div class="chart">${chart}</div>` : ''}${
+      gap.rows.length ? table([say('report.key'), say('report.target'), say('report.actual'), say('report.gap'), say('report.previous'), say('report.change')], gap.rows.map((x) => [x.key, m(x.target), m(x.actual), m(x.gap), m(x.previous), signedPct(x.changePct)])) : `<p>${escape(say('report.no_sales'))}</p>`}</section>`);
   }
 
-  parts.push(`<section><h2>Daily sales 每日销售</h2><div class="chart">${dailySales(r)}</div></section>`);
+  parts.push(`<section><h2>${escape(say('report.daily'))}</h2><div class="chart">${dailySales(r)}</div></section>`);
 
-  parts.push(`<section><h2>Top movers 变化最大 (vs previous period)</h2>${r.topMovers.length ? table(['Dimension', 'Key', 'Metric', 'Current', 'Previous', 'Change'], r.topMovers.map((x) => {
+  parts.push(`<section><h2>${escape(say('report.movers'))}</h2>${r.topMovers.length ? table([say('report.dimension'), say('report.key'), say('report.metric'), say('report.current'), say('report.previous'), say('report.change')], r.topMovers.map((x) => {
     const metric = x.metric as MetricName;
-    return [x.dimension, x.key, x.metric, metricValue(metric, x.current, c), metricValue(metric, x.previous, c), signedPct(x.changePct)];
-  }), 3) : '<p>Nothing moved.</p>'}</section>`);
+    return [x.dimension, x.key, label(x.metric), metricValue(metric, x.current, c), metricValue(metric, x.previous, c), signedPct(x.changePct)];
+  }), 3) : `<p>${escape(say('report.nothing_moved'))}</p>`}</section>`);
 
-  parts.push('<section><h2>ROI 投入产出</h2>');
-  for (const [title, rows] of [['Channels 渠道', r.roi.channels], ['Campaigns 活动', r.roi.campaigns]] as const) {
-    parts.push(`<h3>${title}</h3>${rows.length ? table(['Key', 'Spend', 'Sales', 'ROAS', 'Floor', 'New buyers', 'CAC', 'Budget'], rows.map((x) => [
-      x.key, money(x.spend, c), money(x.sales, c), x.roas === null ? '–' : x.roas.toFixed(2), x.roasFloor.toFixed(2), count(x.newBuyers), money(x.cac, c), money(x.budget, c),
-    ])) : '<p>No spend.</p>'}`);
+  parts.push(`<section><h2>${escape(say('report.roi'))}</h2>`);
+  for (const [title, rows] of [[say('report.channels'), r.roi.channels], [say('report.campaigns'), r.roi.campaigns]] as const) {
+    parts.push(`<h3>${escape(title)}</h3>${rows.length ? table([say('report.key'), label('spend'), label('sales'), label('roas'), say('report.floor'), label('new_buyers'), label('cac'), say('report.budget')], rows.map((x) => [
+      x.key, m(x.spend), m(x.sales), x.roas === null ? EMPTY : x.roas.toFixed(2), x.roasFloor.toFixed(2), count(x.newBuyers), m(x.cac), m(x.budget),
+    ])) : `<p>${escape(say('report.no_spend'))}</p>`}`);
   }
   parts.push('</section>');
 
-  parts.push(`<section><h2>Risks 风险</h2><ul>${r.risks.length ? r.risks.map((x) => `<li class="${x.severity}"><b>${x.severity}</b> ${escape(x.message)}</li>`).join('') : '<li>None found.</li>'}</ul></section>`);
-  parts.push(`<section><h2>Next actions 下一步</h2><ol>${r.nextActions.map((a) => `<li>${escape(a.action)} <span class="note">— because ${escape(a.because)}</span></li>`).join('')}</ol></section>`);
+  parts.push(`<section><h2>${escape(say('report.risks'))}</h2><ul>${r.risks.length ? r.risks.map((x) => `<li class="${x.severity}"><b>${escape(say(`severity.${x.severity}`))}</b> ${escape(x.message)}</li>`).join('') : `<li>${escape(say('report.no_risks'))}</li>`}</ul></section>`);
+  parts.push(`<section><h2>${escape(say('report.actions'))}</h2><ol>${r.nextActions.map((a) => `<li>${escape(a.action)} <span class="note">— ${escape(say('report.because', { because: a.because }))}</span></li>`).join('')}</ol></section>`);
 
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>复盘 ${escape(r.period.label)} — ${escape(r.shopName)}</title><style>${CSS}</style></head><body>${parts.join('\n')}</body></html>`;
+  return `<!doctype html><html lang="${r.locale}"><head><meta charset="utf-8"><title>${escape(say('report.doc_title', { shop: r.shopName, period: r.period.label }))}</title><style>${CSS}</style></head><body>${parts.join('\n')}</body></html>`;
 }
