@@ -7,7 +7,7 @@ import { addDays } from '../../platform/timezone';
 import { sigmaCheck } from './anomaly';
 import { reconcile, type Condition } from './episodes';
 import { parsePeriodLabel } from './periods';
-import type { PlanningService } from './service';
+import type { Planning } from './index';
 import { deliverWebhook, type DeliveryOptions } from './webhook';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -47,7 +47,7 @@ export class AlertService {
 
   constructor(
     private readonly db: Db,
-    private readonly planning: PlanningService,
+    private readonly planning: Pick<Planning, 'plans' | 'pacing' | 'alertSettings'>,
     private readonly shopIds: () => Promise<string[]>,
     private readonly log: Logger,
     private readonly options: AlertServiceOptions = {},
@@ -65,11 +65,11 @@ export class AlertService {
   }
 
   private async evaluateNow(shopId: string, asOfInput?: string) {
-    const asOf = asOfInput ?? (await this.planning.today(shopId));
+    const asOf = asOfInput ?? (await this.planning.plans.today(shopId));
     const { holding, evaluated } = await this.conditions(shopId, asOf);
     const openRows = await this.db.selectFrom('planning_alerts').selectAll().where('shop_id', '=', shopId).where('status', '=', 'open').execute();
     const plan = reconcile(openRows.map((r) => ({ id: r.id, key: r.condition_key, kind: r.kind })), holding, evaluated);
-    const settings = await this.planning.alertSettings(shopId);
+    const settings = await this.planning.alertSettings.get(shopId);
     const now = new Date();
     const openedIds: string[] = [];
     for (const c of plan.open) {
@@ -118,18 +118,18 @@ export class AlertService {
 
   /** What holds as of `asOf`, and which kinds were looked at (only those may close episodes). */
   async conditions(shopId: string, asOf: string): Promise<{ holding: Condition[]; evaluated: Set<AlertKind> }> {
-    const settings = await this.planning.alertSettings(shopId);
-    const m = await this.planning.measure(shopId);
+    const settings = await this.planning.alertSettings.get(shopId);
+    const m = await this.planning.plans.measure(shopId);
     const currency = m.shop.currency;
     const holding: Condition[] = [];
     const evaluated = new Set<AlertKind>();
 
     // Targets in progress that are off track.
-    for (const plan of await this.planning.listPlans(shopId)) {
+    for (const plan of await this.planning.plans.listPlans(shopId)) {
       if (plan.status !== 'active') continue;
-      for (const t of await this.planning.targets(shopId, plan.id)) {
+      for (const t of await this.planning.plans.targets(shopId, plan.id)) {
         if (!(t.period.from < asOf && asOf < t.period.to)) continue;
-        const p = await this.planning.paceTarget(m, t, asOf);
+        const p = await this.planning.pacing.paceTarget(m, t, asOf);
         if (p.status !== 'off_track' || p.forecast === null) continue;
         holding.push({
           key: `target_off_track:${t.id}`, kind: 'target_off_track', severity: 'critical',

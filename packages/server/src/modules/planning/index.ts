@@ -4,7 +4,12 @@ import type { ShopContext } from '../../platform/shop-lookup';
 import type { AnalyticsService } from '../analytics';
 import { AlertService, type AlertServiceOptions } from './alerts';
 import { ReviewService } from './review';
-import { PlanningService } from './service';
+import { AlertSettingsStore } from './alert-settings';
+import { Budgets } from './budgets';
+import { DriverTrees } from './driver-trees';
+import { PlanService } from './plans';
+import { TargetDecomposition } from './target-decomposition';
+import { TargetPacing } from './target-pacing';
 
 export { planningMigrations } from './migrations';
 export { planningRoutes } from './routes';
@@ -18,7 +23,13 @@ export interface ShopDirectory {
 }
 
 export interface Planning {
-  plans: PlanningService;
+  /** Plans and targets, and the target of any period. */
+  plans: PlanService;
+  decomposition: TargetDecomposition;
+  drivers: DriverTrees;
+  pacing: TargetPacing;
+  budgets: Budgets;
+  alertSettings: AlertSettingsStore;
   alerts: AlertService;
   reviews: ReviewService;
   /** The Chromium that prints PDFs (config FLYWHEEL_CHROMIUM; the packaged one when undefined). */
@@ -27,8 +38,16 @@ export interface Planning {
 
 /** Plan and review: the services of the module, wired to the metric layer and the shop directory. */
 export function createPlanning(db: Db, analytics: AnalyticsService, shops: ShopDirectory, log: Logger, options: AlertServiceOptions & { chromiumPath?: string } = {}): Planning {
-  const plans = new PlanningService(db, analytics, (shopId) => shops.shop(shopId), options.delivery?.allowPrivate);
-  const alerts = new AlertService(db, plans, () => shops.shopIds(), log, options);
-  const reviews = new ReviewService(plans, alerts, async (shopId) => (await shops.shop(shopId)).name);
-  return { plans, alerts, reviews, chromiumPath: options.chromiumPath };
+  const plans = new PlanService(db, analytics, (shopId) => shops.shop(shopId));
+  const alertSettings = new AlertSettingsStore(db, options.delivery?.allowPrivate);
+  const parts = {
+    plans, alertSettings,
+    decomposition: new TargetDecomposition(db, plans),
+    drivers: new DriverTrees(db, plans),
+    pacing: new TargetPacing(plans),
+    budgets: new Budgets(db, plans, alertSettings),
+  };
+  const alerts = new AlertService(db, parts, () => shops.shopIds(), log, options);
+  const reviews = new ReviewService(parts, alerts, async (shopId) => (await shops.shop(shopId)).name);
+  return { ...parts, alerts, reviews, chromiumPath: options.chromiumPath };
 }

@@ -9,7 +9,8 @@ import { distinctCountMetrics, isAdditive, isWhole, unitOf } from './targets';
 import type { Measure, Values } from './measure';
 import { clipDate, lastYearOf, parsePeriodLabel, periodDays, previousOf } from './periods';
 import { expectedShare } from './seasonality';
-import type { PlanningService } from './service';
+import type { Budgets } from './budgets';
+import type { Planning } from './index';
 import { salesVariance } from './variance';
 
 /** The KPIs every review shows, whatever the plan targets; the plan's own metrics are added to them. */
@@ -29,7 +30,7 @@ const changePct = (current: number | null, previous: number | null) => (current 
  */
 export class ReviewService {
   constructor(
-    private readonly planning: PlanningService,
+    private readonly planning: Pick<Planning, 'plans' | 'pacing' | 'budgets' | 'drivers' | 'alertSettings'>,
     private readonly alerts: AlertService,
     private readonly shopName: (shopId: string) => Promise<string>,
   ) {}
@@ -39,7 +40,7 @@ export class ReviewService {
     const say = (text: LocalizedText) => renderText(locale, text);
     const field = q.month ? 'month' : 'quarter';
     const period = parsePeriodLabel((q.month ?? q.quarter)!, field);
-    const asOf = q.asOf ?? (await this.planning.today(shopId));
+    const asOf = q.asOf ?? (await this.planning.plans.today(shopId));
     if (asOf <= period.from) throw new FlywheelError('invalid_field', `${field}: ${period.label} has not started yet (as of ${asOf})`, field);
     // A review while the period runs (the seeds' 复盘 on the 25th) measures it to date, against as
     // many days of the previous period and against the target expected by then.
@@ -48,15 +49,15 @@ export class ReviewService {
     const elapsed = daysBetween(measured.from, measured.to);
     const previousWhole = previousOf(period);
     const previous = { from: previousWhole.from, to: inProgress ? minDate(addDays(previousWhole.from, elapsed), previousWhole.to) : previousWhole.to };
-    const m = await this.planning.measure(shopId);
+    const m = await this.planning.plans.measure(shopId);
     const { currency, timezone } = m.shop;
-    const plan = await this.planning.planFor(shopId, period, q.planId);
-    const targets = plan ? await this.planning.targets(shopId, plan.id) : [];
-    const settings = await this.planning.alertSettings(shopId);
+    const plan = await this.planning.plans.planFor(shopId, period, q.planId);
+    const targets = plan ? await this.planning.plans.targets(shopId, plan.id) : [];
+    const settings = await this.planning.alertSettings.get(shopId);
     const shares = new Map<MetricName, number>();
     const shareOf = async (metric: MetricName) => {
       if (!inProgress) return 1;
-      if (!shares.has(metric)) shares.set(metric, expectedShare(await this.planning.curveOf(m, metric, period), elapsed, periodDays(period)));
+      if (!shares.has(metric)) shares.set(metric, expectedShare(await this.planning.pacing.curveOf(m, metric, period), elapsed, periodDays(period)));
       return shares.get(metric)!;
     };
     const upTo = (share: number) => (inProgress ? `, ${pct(share)} of it expected by ${measured.to}` : '');
@@ -67,7 +68,7 @@ export class ReviewService {
     const before = await this.totals(m, metrics, previous);
     const kpis = [];
     for (const metric of metrics) {
-      const resolved = await this.planning.resolveTarget(shopId, targets, metric, period);
+      const resolved = await this.planning.plans.resolveTarget(shopId, targets, metric, period);
       const share = resolved && isAdditive(metric) ? await shareOf(metric) : 1;
       const target = resolved === null ? null : share === 1 ? resolved.value : isWhole(metric) ? Math.round(resolved.value * share) : resolved.value * share;
       const actual = current[metric] ?? null;
@@ -84,14 +85,14 @@ export class ReviewService {
     }
 
     // The sales gap by driver; without a sales target, against the previous period.
-    const salesTarget = await this.planning.resolveTarget(shopId, targets, 'sales', period);
+    const salesTarget = await this.planning.plans.resolveTarget(shopId, targets, 'sales', period);
     const targetShare = await shareOf('sales');
     let baseline: 'target' | 'previous_period' = 'target';
     let targetSales: number;
     let rates: { conversionRate: number | null; perCustomerSpend: number | null };
     if (salesTarget) {
       targetSales = Math.round(salesTarget.value * targetShare);
-      const a = await this.planning.assumptionsFor(shopId, targets, salesTarget.target, period);
+      const a = await this.planning.drivers.assumptionsFor(shopId, targets, salesTarget.target, period);
       rates = { conversionRate: a.conversionRate.value, perCustomerSpend: a.perCustomerSpend.value };
     } else {
       baseline = 'previous_period';
@@ -151,7 +152,7 @@ export class ReviewService {
     const offTrack: LocalizedText[] = [];
     for (const t of targets) {
       if (!(t.period.from < asOf && asOf < t.period.to) || t.dimension) continue;
-      const p = await this.planning.paceTarget(m, t, asOf);
+      const p = await this.planning.pacing.paceTarget(m, t, asOf);
       if (p.status === 'off_track') offTrack.push(textOf('risk.target_off_track', { currency, scope: 'scope.target', metric: t.metric, period: t.period.label, forecast: p.forecast, target: t.value }));
     }
     const found = risksAndActions({
@@ -198,7 +199,7 @@ export class ReviewService {
     const prev = await m.breakdown(['sales'], previous, dimension);
     const planned = new Map<string, number>();
     for (const key of new Set(targets.filter((t) => t.metric === 'sales' && t.dimension === dimension).map((t) => t.dimensionValue!))) {
-      const r = await this.planning.resolveTarget(shopId, targets, 'sales', period, dimension, key);
+      const r = await this.planning.plans.resolveTarget(shopId, targets, 'sales', period, dimension, key);
       if (r) planned.set(key, r.value);
     }
     let source: string | null = planned.size ? 'the plan\'s targets by ' + dimension : null;
@@ -235,8 +236,8 @@ export class ReviewService {
   /** Spend, sales, ROAS and CAC by channel and by campaign, with the period's budgets. */
   private async roi(shopId: string, m: Measure, period: PlanPeriod, measured: Range, defaultFloor: number): Promise<ReviewReport['roi']> {
     const months = period.grain === 'quarter' ? [0, 1, 2].map((i) => `${period.from.slice(0, 4)}-${String(Number(period.from.slice(5, 7)) + i).padStart(2, '0')}`) : [period.label];
-    const budgets: Awaited<ReturnType<PlanningService['budgets']>>['budgets'] = [];
-    for (const month of months) budgets.push(...(await this.planning.budgets(shopId, month)).budgets);
+    const budgets: Awaited<ReturnType<Budgets['month']>>['budgets'] = [];
+    for (const month of months) budgets.push(...(await this.planning.budgets.month(shopId, month)).budgets);
     const metrics: MetricName[] = ['spend', 'sales', 'roas', 'new_buyers', 'cac'];
     const rowsOf = async (dimension: Dimension, isChannel: boolean) => (await m.breakdown(metrics, measured, dimension))
       .filter((b) => (b.values.spend ?? 0) > 0 || (isChannel && budgets.some((x) => x.campaign === '' && x.channel === b.key)))

@@ -16,7 +16,7 @@ const targetParams = z.object({ planId: z.string(), targetId: z.string() });
 
 /** Plan (targets, decomposition, driver tree, pacing, budgets), alerts and the 复盘 review. */
 export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
-  const { plans, alerts, reviews } = planning;
+  const { plans, decomposition, drivers, pacing, budgets, alertSettings: settingsStore, alerts, reviews } = planning;
   const shopId = (request: unknown) => principalOf(request as never).shopId;
   const tags = ['plan'];
 
@@ -92,7 +92,7 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
       params: targetParams, body: decomposeRequest, response: { 200: decomposeResult },
     },
   }, async (request) => {
-    const result = await plans.decompose(shopId(request), request.params.planId, request.params.targetId, request.body);
+    const result = await decomposition.decompose(shopId(request), request.params.planId, request.params.targetId, request.body);
     await audit(request, 'target.decompose', { targetId: request.params.targetId, by: request.body.by, method: result.method, children: result.children.length });
     return result;
   });
@@ -100,13 +100,13 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
   app.get('/v1/plans/:planId/targets/:targetId/drivers', {
     config: { access: 'read' },
     schema: { tags, summary: 'The driver tree of a sales target: UV, buyers, new/returning implied by conversion and 客单价', params: targetParams, response: { 200: driverTree } },
-  }, async (request) => plans.drivers(shopId(request), request.params.planId, request.params.targetId));
+  }, async (request) => drivers.tree(shopId(request), request.params.planId, request.params.targetId));
 
   app.put('/v1/plans/:planId/targets/:targetId/assumptions', {
     config: { access: 'write' },
     schema: { tags, summary: 'Set the driver tree assumptions of a sales target (null: back to the default)', params: targetParams, body: driverAssumptions, response: { 200: driverTree } },
   }, async (request) => {
-    const tree = await plans.setAssumptions(shopId(request), request.params.planId, request.params.targetId, request.body);
+    const tree = await drivers.setAssumptions(shopId(request), request.params.planId, request.params.targetId, request.body);
     await audit(request, 'target.assumptions', { targetId: request.params.targetId, ...request.body });
     return tree;
   });
@@ -114,18 +114,18 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
   app.get('/v1/plans/:planId/pacing', {
     config: { access: 'read' },
     schema: { tags, summary: 'Each target: actual to date, expected along the seasonality curve, run-rate forecast with interval, status', params: planParams, querystring: pacingQuery, response: { 200: pacingResult } },
-  }, async (request) => plans.pacing(shopId(request), request.params.planId, request.query.asOf));
+  }, async (request) => pacing.plan(shopId(request), request.params.planId, request.query.asOf));
 
   app.get('/v1/budgets', {
     config: { access: 'read' },
     schema: { tags, summary: 'Budgets of a month with spend (metric layer), ROAS and CAC against floor and ceiling', querystring: budgetsQuery, response: { 200: budgetsResult } },
-  }, async (request) => plans.budgets(shopId(request), request.query.month, request.query.asOf));
+  }, async (request) => budgets.month(shopId(request), request.query.month, request.query.asOf));
 
   app.put('/v1/budgets', {
     config: { access: 'write' },
     schema: { tags, summary: 'Set budgets per month and channel (and campaign), upserted by month + channel + campaign', body: budgetsUpsert, response: { 200: upsertedResult } },
   }, async (request) => {
-    const result = await plans.upsertBudgets(shopId(request), request.body.budgets);
+    const result = await budgets.upsert(shopId(request), request.body.budgets);
     await audit(request, 'budgets.upsert', result);
     return result;
   });
@@ -134,7 +134,7 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
     config: { access: 'write' },
     schema: { tags, summary: 'Delete a budget', params: z.object({ budgetId: z.string() }), response: { 200: deletedResult } },
   }, async (request) => {
-    const result = await plans.deleteBudget(shopId(request), request.params.budgetId);
+    const result = await budgets.delete(shopId(request), request.params.budgetId);
     await audit(request, 'budgets.delete', { budgetId: request.params.budgetId });
     return result;
   });
@@ -153,7 +153,7 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
     config: { access: 'read' },
     schema: { tags: ['alerts'], summary: 'Webhook, thresholds (channel share, sigma, ROAS floor, CAC ceiling) and KPIs watched', response: { 200: alertSettings } },
   }, async (request) => {
-    const settings = await plans.alertSettings(shopId(request));
+    const settings = await settingsStore.get(shopId(request));
     // The webhook's secret is the owner's: others see which receiver, not how to call it.
     if (settings.webhookUrl && !allows(principalOf(request), 'admin')) return { ...settings, webhookUrl: maskUrl(settings.webhookUrl) };
     return settings;
@@ -163,7 +163,7 @@ export function planningRoutes(app: HttpApp, planning: Planning, audit: Audit) {
     config: { access: 'admin' },
     schema: { tags: ['alerts'], summary: 'Change alert settings (the fields given)', body: alertSettingsUpdate, response: { 200: alertSettings } },
   }, async (request) => {
-    const result = await plans.updateAlertSettings(shopId(request), request.body);
+    const result = await settingsStore.update(shopId(request), request.body);
     await audit(request, 'alerts.settings', request.body);
     return result;
   });
