@@ -87,13 +87,19 @@ const MAX_WITHIN_HOURS = 3660 * 24;
 export const PROPERTY_NAME = /^[A-Za-z0-9_]+$/;
 const MAX_LIST_VALUES = 1000;
 
-export interface RuleIssue { path: (string | number)[]; message: string }
+/**
+ * A problem of a rule at its path. `kind` says what the console tells its user in their language:
+ * something not filled in yet (`incomplete`), a limit passed (`limit`), or anything else (`invalid`).
+ */
+export interface RuleIssue { path: (string | number)[]; message: string; kind: 'incomplete' | 'invalid' | 'limit' }
+type Issue = Omit<RuleIssue, 'kind'> & { kind?: RuleIssue['kind'] };
+const issue = (i: Issue): RuleIssue => ({ kind: 'invalid', ...i });
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function checkKeys(node: Record<string, unknown>, allowed: readonly string[], path: (string | number)[], issues: RuleIssue[]) {
   for (const key of Object.keys(node)) {
-    if (!allowed.includes(key)) issues.push({ path: [...path, key], message: `unknown key "${key}" in this node (it takes ${allowed.join(', ')})` });
+    if (!allowed.includes(key)) issues.push(issue({ path: [...path, key], message: `unknown key "${key}" in this node (it takes ${allowed.join(', ')})` }));
   }
 }
 
@@ -116,33 +122,33 @@ function checkValue(node: Record<string, unknown>, op: SegmentOp, kind: ScalarKi
   const at = [...path, 'value'];
   const v = node.value;
   if (op === 'exists') {
-    if (v !== undefined && typeof v !== 'boolean') issues.push({ path: at, message: 'exists takes true or false (or no value: true)' });
+    if (v !== undefined && typeof v !== 'boolean') issues.push(issue({ path: at, message: 'exists takes true or false (or no value: true)' }));
     return;
   }
-  if (v === undefined) { issues.push({ path: at, message: `is required for ${op}` }); return; }
+  if (v === undefined) { issues.push(issue({ path: at, message: `is required for ${op}`, kind: 'incomplete' })); return; }
   if (op === 'in' || op === 'nin') {
-    if (!Array.isArray(v) || v.length === 0 || v.length > MAX_LIST_VALUES) { issues.push({ path: at, message: `${op} takes a list of 1 to ${MAX_LIST_VALUES} values` }); return; }
-    v.forEach((item, i) => { const e = scalarIssue(item, kind, field); if (e) issues.push({ path: [...at, i], message: e }); });
+    if (!Array.isArray(v) || v.length === 0 || v.length > MAX_LIST_VALUES) { issues.push(issue({ path: at, message: `${op} takes a list of 1 to ${MAX_LIST_VALUES} values`, kind: Array.isArray(v) && v.length === 0 ? 'incomplete' : 'invalid' })); return; }
+    v.forEach((item, i) => { const e = scalarIssue(item, kind, field); if (e) issues.push(issue({ path: [...at, i], message: e })); });
     return;
   }
   if (op === 'between') {
-    if (!Array.isArray(v) || v.length !== 2) { issues.push({ path: at, message: 'between takes [low, high], both included' }); return; }
-    v.forEach((item, i) => { const e = scalarIssue(item, kind, field); if (e) issues.push({ path: [...at, i], message: e }); });
-    if (issues.length === 0 && (v[0] as number | string) > (v[1] as number | string)) issues.push({ path: at, message: 'between takes [low, high] with low at most high' });
+    if (!Array.isArray(v) || v.length !== 2) { issues.push(issue({ path: at, message: 'between takes [low, high], both included', kind: Array.isArray(v) && v.length < 2 ? 'incomplete' : 'invalid' })); return; }
+    v.forEach((item, i) => { const e = scalarIssue(item, kind, field); if (e) issues.push(issue({ path: [...at, i], message: e })); });
+    if (issues.length === 0 && (v[0] as number | string) > (v[1] as number | string)) issues.push(issue({ path: at, message: 'between takes [low, high] with low at most high' }));
     return;
   }
   const e = scalarIssue(v, kind, field);
-  if (e) issues.push({ path: at, message: e });
+  if (e) issues.push(issue({ path: at, message: e }));
 }
 
 function checkOp(node: Record<string, unknown>, allowed: readonly SegmentOp[], what: string, path: (string | number)[], issues: RuleIssue[]): SegmentOp | undefined {
   const op = node.op;
   if (typeof op !== 'string' || !(segmentOps as readonly string[]).includes(op)) {
-    issues.push({ path: [...path, 'op'], message: `unknown operator ${JSON.stringify(op ?? null)}: operators are ${segmentOps.join(' ')}` });
+    issues.push(issue({ path: [...path, 'op'], message: `unknown operator ${JSON.stringify(op ?? null)}: operators are ${segmentOps.join(' ')}` }));
     return undefined;
   }
   if (!allowed.includes(op as SegmentOp)) {
-    issues.push({ path: [...path, 'op'], message: `${what} takes the operators ${allowed.join(' ')}, not ${op}` });
+    issues.push(issue({ path: [...path, 'op'], message: `${what} takes the operators ${allowed.join(' ')}, not ${op}` }));
     return undefined;
   }
   return op as SegmentOp;
@@ -150,8 +156,8 @@ function checkOp(node: Record<string, unknown>, allowed: readonly SegmentOp[], w
 
 function checkWithin(v: unknown, path: (string | number)[], issues: RuleIssue[]) {
   if (v === undefined) return;
-  if (typeof v !== 'string' || !WITHIN.test(v)) issues.push({ path, message: 'must look like 90d or 12h' });
-  else if (withinHours(v) > MAX_WITHIN_HOURS) issues.push({ path, message: 'must be at most 3660d' });
+  if (typeof v !== 'string' || !WITHIN.test(v)) issues.push(issue({ path, message: 'must look like 90d or 12h' }));
+  else if (withinHours(v) > MAX_WITHIN_HOURS) issues.push(issue({ path, message: 'must be at most 3660d' }));
 }
 
 /**
@@ -163,13 +169,13 @@ export function ruleIssues(rule: unknown, path: (string | number)[] = []): RuleI
   let conditions = 0;
   const walk = (node: unknown, at: (string | number)[], depth: number) => {
     if (issues.length > 0) return;
-    if (depth > MAX_RULE_DEPTH) { issues.push({ path: at, message: `the rule nests deeper than ${MAX_RULE_DEPTH} levels` }); return; }
-    if (!isObject(node)) { issues.push({ path: at, message: 'must be a rule node: {all: [...]}, {any: [...]}, {not: node} or a condition' }); return; }
+    if (depth > MAX_RULE_DEPTH) { issues.push(issue({ path: at, message: `the rule nests deeper than ${MAX_RULE_DEPTH} levels`, kind: 'limit' })); return; }
+    if (!isObject(node)) { issues.push(issue({ path: at, message: 'must be a rule node: {all: [...]}, {any: [...]}, {not: node} or a condition' })); return; }
     if ('all' in node || 'any' in node) {
       const key = 'all' in node ? 'all' : 'any';
       checkKeys(node, [key], at, issues);
       const children = node[key];
-      if (!Array.isArray(children) || children.length === 0) { issues.push({ path: [...at, key], message: `${key} takes a list of at least one node` }); return; }
+      if (!Array.isArray(children) || children.length === 0) { issues.push(issue({ path: [...at, key], message: `${key} takes a list of at least one node`, kind: 'incomplete' })); return; }
       children.forEach((child, i) => walk(child, [...at, key, i], depth + 1));
       return;
     }
@@ -179,17 +185,17 @@ export function ruleIssues(rule: unknown, path: (string | number)[] = []): RuleI
       return;
     }
     conditions += 1;
-    if (conditions > MAX_RULE_CONDITIONS) { issues.push({ path: at, message: `the rule holds more than ${MAX_RULE_CONDITIONS} conditions` }); return; }
+    if (conditions > MAX_RULE_CONDITIONS) { issues.push(issue({ path: at, message: `the rule holds more than ${MAX_RULE_CONDITIONS} conditions`, kind: 'limit' })); return; }
     if ('segment' in node) {
       checkKeys(node, ['segment'], at, issues);
-      if (typeof node.segment !== 'string' || !/^seg_[a-z0-9]{1,40}$/.test(node.segment)) issues.push({ path: [...at, 'segment'], message: 'must be a segment id (seg_...)' });
+      if (typeof node.segment !== 'string' || !/^seg_[a-z0-9]{1,40}$/.test(node.segment)) issues.push(issue({ path: [...at, 'segment'], message: 'must be a segment id (seg_...)', kind: node.segment === '' ? 'incomplete' : 'invalid' }));
       return;
     }
     if ('field' in node) {
       checkKeys(node, ['field', 'op', 'value'], at, issues);
       const field = node.field;
       if (typeof field !== 'string' || !(segmentFields as readonly string[]).includes(field)) {
-        issues.push({ path: [...at, 'field'], message: `unknown field ${JSON.stringify(field ?? null)}: fields are ${segmentFields.join(' ')}` });
+        issues.push(issue({ path: [...at, 'field'], message: `unknown field ${JSON.stringify(field ?? null)}: fields are ${segmentFields.join(' ')}` }));
         return;
       }
       const kind = fieldKinds[field as SegmentField];
@@ -200,14 +206,14 @@ export function ruleIssues(rule: unknown, path: (string | number)[] = []): RuleI
     if ('orders' in node) {
       checkKeys(node, ['orders', 'measure', 'op', 'value'], at, issues);
       const scope = node.orders;
-      if (!isObject(scope)) { issues.push({ path: [...at, 'orders'], message: 'takes {within?: "90d", category?: "美妆"}' }); return; }
+      if (!isObject(scope)) { issues.push(issue({ path: [...at, 'orders'], message: 'takes {within?: "90d", category?: "美妆"}' })); return; }
       checkKeys(scope, ['within', 'category'], [...at, 'orders'], issues);
       checkWithin(scope.within, [...at, 'orders', 'within'], issues);
       if (scope.category !== undefined && (typeof scope.category !== 'string' || scope.category.trim() === '' || scope.category.length > 300)) {
-        issues.push({ path: [...at, 'orders', 'category'], message: 'must be a category path such as 美妆 or 服饰/女装' });
+        issues.push(issue({ path: [...at, 'orders', 'category'], message: 'must be a category path such as 美妆 or 服饰/女装' }));
       }
       if (typeof node.measure !== 'string' || !(orderMeasures as readonly string[]).includes(node.measure)) {
-        issues.push({ path: [...at, 'measure'], message: `unknown measure ${JSON.stringify(node.measure ?? null)}: measures are ${orderMeasures.join(' ')}` });
+        issues.push(issue({ path: [...at, 'measure'], message: `unknown measure ${JSON.stringify(node.measure ?? null)}: measures are ${orderMeasures.join(' ')}` }));
         return;
       }
       const op = checkOp(node, opsByKind.measure, `an orders measure`, at, issues);
@@ -216,20 +222,20 @@ export function ruleIssues(rule: unknown, path: (string | number)[] = []): RuleI
     }
     if ('event' in node) {
       checkKeys(node, ['event', 'within', 'where', 'op', 'value'], at, issues);
-      if (typeof node.event !== 'string' || node.event.length === 0 || node.event.length > 200) issues.push({ path: [...at, 'event'], message: 'must be an event name such as Product Added ($pageview for page views)' });
+      if (typeof node.event !== 'string' || node.event.length === 0 || node.event.length > 200) issues.push(issue({ path: [...at, 'event'], message: 'must be an event name such as Product Added ($pageview for page views)', kind: node.event === '' ? 'incomplete' : 'invalid' }));
       checkWithin(node.within, [...at, 'within'], issues);
       if (node.where !== undefined) {
-        if (!isObject(node.where) || Object.keys(node.where).length > 10) issues.push({ path: [...at, 'where'], message: 'takes {property: value}, at most 10 properties' });
+        if (!isObject(node.where) || Object.keys(node.where).length > 10) issues.push(issue({ path: [...at, 'where'], message: 'takes {property: value}, at most 10 properties' }));
         else for (const [key, value] of Object.entries(node.where)) {
-          if (!PROPERTY_NAME.test(key)) issues.push({ path: [...at, 'where', key], message: 'property names are letters, digits and _' });
-          else if (!['string', 'number', 'boolean'].includes(typeof value)) issues.push({ path: [...at, 'where', key], message: 'must be a text, a number or true/false' });
+          if (!PROPERTY_NAME.test(key)) issues.push(issue({ path: [...at, 'where', key], message: 'property names are letters, digits and _' }));
+          else if (!['string', 'number', 'boolean'].includes(typeof value)) issues.push(issue({ path: [...at, 'where', key], message: 'must be a text, a number or true/false' }));
         }
       }
       const op = checkOp(node, opsByKind.measure, 'an event count', at, issues);
       if (op) checkValue(node, op, 'number', null, at, issues);
       return;
     }
-    issues.push({ path: at, message: 'is not a rule node: use {all}, {any}, {not}, {field, op, value}, {orders, measure, op, value}, {event, op, value} or {segment}' });
+    issues.push(issue({ path: at, message: 'is not a rule node: use {all}, {any}, {not}, {field, op, value}, {orders, measure, op, value}, {event, op, value} or {segment}' }));
   };
   walk(rule, path, 1);
   return issues.slice(0, 1);

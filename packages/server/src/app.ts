@@ -85,6 +85,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
       // Erasure reaches commerce's analytics tables once every batch read before it has landed.
       eraseCustomerAnalytics: async (shopId, externalId, anonymousId) => { await projector.drain(); await store.write((conn) => eraseCustomerAnalytics(conn, shopId, externalId, anonymousId)); },
       erasePerson: (shopId, userId, anonymousId) => tracking.erasePerson(shopId, userId, anonymousId),
+      drainOutbox: () => projector.drain(),
     });
     const imports = new ImportService(commerce, tracking, async (shopId) => (await lookup.get(shopId)).timezone);
 

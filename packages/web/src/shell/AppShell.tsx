@@ -23,6 +23,13 @@ const navigation: NavEntry[] = [
       { path: '/analyse/products', label: 'nav.products' },
     ],
   },
+  {
+    path: '/customers', label: 'customers.nav', children: [
+      { path: '/customers', label: 'customers.nav.list' },
+      { path: '/customers/layers', label: 'customers.nav.layers' },
+      { path: '/customers/segments', label: 'customers.nav.segments' },
+    ],
+  },
   { path: '/plan', label: 'nav.plan' },
   { path: '/review', label: 'nav.review' },
   {

@@ -26,13 +26,15 @@ export interface CustomersDeps {
   commerce: CustomerRecords & Omit<ErasureParties, 'erasePerson' | 'eraseCustomerAnalytics'>;
   eraseCustomerAnalytics: ErasureParties['eraseCustomerAnalytics'];
   erasePerson: ErasureParties['erasePerson'];
+  /** Applies what the outbox holds to the analytics store now (a tag change is then read back at once). */
+  drainOutbox: () => Promise<unknown>;
 }
 
 export function createCustomers(db: Db, store: AnalyticsStore, deps: CustomersDeps): Customers {
   // The list's `?segment=` compiles the segment's rule; the segment service is made just below.
   const people: CustomerService = new CustomerService(db, store, deps.shopOf, deps.commerce, (shopId, id, path, prefix) => segments.compileSaved(shopId, id, path, prefix));
   const segments: SegmentService = new SegmentService(db, people);
-  const tags = new TagService(db, people, segments);
+  const tags = new TagService(db, people, segments, deps.drainOutbox);
   const privacy = new PrivacyService(db, store, people, segments, {
     customerData: (shopId, id) => deps.commerce.customerData(shopId, id),
     eraseCustomer: (shopId, id, anon) => deps.commerce.eraseCustomer(shopId, id, anon),

@@ -15,10 +15,17 @@ const CHUNK = 500;
  * Tags by hand, per customer or for a whole segment. A customer's tags are those of the shop's own
  * records (the `tags` field, imported) plus those added here, minus those removed here; a removal
  * hides an imported tag too, until the tag is added here again. Each change reaches the analytics
- * store through the outbox (`customer.tags_changed`), where segments and the list read it.
+ * store through the outbox (`customer.tags_changed`), where segments and the list read it; the call
+ * answers once it has.
  */
 export class TagService {
-  constructor(private readonly db: Db, private readonly customers: CustomerService, private readonly segments: SegmentService) {}
+  constructor(
+    private readonly db: Db,
+    private readonly customers: CustomerService,
+    private readonly segments: SegmentService,
+    /** Projects the change before answering, so the list and segments read it back at once. */
+    private readonly drainOutbox: () => Promise<unknown>,
+  ) {}
 
   async apply(shopId: string, request: z.infer<typeof tagsRequest>, actor: string) {
     const ids = request.segment ? await this.segmentMembers(shopId, request.segment) : [...new Set(request.customerIds!)];
@@ -38,6 +45,7 @@ export class TagService {
         await enqueue(trx, shopId, [...state.values()].map((payload) => ({ topic: 'customer.tags_changed', key: payload.customerId, payload })));
       }
     });
+    await this.drainOutbox();
     return { customers: ids.length, added: request.add, removed: request.remove };
   }
 
