@@ -105,7 +105,9 @@ export const planCheck = z.object({
   targetId: z.string(),
   kind: z.enum(['children_sum', 'ratio_parts', 'implied']),
   ok: z.boolean(),
+  /** `text` in zh-CN; `text` renders in any language. */
   message: z.string(),
+  text: localizedText,
   implied: z.record(z.string(), z.number()).optional(),
 });
 export const planDetail = plan.extend({ targets: z.array(target), checks: z.array(planCheck) });
@@ -130,7 +132,9 @@ export const decomposeResult = z.object({
   weights: z.array(z.object({ key: z.string(), weight: z.number() })),
   /** The history the seasonal weights come from ([from, to) a year earlier). */
   basis: z.object({ from: z.string(), to: z.string() }).nullable(),
+  /** `noteText` in zh-CN (the shop default); `noteText` renders in any language. */
   note: z.string().nullable(),
+  noteText: localizedText.nullable(),
 });
 export type DecomposeResult = z.infer<typeof decomposeResult>;
 
@@ -146,7 +150,9 @@ export const driverTree = z.object({
     period: planPeriod, sales: z.number(), uv: z.number().nullable(), buyers: z.number().nullable(), newBuyers: z.number().nullable(), returningBuyers: z.number().nullable(),
   })),
   lastYear: z.object({ from: z.string(), to: z.string(), sales: z.number().nullable(), uv: z.number().nullable(), buyers: z.number().nullable() }),
+  /** `notes` in zh-CN, joined; `notes` render in any language. */
   note: z.string().nullable(),
+  notes: z.array(localizedText),
 });
 export type DriverTree = z.infer<typeof driverTree>;
 

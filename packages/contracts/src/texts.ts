@@ -12,7 +12,7 @@ import { DEFAULT_LOCALE, metricLabel, type Locale } from './metric-catalog';
  *   {name:money}    minor units of `values.currency` (CNY when absent); signedMoney adds a + to gains
  *   {name:percent1} a ratio as a percentage with 1 decimal (percent0, percent2 ...); signedPercent0 with its sign
  *   {name:count}    a count; {name:multiple} a ROAS (2.14); {name:decimal1} a number with 1 decimal
- *   {name:metric}   a value of the metric named by `values.metric`, formatted as that metric is
+ *   {name:metric}   a value of the metric named by `values.<name>Metric`, else `values.metric`, formatted as that metric is
  *   {name:label}    the catalog label of the metric the value names; {@sales} the catalog label of sales
  *   {name:channel}  a channel id, {name:dimension} a dimension id, labelled by the reader when it can
  *   {name:text}     another text of this catalog, named by the value, rendered with the same values
@@ -138,6 +138,32 @@ const notes = {
   ),
 } as const satisfies Templates;
 
+/** Plan notes: why a split fell back to even, what a ratio's split was checked against, what the driver tree lacks, what the targets say about each other. */
+const planNotes = {
+  'plan.seasonal.no_history': t('无季节性：店铺去年同期没有数据，因此平均拆分', 'no seasonality: the shop has no history for the same period last year, so the split is even'),
+  'plan.seasonal.missing': t('无季节性：去年 {missing} 没有数据，因此平均拆分', 'no seasonality: last year has nothing for {missing}, so the split is even'),
+  'plan.seasonal.missing_more': t('无季节性：去年 {missing} 等另外 {more:count} 个周期没有数据，因此平均拆分', 'no seasonality: last year has nothing for {missing} and {more:count} more, so the split is even'),
+  'plan.ratio.no_history': t('无季节性：并非每个子项去年都有数据，因此每个子项沿用上级目标的比率', 'no seasonality: the shop has no history for every child last year, so each child keeps the parent ratio'),
+  'plan.ratio.checked': t('已通过分子分母校验，权重为{weights:text}', 'checked through its parts, weighted by {weights:text}'),
+  'plan.weights.plan': t('计划中的{denominator:label}目标', 'the plan\'s {denominator:label} targets'),
+  'plan.weights.last_year': t('去年的{denominator:label}', 'last year\'s {denominator:label}'),
+  'plan.weights.equal': t('相同权重', 'equal weights'),
+  'plan.drivers.months_seasonal': t('月份按去年的季节性拆分（该目标尚未按月拆分）', 'months split by last year\'s seasonality (the target has no month split yet)'),
+  'plan.drivers.months': t('月份：{note:text}', 'months: {note:text}'),
+  'plan.drivers.missing': t('没有可依据的{rate:label}（无假设、计划目标或历史）：在驱动树中设置', 'no {rate:label} to build on (no assumption, plan target or history): set it in the driver tree'),
+  'plan.check.children_sum': t('按{split:text}拆分的子目标合计 {sum:metric}，上级目标为 {value:metric}：请重新拆分', 'its {split:text} children sum to {sum:metric}, the target is {value:metric}: decompose it again'),
+  'plan.check.ratio_agrees': t('{metric:label}与{numerator:label} / {denominator:label}的目标一致', '{metric:label} agrees with the {numerator:label} / {denominator:label} targets'),
+  'plan.check.ratio_disagrees': t('{metric:label}为 {value:metric}，但{numerator:label} / {denominator:label}的目标得出 {implied:metric}', '{metric:label} is {value:metric} but the {numerator:label} / {denominator:label} targets give {implied:metric}'),
+  'plan.check.ratio_zero': t('{metric:label}为 {value:metric}，但{denominator:label}目标为 0', '{metric:label} is {value:metric} but the {denominator:label} target is 0'),
+  'plan.check.implied': t('{given:label} {givenValue:metric}、{metric:label} {value:metric}，意味着{part:label} {implied:metric}', 'with {given:label} {givenValue:metric}, {metric:label} {value:metric} implies {part:label} {implied:metric}'),
+  'split.quarter': t('季度', 'quarter'),
+  'split.month': t('月', 'month'),
+  'split.week': t('周', 'week'),
+  'split.channel': t('渠道', 'channel'),
+  'split.category': t('类目', 'category'),
+  'split.platform': t('平台', 'platform'),
+} as const satisfies Templates;
+
 /** Where a 复盘 target comes from (`targetSource`). */
 const sources = {
   'source.plan': t('计划目标', 'plan'),
@@ -211,7 +237,7 @@ const report = {
 } as const satisfies Templates;
 
 /** Every server-produced text, in every language the console speaks. */
-export const textTemplates = { ...phrases, ...alerts, ...risks, ...actions, ...notes, ...sources, ...report } as const satisfies Templates;
+export const textTemplates = { ...phrases, ...alerts, ...risks, ...actions, ...notes, ...planNotes, ...sources, ...report } as const satisfies Templates;
 export type TextKey = keyof typeof textTemplates;
 
 export const hasText = (key: string): key is TextKey => Object.prototype.hasOwnProperty.call(textTemplates, key);
@@ -262,7 +288,8 @@ function fill(template: string, locale: Locale, values: TextValues, labels: Text
       case 'count': return formatCount(number, locale);
       case 'multiple': return formatMultiple(number, locale);
       case 'decimal': return number.toFixed(Number(digits ?? 1));
-      case 'metric': return formatMetric(String(values.metric), number, { lang: locale, currency });
+      // As the metric `values.<name>Metric` names, else `values.metric`.
+      case 'metric': return formatMetric(String(values[`${name}Metric`] ?? values.metric), number, { lang: locale, currency });
       case 'label': return inSentence(metricLabel(String(value), locale), locale, first);
       case 'channel': return labels.channel?.(String(value)) ?? String(value);
       case 'dimension': return labels.dimension?.(String(value)) ?? String(value);

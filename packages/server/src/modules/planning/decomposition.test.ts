@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { renderText } from '@flywheel/contracts';
 import type { Target } from '@flywheel/contracts';
 import { decompose, type ChildSpec } from './decomposition';
 import { planChecks } from './plan-checks';
@@ -37,7 +38,7 @@ describe('decomposing an additive target', () => {
     const out = decompose({ metric: 'sales', parentValue: 1200, method: 'seasonal', children: months([null, ...Array(11).fill(5)]) });
     expect(out.method).toBe('even');
     expect(out.values).toEqual(Array(12).fill(100));
-    expect(out.note).toMatch(/no seasonality/);
+    expect(out.note).toEqual({ key: 'plan.seasonal.missing', values: { missing: '2026-01' } });
   });
 
   it('accepts manual values only when they add up to the fen', () => {
@@ -93,12 +94,15 @@ describe('plan checks', () => {
     expect(implied).toEqual([expect.objectContaining({ targetId: 'p', kind: 'implied', implied: { buyers: 1_000_000 } })]);
     const clash = planChecks([t('s', 'sales', 50_000_000_000), t('b', 'buyers', 800_000), t('p', 'per_customer_spend', 50_000)]);
     expect(clash).toEqual([expect.objectContaining({ targetId: 'p', kind: 'ratio_parts', ok: false })]);
-    expect(clash[0].message).toMatch(/give 62500/);
+    expect(clash[0].message).toBe('客单价为 ¥500.00，但支付金额 / 支付买家数的目标得出 ¥625.00');
+    expect(renderText('en', clash[0].text)).toBe('Spend per buyer is ¥500.00 but the sales (paid) / buyers targets give ¥625.00');
   });
 
   it('flags children that no longer sum to an edited parent', () => {
     const month = (id: string, v: number) => t(id, 'sales', v, { parentId: 's', splitBy: 'month' });
     expect(planChecks([t('s', 'sales', 300), month('a', 100), month('b', 200)])).toEqual([]);
-    expect(planChecks([t('s', 'sales', 301), month('a', 100), month('b', 200)])).toEqual([expect.objectContaining({ kind: 'children_sum', ok: false, targetId: 's' })]);
+    const edited = planChecks([t('s', 'sales', 301), month('a', 100), month('b', 200)]);
+    expect(edited).toEqual([expect.objectContaining({ kind: 'children_sum', ok: false, targetId: 's' })]);
+    expect(edited[0].message).toBe('按月拆分的子目标合计 ¥3.00，上级目标为 ¥3.01：请重新拆分');
   });
 });

@@ -1,4 +1,4 @@
-import type { DecompositionMethod, MetricName } from '@flywheel/contracts';
+import { textOf, type DecompositionMethod, type LocalizedText, type MetricName } from '@flywheel/contracts';
 import { FlywheelError } from '../../platform/errors';
 import { splitByLargestRemainder } from './allocation';
 import { evenWeights, seasonalWeights } from './seasonality';
@@ -40,7 +40,7 @@ export interface DecompositionOutput {
   /** Each child's share: of the parent (additive) or of the denominator (ratios). */
   weights: number[];
   method: DecompositionMethod;
-  note: string | null;
+  note: LocalizedText | null;
 }
 
 const keysOf = (children: readonly ChildSpec[]) => children.map((c) => c.key);
@@ -94,14 +94,14 @@ function decomposeRatio(input: DecompositionInput): DecompositionOutput {
     // The parent ratio is the children's ratios weighted by their denominators: the plan's own
     // denominator targets when it has them, else last year's, else the even basis.
     const planned = children.map((c) => c.plannedDenominator);
-    const [weights, source] = planned.every(positive)
-      ? [evenWeights(planned as number[]), `the plan's ${parts?.denominator} targets`]
-      : historyWeights ? [historyWeights, `last year's ${parts?.denominator}`] : [evenWeights(basis), 'equal weights'];
+    const [weights, source, weightsText] = planned.every(positive)
+      ? [evenWeights(planned as number[]), `the plan's ${parts?.denominator} targets`, 'plan.weights.plan']
+      : historyWeights ? [historyWeights, `last year's ${parts?.denominator}`, 'plan.weights.last_year'] : [evenWeights(basis), 'equal weights', 'plan.weights.equal'];
     const combined = values.reduce((acc, v, i) => acc + v * weights[i], 0);
     if (Math.abs(combined - parentValue) > ratioTolerance(metric)) {
       throw new FlywheelError('invalid_field', `values: weighted by ${source}, the ${input.childNoun ?? 'children'} give ${metric} ${roundRatio(metric, combined)}, the parent is ${parentValue}; a ratio's children must recombine to it through its parts`, 'values');
     }
-    return { values, weights, method: 'manual', note: `checked through its parts, weighted by ${source}` };
+    return { values, weights, method: 'manual', note: textOf('plan.ratio.checked', { weights: weightsText, denominator: parts?.denominator ?? null }) };
   }
   if (input.method === 'seasonal') {
     const lastYear = children.map((c) => c.lastYear);
@@ -111,7 +111,7 @@ function decomposeRatio(input: DecompositionInput): DecompositionOutput {
       const values = lastYear.map((r) => roundRatio(metric, parentValue * (r as number) / input.parentLastYear!));
       return { values, weights: historyWeights, method: 'seasonal', note: null };
     }
-    return { values: children.map(() => parentValue), weights: evenWeights(basis), method: 'even', note: 'no seasonality: the shop has no history for every child last year, so each child keeps the parent ratio' };
+    return { values: children.map(() => parentValue), weights: evenWeights(basis), method: 'even', note: textOf('plan.ratio.no_history') };
   }
   return { values: children.map(() => parentValue), weights: evenWeights(basis), method: 'even', note: null };
 }

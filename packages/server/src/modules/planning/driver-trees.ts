@@ -1,4 +1,4 @@
-import type { Dimension, DriverAssumptions, DriverTree, MetricName, Target } from '@flywheel/contracts';
+import { DEFAULT_LOCALE, renderText, textOf, type Dimension, type DriverAssumptions, type DriverTree, type LocalizedText, type MetricName, type Target } from '@flywheel/contracts';
 import type { Db } from '../../platform/db';
 import { FlywheelError } from '../../platform/errors';
 import { splitByLargestRemainder } from './allocation';
@@ -50,7 +50,7 @@ export class DriverTrees {
     const months = t.period.grain === 'month' || periodDays(t.period) <= 31 ? [t.period] : splitPeriod(t.period, 'month');
     const monthChildren = targets.filter((c) => c.parentId === t.id && c.splitBy === 'month');
     let monthSales: number[];
-    let note: string | null = null;
+    const notes: LocalizedText[] = [];
     if (months.length === 1) monthSales = [t.value];
     else if (monthChildren.length === months.length) monthSales = months.map((p) => monthChildren.find((c) => c.period.from === p.from)!.value);
     else {
@@ -58,16 +58,17 @@ export class DriverTrees {
       const lySales = months.map((p) => history.find((h) => h.start === lastYearOf(p).from)?.values.sales ?? null);
       const w = seasonalWeights(lySales, months.map((p) => p.label), months.map(periodDays));
       monthSales = splitByLargestRemainder(t.value, w.weights);
-      note = w.note ? `months: ${w.note}` : 'months split by last year\'s seasonality (the target has no month split yet)';
+      notes.push(w.note ? textOf('plan.drivers.months', { note: w.note.key, ...w.note.values }) : textOf('plan.drivers.months_seasonal'));
     }
     const ly = await m.totals(['sales', 'uv', 'buyers'], scopeOf(t, lastYearOf(t.period)));
     const missing = (['conversionRate', 'perCustomerSpend'] as const).filter((k) => assumptions[k].value === null);
-    if (missing.length) note = [note, `no ${missing.join(' or ')} to build on (no assumption, plan target or history): set it with PUT .../assumptions`].filter(Boolean).join('; ');
+    for (const k of missing) notes.push(textOf('plan.drivers.missing', { rate: k === 'conversionRate' ? 'conversion_rate' : 'per_customer_spend' }));
     return {
       targetId: t.id, period: t.period, sales: t.value, assumptions, implied,
       months: months.map((p, i) => ({ period: p, sales: monthSales[i], ...impliedDrivers(monthSales[i], rates) })),
       lastYear: { ...lastYearOf(t.period), sales: ly.sales, uv: ly.uv, buyers: ly.buyers },
-      note,
+      note: notes.length ? notes.map((n) => renderText(DEFAULT_LOCALE, n)).join('；') : null,
+      notes,
     };
   }
 

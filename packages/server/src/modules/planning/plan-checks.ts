@@ -1,4 +1,4 @@
-import type { MetricName, Target } from '@flywheel/contracts';
+import { DEFAULT_LOCALE, renderText, textOf, type LocalizedText, type MetricName, type Target, type TextValues } from '@flywheel/contracts';
 import { isAdditive, isWhole, ratioParts, ratioTolerance } from './targets';
 
 /**
@@ -11,12 +11,18 @@ export interface PlanCheck {
   targetId: string;
   kind: 'children_sum' | 'ratio_parts' | 'implied';
   ok: boolean;
+  /** `text` in the shop's default language. */
   message: string;
+  text: LocalizedText;
   implied?: Record<string, number>;
 }
 
 const scopeKey = (t: Target) => `${t.period.from}|${t.period.to}|${t.dimension ?? ''}|${t.dimensionValue ?? ''}`;
-const fmt = (metric: MetricName, v: number) => (isWhole(metric) ? String(Math.round(v)) : String(Math.round(v * 1e6) / 1e6));
+
+function check(targetId: string, kind: PlanCheck['kind'], ok: boolean, key: Parameters<typeof textOf>[0], values: TextValues, implied?: Record<string, number>): PlanCheck {
+  const text = textOf(key, values);
+  return { targetId, kind, ok, message: renderText(DEFAULT_LOCALE, text), text, ...(implied ? { implied } : {}) };
+}
 
 export function planChecks(targets: readonly Target[]): PlanCheck[] {
   const out: PlanCheck[] = [];
@@ -32,7 +38,7 @@ export function planChecks(targets: readonly Target[]): PlanCheck[] {
     if (!parent || !isAdditive(parent.metric)) continue;
     const sum = kids.reduce((a, k) => a + k.value, 0);
     if (sum !== parent.value) {
-      out.push({ targetId: parent.id, kind: 'children_sum', ok: false, message: `its ${kids[0].splitBy} children sum to ${sum}, the target is ${parent.value}: decompose it again` });
+      out.push(check(parent.id, 'children_sum', false, 'plan.check.children_sum', { split: `split.${kids[0].splitBy}`, sum, value: parent.value, metric: parent.metric }));
     }
   }
 
@@ -51,19 +57,22 @@ export function planChecks(targets: readonly Target[]): PlanCheck[] {
     if (num && den) {
       const implied = den.value === 0 ? null : num.value / den.value;
       const ok = implied !== null && Math.abs(implied - t.value) <= ratioTolerance(t.metric);
-      out.push({
-        targetId: t.id, kind: 'ratio_parts', ok,
-        message: ok
-          ? `${t.metric} agrees with ${parts.numerator} / ${parts.denominator}`
-          : `${t.metric} is ${fmt(t.metric, t.value)} but ${parts.numerator} / ${parts.denominator} targets give ${implied === null ? 'nothing (denominator 0)' : fmt(t.metric, implied)}`,
-      });
+      const values = { metric: t.metric, value: t.value, numerator: parts.numerator, denominator: parts.denominator, implied };
+      out.push(check(t.id, 'ratio_parts', ok, ok ? 'plan.check.ratio_agrees' : implied === null ? 'plan.check.ratio_zero' : 'plan.check.ratio_disagrees', values));
     } else if (num && t.value > 0) {
       const value = num.value / t.value;
-      out.push({ targetId: t.id, kind: 'implied', ok: true, message: `with ${parts.numerator} ${num.value}, ${t.metric} ${fmt(t.metric, t.value)} implies ${parts.denominator} ${fmt(parts.denominator, value)}`, implied: { [parts.denominator]: isWhole(parts.denominator) ? Math.ceil(value - 1e-9) : value } });
+      const impliedValue = isWhole(parts.denominator) ? Math.ceil(value - 1e-9) : value;
+      out.push(check(t.id, 'implied', true, 'plan.check.implied', impliedTexts(t, parts.numerator, num.value, parts.denominator, impliedValue), { [parts.denominator]: impliedValue }));
     } else if (den) {
       const value = den.value * t.value;
-      out.push({ targetId: t.id, kind: 'implied', ok: true, message: `with ${parts.denominator} ${den.value}, ${t.metric} ${fmt(t.metric, t.value)} implies ${parts.numerator} ${fmt(parts.numerator, value)}`, implied: { [parts.numerator]: isWhole(parts.numerator) ? Math.round(value) : value } });
+      const impliedValue = isWhole(parts.numerator) ? Math.round(value) : value;
+      out.push(check(t.id, 'implied', true, 'plan.check.implied', impliedTexts(t, parts.denominator, den.value, parts.numerator, impliedValue), { [parts.numerator]: impliedValue }));
     }
   }
   return out;
+}
+
+/** "with 销售额 ¥5亿, 客单价 ¥500 implies 支付买家数 1,000,000": each value formatted as its own metric. */
+function impliedTexts(t: Target, given: MetricName, givenValue: number, part: MetricName, implied: number): TextValues {
+  return { given, givenValue, givenValueMetric: given, metric: t.metric, value: t.value, part, implied, impliedMetric: part };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderText } from '@flywheel/contracts';
 import type { Flywheel } from '../../app';
 import { addOperator, call, newShop, startFlywheel } from '../../testing/harness';
 
@@ -94,6 +95,8 @@ describe('plans, targets and decomposition', () => {
     annualId = plan.targets.find((t: { metric: string }) => t.metric === 'sales').id;
     const implied = plan.checks.find((c: { kind: string }) => c.kind === 'implied');
     expect(implied.implied).toEqual({ buyers: 21 }); // 1,050,000 / 50,000
+    expect(implied.message).toBe('支付金额 ¥10,500.00、客单价 ¥500.00，意味着支付买家数 21');
+    expect(renderText('en', implied.text)).toBe('with sales (paid) ¥10,500.00, spend per buyer ¥500.00 implies buyers 21');
     expect((await ok('GET', '/v1/plans')).plans.map((p: { id: string }) => p.id)).toContain(planId);
   });
 
@@ -152,7 +155,8 @@ describe('plans, targets and decomposition', () => {
     const r = await ok('POST', `/v1/plans/${planId}/targets/${uv.id}/decompose`, { by: 'week', method: 'seasonal' });
     expect(r.requestedMethod).toBe('seasonal');
     expect(r.method).toBe('even');
-    expect(r.note).toMatch(/no history/);
+    expect(r.noteText.key).toBe('plan.seasonal.no_history');
+    expect(r.note).toBe('无季节性：店铺去年同期没有数据，因此平均拆分');
     expect(r.children.map((c: { value: number }) => c.value)).toEqual([40, 70, 70, 70, 60]);
   });
 });
@@ -163,7 +167,8 @@ describe('driver tree', () => {
     expect(tree.assumptions.perCustomerSpend).toEqual({ value: 50_000, source: 'plan' });
     expect(tree.assumptions.conversionRate).toEqual({ value: null, source: 'none' }); // no visitors last year
     expect(tree.implied).toMatchObject({ buyers: 21, uv: null });
-    expect(tree.note).toMatch(/conversionRate/);
+    expect(tree.notes).toContainEqual({ key: 'plan.drivers.missing', values: { rate: 'conversion_rate' } });
+    expect(tree.note).toMatch(/没有可依据的支付转化率/);
     expect(tree.lastYear).toMatchObject({ sales: 210_000, buyers: 13 });
   });
 

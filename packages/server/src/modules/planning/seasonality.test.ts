@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { renderText } from '@flywheel/contracts';
 import { dailyCurve, dayWeights, evenWeights, expectedShare, seasonalWeights } from './seasonality';
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -19,8 +20,13 @@ describe('seasonality weights', () => {
     const w = seasonalWeights([null, 5, 0], ['2026-01', '2026-02', '2026-03'], [31, 28, 31]);
     expect(w.method).toBe('even');
     expect(w.weights).toEqual([31 / 90, 28 / 90, 31 / 90]);
-    expect(w.note).toMatch(/2026-01, 2026-03/);
-    expect(seasonalWeights([null, null], ['a', 'b'], [1, 1]).note).toMatch(/no history/);
+    expect(w.note).toEqual({ key: 'plan.seasonal.missing', values: { missing: '2026-01, 2026-03' } });
+    expect(renderText('zh-CN', w.note!)).toBe('无季节性：去年 2026-01, 2026-03 没有数据，因此平均拆分');
+    expect(seasonalWeights([null, null], ['a', 'b'], [1, 1]).note?.key).toBe('plan.seasonal.no_history');
+    const many = seasonalWeights(Array(12).fill(null), Array.from({ length: 12 }, (_, i) => `m${i + 1}`), Array(12).fill(1));
+    expect(many.note?.key).toBe('plan.seasonal.no_history');
+    const most = seasonalWeights([5, ...Array(11).fill(null)], Array.from({ length: 12 }, (_, i) => `m${i + 1}`), Array(12).fill(1));
+    expect(renderText('en', most.note!)).toBe('no seasonality: last year has nothing for m2, m3, m4, m5, m6, m7 and 5 more, so the split is even');
   });
 
   it('weights always sum to 1', () => {

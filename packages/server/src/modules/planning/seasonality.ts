@@ -1,3 +1,5 @@
+import { textOf, type LocalizedText } from '@flywheel/contracts';
+
 /**
  * Seasonality: how a shop's year is shaped (618 in June, 双11 in November carry more), taken from its
  * own history, last year's values for the same dates. Weights are shares that sum to 1.
@@ -6,8 +8,8 @@
 export interface Weights {
   weights: number[];
   method: 'seasonal' | 'even';
-  /** Why seasonal fell back to even, in words for the response. */
-  note: string | null;
+  /** Why seasonal fell back to even (a text of contracts' texts.ts). */
+  note: LocalizedText | null;
 }
 
 /** Shares proportional to a basis: the days each child covers (time), or 1 each (a dimension). */
@@ -23,8 +25,10 @@ export function evenWeights(basis: readonly number[]): number[] {
 export function seasonalWeights(history: readonly (number | null)[], labels: readonly string[], evenBasis: readonly number[]): Weights {
   const missing = labels.filter((_, i) => !(typeof history[i] === 'number' && history[i]! > 0 && Number.isFinite(history[i])));
   if (missing.length > 0) {
-    const which = missing.length === labels.length ? 'the shop has no history for the same period last year' : `last year has nothing for ${missing.slice(0, 6).join(', ')}${missing.length > 6 ? ` and ${missing.length - 6} more` : ''}`;
-    return { weights: evenWeights(evenBasis), method: 'even', note: `no seasonality: ${which}, so the split is even` };
+    const note = missing.length === labels.length ? textOf('plan.seasonal.no_history')
+      : missing.length > 6 ? textOf('plan.seasonal.missing_more', { missing: missing.slice(0, 6).join(', '), more: missing.length - 6 })
+        : textOf('plan.seasonal.missing', { missing: missing.join(', ') });
+    return { weights: evenWeights(evenBasis), method: 'even', note };
   }
   const values = history as number[];
   const sum = values.reduce((a, b) => a + b, 0);

@@ -1,4 +1,4 @@
-import type { DecomposeRequest, DecomposeResult, Dimension, MetricName, PlanPeriod, PlanningDimension } from '@flywheel/contracts';
+import { DEFAULT_LOCALE, renderText, type DecomposeRequest, type DecomposeResult, type Dimension, type MetricName, type PlanPeriod, type PlanningDimension } from '@flywheel/contracts';
 import type { Db } from '../../platform/db';
 import { FlywheelError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
@@ -98,7 +98,8 @@ export class TargetDecomposition {
       method,
       weights: children.map((c, i) => ({ key: c.spec.key, weight: result.weights[i] })),
       basis: method === 'seasonal' ? basisPeriod : null,
-      note: result.note,
+      note: result.note && renderText(DEFAULT_LOCALE, result.note),
+      noteText: result.note,
     };
   }
 }

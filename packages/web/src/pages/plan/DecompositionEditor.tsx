@@ -26,7 +26,7 @@ export function splitOptions(target: Target): SplitKind[] {
  * are typed: children of an additive metric (sales, orders, UV …) must add up to the parent exactly.
  */
 export function DecompositionEditor({ planId, target }: { planId: string; target: Target }) {
-  const { t, label } = useI18n();
+  const { t, label, text } = useI18n();
   const format = useFormat();
   const { shopId } = useCurrentSession();
   const queryClient = useQueryClient();
@@ -102,7 +102,7 @@ export function DecompositionEditor({ planId, target }: { planId: string; target
           type="success"
           showIcon
           message={t('plan.decomposed', { n: run.data.children.length, method: t(`plan.method.${run.data.method}`) })}
-          description={[run.data.basis ? t('plan.basis', { from: run.data.basis.from, to: run.data.basis.to }) : null, run.data.note].filter(Boolean).join(' · ') || undefined}
+          description={[run.data.basis ? t('plan.basis', { from: run.data.basis.from, to: run.data.basis.to }) : null, text(run.data.noteText, run.data.note ?? '')].filter(Boolean).join(' · ') || undefined}
         />
       )}
     </Space>

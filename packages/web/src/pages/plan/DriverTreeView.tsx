@@ -57,7 +57,7 @@ function AssumptionsForm({ planId, target, tree }: { planId: string; target: Tar
 
 /** Sales = UV x conversion x 客单价, buyers = new + returning: what the target asks of traffic and buyers. */
 export function DriverTreeView({ planId, target }: { planId: string; target: Target }) {
-  const { t, label } = useI18n();
+  const { t, label, text } = useI18n();
   const format = useFormat();
   const { can } = useSession();
   const isSales = target.metric === 'sales';
@@ -87,7 +87,7 @@ export function DriverTreeView({ planId, target }: { planId: string; target: Tar
               <DriverNode title={t('customerType.returning')} value={format.count(tree.implied.returningBuyers, { compact: true })} note={`${label('metric', 'returning_buyer_rate')} ${format.ratio(tree.assumptions.returningBuyerRate.value)} · ${source(tree.assumptions.returningBuyerRate)}`} />
             </Flex>
           </Flex>
-          {tree.note && <Alert style={{ marginTop: 12 }} type="info" showIcon message={tree.note} />}
+          {tree.notes.length > 0 && <Alert style={{ marginTop: 12 }} type="info" showIcon message={tree.notes.map((n) => text(n, '')).join(t('app.listSeparator'))} />}
           {can('write') && <div style={{ marginTop: 12 }}><AssumptionsForm key={JSON.stringify(tree.assumptions)} planId={planId} target={target} tree={tree} /></div>}
           {tree.months.length > 1 && (
             <Row style={{ marginTop: 12 }}><Col span={24}>

@@ -29,7 +29,7 @@ export function buildTree(targets: Target[]): TargetNode[] {
 }
 
 export function TargetTree({ plan, selected, onSelect }: { plan: PlanDetail; selected?: string; onSelect(target: Target): void }) {
-  const { t, label } = useI18n();
+  const { t, label, text } = useI18n();
   const format = useFormat();
   const { can } = useSession();
   const { shopId } = useCurrentSession();
@@ -70,7 +70,7 @@ export function TargetTree({ plan, selected, onSelect }: { plan: PlanDetail; sel
       />
       {remove.isError && <ApiErrorAlert error={remove.error} />}
       {failing.length > 0
-        ? <Alert type="warning" showIcon message={t('plan.checks')} description={<ul style={{ margin: 0, paddingLeft: 18 }}>{failing.map((c) => <li key={`${c.targetId}-${c.kind}`}>{c.message}</li>)}</ul>} />
+        ? <Alert type="warning" showIcon message={t('plan.checks')} description={<ul style={{ margin: 0, paddingLeft: 18 }}>{failing.map((c) => <li key={`${c.targetId}-${c.kind}`}>{text(c.text, c.message)}</li>)}</ul>} />
         : plan.targets.length > 0 && <Alert type="success" showIcon message={t('plan.checksOk')} />}
     </Space>
   );
