@@ -19,6 +19,7 @@ export const en: Record<MessageKey, string> = {
   'app.yes': 'Yes',
   'app.no': 'No',
   'app.total': 'Total',
+  'app.listSeparator': '; ',
   'app.readOnly': 'Your role ({role}) can look but not change anything.',
   'app.needsAnalyst': 'Live events show individual visitors and customers: they need the analyst role or above.',
   'app.needsAdmin': 'Only the shop owner can manage this.',

@@ -17,6 +17,7 @@ export const zhCN = {
   'app.yes': '是',
   'app.no': '否',
   'app.total': '合计',
+  'app.listSeparator': '；',
   'app.readOnly': '你的角色（{role}）只能查看，不能修改。',
   'app.needsAnalyst': '实时事件会显示访客和顾客本人，需要分析师及以上角色才能查看。',
   'app.needsAdmin': '只有店铺所有者（owner）可以管理此项。',
