@@ -11,7 +11,11 @@ import { createLogger } from './platform/logger';
 import { auditor } from './platform/audit';
 import { Repeating } from './platform/background';
 import { ShopLookup } from './platform/shop-lookup';
+import { counterMigrations, HotCounters } from './platform/counters';
+import { EventFeed } from './platform/event-feed';
 import { IdempotencyKeys, idempotencyMigrations } from './platform/idempotency';
+import { jobMigrations, Jobs } from './platform/jobs';
+import { subscriberMigrations, Subscribers } from './platform/subscribers';
 import { OutboxProjector, outboxMigrations } from './platform/outbox';
 import { analyticsRoutes, AnalyticsService, visitsAnalyticsSchema } from './modules/analytics';
 import { commerceAnalyticsSchema, commerceMigrations, commerceProjections, commerceRoutes, CommerceService, eraseCustomerAnalytics } from './modules/commerce';
@@ -30,7 +34,7 @@ const SEGMENT_SIZES_INTERVAL_MS = 3_600_000;
 /** The console build, served at / when `npm install` has built it. */
 const consoleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
-export const migrations = [...outboxMigrations, ...idempotencyMigrations, ...shopMigrations, ...commerceMigrations, ...planningMigrations, ...customersMigrations];
+export const migrations = [...outboxMigrations, ...idempotencyMigrations, ...jobMigrations, ...subscriberMigrations, ...counterMigrations, ...shopMigrations, ...commerceMigrations, ...planningMigrations, ...customersMigrations];
 export const analyticsSchemas = [trackingAnalyticsSchema, commerceAnalyticsSchema, visitsAnalyticsSchema, customersAnalyticsSchema];
 
 export interface Flywheel {
@@ -46,12 +50,27 @@ export interface Flywheel {
   planning: Planning;
   customers: Customers;
   projector: OutboxProjector;
+  /** The levers' runtime: domain-event subscribers, behaviour-event triggers, durable jobs and timers, hot counters. */
+  runtime: LeverRuntime;
   http: HttpApp;
   /** The work a listening server repeats in the background (`flywheel serve` starts it; tests and one-off commands run the work directly). */
   background: Repeating[];
   startBackground(): void;
   close(): Promise<void>;
 }
+
+export interface LeverRuntime {
+  subscribers: Subscribers;
+  events: EventFeed;
+  jobs: Jobs;
+  counters: HotCounters;
+  /** Runs everything the runtime has waiting (tests and one-off commands; a server does it in the background). */
+  drain(): Promise<void>;
+}
+
+/** How often a listening server runs due jobs and hands new behaviour events to triggers. */
+const JOBS_INTERVAL_MS = 1000;
+const EVENT_FEED_INTERVAL_MS = 2000;
 
 export interface OpenOptions {
   logger?: Logger;
@@ -75,6 +94,14 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     const commerce = new CommerceService(db, async (shopId) => (await lookup.get(shopId)).currency);
     const tracking = new TrackingService(store, (shopId) => lookup.get(shopId), config.dedupeWindowHours);
     await tracking.init();
+    const runtime: LeverRuntime = {
+      subscribers: new Subscribers(db), events: new EventFeed(db, store), jobs: new Jobs(db, log), counters: new HotCounters(db),
+      async drain() {
+        await runtime.subscribers.drain();
+        await runtime.events.drain();
+        await runtime.jobs.work();
+      },
+    };
     const projector = new OutboxProjector(db, store, { ...commerceProjections, ...customersProjections }, log, config.projectorIntervalMs);
     await projector.init();
     const analytics = new AnalyticsService(store, config.funnelMemoryBytes);
@@ -87,7 +114,8 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
       erasePerson: (shopId, userId, anonymousId) => tracking.erasePerson(shopId, userId, anonymousId),
       drainOutbox: () => projector.drain(),
     });
-    const imports = new ImportService(commerce, tracking, async (shopId) => (await lookup.get(shopId)).timezone);
+    analytics.useSegments((shopId, segmentId) => customers.segments.membersSql(shopId, segmentId));
+    const imports = new ImportService(commerce, tracking, (shopId) => lookup.get(shopId));
 
     const http = await createHttpApp({
       logger: log,
@@ -110,12 +138,15 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
       new Repeating('outbox projector', config.projectorIntervalMs, () => projector.drain(), log),
       new Repeating('visits roll-up', VISITS_INTERVAL_MS, () => analytics.visits.rollUpBatch(), log),
       new Repeating('alert evaluation', DEFAULT_ALERT_INTERVAL_MS, () => planning.alerts.evaluateAll(), log, DEFAULT_ALERT_INTERVAL_MS),
+      new Repeating('domain events', config.projectorIntervalMs, () => runtime.subscribers.drain(), log),
+      new Repeating('behaviour triggers', EVENT_FEED_INTERVAL_MS, () => runtime.events.drain(), log),
+      new Repeating('jobs', JOBS_INTERVAL_MS, () => runtime.jobs.work(), log),
       new Repeating('segment sizes', SEGMENT_SIZES_INTERVAL_MS, async () => customers.segments.measureAll((await shops.listShops()).map((s) => s.id)), log, SEGMENT_SIZES_INTERVAL_MS),
     ];
 
     let closed = false;
     return {
-      config, log, db, store, shops, commerce, tracking, imports, analytics, planning, customers, projector, http, background,
+      config, log, db, store, shops, commerce, tracking, imports, analytics, planning, customers, projector, runtime, http, background,
       startBackground() { for (const task of background) task.start(); },
       async close() {
         if (closed) return;
