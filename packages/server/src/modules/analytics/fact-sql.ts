@@ -15,6 +15,16 @@ export interface FactQuery {
   model?: AttributionModel;
   /** The period starts and ends on a quarter hour: visitors may be counted from the `visits` rollup. */
   quarterHours?: boolean;
+  /** `filter.segment`: a statement selecting the customer_id of the segment's members (the customers module's SQL). */
+  segment?: string;
+}
+
+function onlySegment(q: FactQuery, column: string): string {
+  return q.segment ? ` and ${column} in (${q.segment})` : '';
+}
+
+function noSegment(q: FactQuery) {
+  if (q.segment) throw new FlywheelError('invalid_field', `filter.segment: ${q.measures.join(', ')} cannot be cut by a customer segment (sessions and spend belong to no customer)`, 'filter.segment');
 }
 
 /** Parameters every fact query binds: $shop, $tz, $start/$end (instants), $from/$to (local dates). */
@@ -100,7 +110,7 @@ function orderFactSql(q: FactQuery): string {
   const ctes: string[] = [];
 
   // The fact rows: orders placed/paid in the period, or refunds created in it joined to their order.
-  if (q.fact === 'refunds' && used.size === 0) {
+  if (q.fact === 'refunds' && used.size === 0 && !q.segment) {
     // Not cut by anything: a refund needs nothing from its order (the join would be most of the work).
     ctes.push(`src as (
       select r.order_id, null::varchar as customer_id, r.created_at as t, r.amount as amount
@@ -109,11 +119,11 @@ function orderFactSql(q: FactQuery): string {
     ctes.push(`src as (
       select r.order_id, o.customer_id, r.created_at as t, r.amount as amount, o.paid_amount, o.paid_at, o.placed_at, o.platform, o.campaign, o.channel as order_channel
       from refunds r left join orders o on o.shop_id = r.shop_id and o.order_id = r.order_id
-      where r.shop_id = $shop and r.created_at >= $start and r.created_at < $end)`);
+      where r.shop_id = $shop and r.created_at >= $start and r.created_at < $end${onlySegment(q, 'o.customer_id')})`);
   } else {
     ctes.push(`src as (
       select o.order_id, o.customer_id, o.${timeCol} as t, o.payable_amount, o.paid_amount, o.paid_at, o.placed_at, o.platform, o.campaign, o.channel as order_channel
-      from orders o where o.shop_id = $shop and o.${timeCol} >= $start and o.${timeCol} < $end)`);
+      from orders o where o.shop_id = $shop and o.${timeCol} >= $start and o.${timeCol} < $end${onlySegment(q, 'o.customer_id')})`);
   }
   const amount = q.fact === 'refunds' ? 'amount' : q.fact === 'placed' ? 'payable_amount' : 'paid_amount';
   if (needsCost) {
@@ -237,12 +247,13 @@ function eventFactSql(q: FactQuery): string {
       from pairs left join identity_links i on i.shop_id = $shop and i.anonymous_id = pairs.anonymous_id)
     select ${byProvince ? g : 'p.g'} as g, ${select}
     from p ${join}
-    where true${personFilters}
+    where true${personFilters}${onlySegment(q, 'p.person_id')}
     group by all`;
 }
 
 function sessionFactSql(q: FactQuery): string {
   dimensionsUsed(q);
+  noSegment(q);
   const dimExpr = (d: Dimension): string => (d === 'channel' ? 's.channel' : `coalesce(s.campaign, '(none)')`);
   const { g } = q.level.kind === 'breakdown' ? { g: dimExpr(q.level.dimension!) } : bucketExpr(q.level, 's.t');
   return `with s as (
@@ -255,6 +266,7 @@ function sessionFactSql(q: FactQuery): string {
 
 function spendFactSql(q: FactQuery): string {
   dimensionsUsed(q);
+  noSegment(q);
   const dimExpr = (d: Dimension): string => (d === 'channel' ? 'channel' : `coalesce(nullif(campaign, ''), '(none)')`);
   const { g } = q.level.kind === 'breakdown' ? { g: dimExpr(q.level.dimension!) } : bucketExpr(q.level, 'date', true);
   return `select ${g} as g, sum(amount) as spend from spend

@@ -15,6 +15,10 @@ export type ShopContext = Pick<PlatformShopContext, 'shopId' | 'timezone' | 'cur
 
 type LevelValues = Map<string, MeasureValues>;
 
+/** A customer segment as a filter: a statement selecting its members' customer_id, with its parameters (given by the customers module). */
+export interface SegmentFilter { sql: string; params: Record<string, string | number> }
+export type SegmentResolver = (shopId: string, segmentId: string) => Promise<SegmentFilter>;
+
 const change = (current: number | null, previous: number | null) => ({
   previous,
   change: current === null || previous === null ? null : current - previous,
@@ -39,20 +43,25 @@ export class AnalyticsService {
     return { shop: shop.shopId, tz: shop.timezone, start: p.start.toISOString(), end: p.end.toISOString(), from: p.from, to: p.to };
   }
 
+  private segments: SegmentResolver | undefined;
+
+  /** The customers module answers `filter.segment` (analytics does not know segments; they know the facts). */
+  useSegments(resolver: SegmentResolver) { this.segments = resolver; }
+
   /** Measure values per group (bucket start, breakdown key, or '' for the total) for one period. */
-  measureLevel(shop: ShopContext, p: Period, metrics: readonly MetricName[], level: Level, filters: Filters, model?: AttributionModel): Promise<LevelValues> {
-    return this.measureValues(shop, p, measuresOf(metrics), level, filters, model);
+  measureLevel(shop: ShopContext, p: Period, metrics: readonly MetricName[], level: Level, filters: Filters, model?: AttributionModel, segment?: SegmentFilter): Promise<LevelValues> {
+    return this.measureValues(shop, p, measuresOf(metrics), level, filters, model, segment);
   }
 
   /** The same for measures of the metric layer that are not metrics of their own (units, product views). */
-  async measureValues(shop: ShopContext, p: Period, measures: readonly Measure[], level: Level, filters: Filters, model?: AttributionModel): Promise<LevelValues> {
+  async measureValues(shop: ShopContext, p: Period, measures: readonly Measure[], level: Level, filters: Filters, model?: AttributionModel, segment?: SegmentFilter): Promise<LevelValues> {
     const out: LevelValues = new Map();
     const facts = [...factsOf(measures)];
     if (facts.length === 0) return out;
     // One statement for all facts (their columns differ; `union all by name` fills the others with null).
     const quarterHours = p.start.getTime() % VISIT_BUCKET_MS === 0 && p.end.getTime() % VISIT_BUCKET_MS === 0;
-    const sql = facts.map(([fact, measures]) => `select * from (${factSql({ fact, measures, level, filters, model, quarterHours })})`).join('\nunion all by name\n');
-    const rows = await this.store.all(sql, { ...this.params(shop, p), ...filterParams(filters) });
+    const sql = facts.map(([fact, measures]) => `select * from (${factSql({ fact, measures, level, filters, model, quarterHours, segment: segment?.sql })})`).join('\nunion all by name\n');
+    const rows = await this.store.all(sql, { ...segment?.params, ...this.params(shop, p), ...filterParams(filters) });
     for (const row of rows) {
       const key = String(row.g ?? 'unknown');
       const values = out.get(key) ?? {};
@@ -69,7 +78,9 @@ export class AnalyticsService {
       const v = q[`filter.${d}`];
       if (v !== undefined) filters[d] = v;
     }
-    const totalsOf = async (pp: Period) => evaluate(q.metrics, (await this.measureLevel(shop, pp, q.metrics, { kind: 'total' }, filters)).get('') ?? {});
+    const segmentId = q['filter.segment'];
+    const segment = segmentId === undefined ? undefined : await this.segments!(shop.shopId, segmentId);
+    const totalsOf = async (pp: Period) => evaluate(q.metrics, (await this.measureLevel(shop, pp, q.metrics, { kind: 'total' }, filters, undefined, segment)).get('') ?? {});
     const totals = await totalsOf(p);
     const result: MetricsResult = { from: q.from, to: q.to, timezone: shop.timezone, currency: shop.currency, totals };
     if (q.compare) {
@@ -79,11 +90,11 @@ export class AnalyticsService {
       result.comparison = Object.fromEntries(q.metrics.map((m) => [m, change(totals[m], previous[m])]));
     }
     if (q.grain) {
-      const byBucket = await this.measureLevel(shop, p, q.metrics, { kind: 'series', grain: q.grain }, filters);
+      const byBucket = await this.measureLevel(shop, p, q.metrics, { kind: 'series', grain: q.grain }, filters, undefined, segment);
       result.series = bucketsOf(q.from, q.to, q.grain).map((start) => ({ start, values: evaluate(q.metrics, byBucket.get(start) ?? {}) }));
     }
     if (q.breakdown) {
-      const byKey = await this.measureLevel(shop, p, q.metrics, { kind: 'breakdown', dimension: q.breakdown }, filters);
+      const byKey = await this.measureLevel(shop, p, q.metrics, { kind: 'breakdown', dimension: q.breakdown }, filters, undefined, segment);
       const first = q.metrics[0];
       const rows = [...byKey.entries()]
         .map(([key, values]) => ({ key, values: evaluate(q.metrics, values) }))

@@ -242,6 +242,26 @@ describe('segments', () => {
   });
 });
 
+describe('segments in the metrics', () => {
+  it('cuts /v1/metrics by a segment as province cuts it, when the segment is a province', async () => {
+    const gd = await call(fw, 'POST', '/v1/segments', key, { name: '广东（指标）', rule: { field: 'province', op: 'eq', value: '广东' } });
+    const base = `/v1/metrics?metrics=sales,orders,buyers,refunds,uv,repurchase_rate&from=${addDays(today, -400)}&to=${addDays(today, 1)}`;
+    const bySegment = await call(fw, 'GET', `${base}&filter.segment=${gd.body.id}&grain=month`, key);
+    expect(bySegment.status).toBe(200);
+    const byProvince = await call(fw, 'GET', `${base}&filter.province=${encodeURIComponent('广东')}&grain=month`, key);
+    expect(bySegment.body.totals).toEqual(byProvince.body.totals);
+    expect(bySegment.body.series).toEqual(byProvince.body.series);
+    // a, b, g and e (who ordered above) are 广东; a and b were seen on the site.
+    expect(bySegment.body.totals).toMatchObject({ orders: 5, buyers: 4, uv: 2, sales: 75000, refunds: 7500 });
+    const sessions = await call(fw, 'GET', `/v1/metrics?metrics=sessions&from=${addDays(today, -30)}&to=${today}&filter.segment=${gd.body.id}`, key);
+    expect(sessions.status).toBe(400);
+    expect(sessions.body.error.field).toBe('filter.segment');
+    const unknown = await call(fw, 'GET', `${base}&filter.segment=seg_nope`, key);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.field).toBe('filter.segment');
+  });
+});
+
 describe('tags', () => {
   it('adds tags by hand to customers and to a whole segment, and removes an imported one', async () => {
     const res = await call(fw, 'POST', '/v1/customers/tags', key, { customerIds: ['b', 'f'], add: ['回访'] });

@@ -179,6 +179,17 @@ export class SegmentService {
     return Promise.all(rows.map(async (r, i) => ({ id: r.id as string, name: r.name as string, rule: await this.compile(shopId, json<SegmentRule>(r.rule), 'rule', `s${i}`) })));
   }
 
+  /**
+   * `filter.segment` of the metrics: a statement selecting the customer_id of the segment's members
+   * now, for the metric layer to embed, with its parameters (named apart from the metric layer's).
+   */
+  async membersSql(shopId: string, segmentId: string) {
+    const rule = await this.compileSaved(shopId, segmentId, 'filter.segment', 'fseg');
+    return this.customers.statement(await this.customers.shopOf(shopId), {
+      rfm: 'none', rules: [rule], select: (joins) => `select f.customer_id from facts f ${joins} where ${rule.where}`,
+    });
+  }
+
   // --- For the levers (promotions' audiences, journeys' triggers and conditions, experiments' audiences).
 
   /** Whether a customer is in a segment now. */

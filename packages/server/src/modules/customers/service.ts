@@ -99,6 +99,12 @@ export class CustomerService {
 
   /** Runs a statement over the facts as of `asOf` (default today), with the rules' CTEs after them. */
   async facts<T extends Row>(shop: ShopContext, q: FactsQuery): Promise<T[]> {
+    const { sql, params } = await this.statement(shop, q);
+    return this.store.all<T>(sql, params);
+  }
+
+  /** The statement of a facts query and its parameters, for this module to run or another to embed (`filter.segment`). */
+  async statement(shop: ShopContext, q: FactsQuery): Promise<{ sql: string; params: Record<string, string | number> }> {
     const rules = q.rules ?? [];
     const rfm = rules.some((r) => r.needsRfm) && RFM_RANK[q.rfm] < RFM_RANK.class ? 'class' : q.rfm;
     const ctes = [factsCtes({ rfm, only: q.only !== undefined }), ...rules.flatMap((r) => r.ctes)].join(',\n');
@@ -110,7 +116,7 @@ export class CustomerService {
       ...Object.assign({}, ...rules.map((r) => r.params)),
       ...q.params,
     };
-    return this.store.all<T>(sql, params);
+    return { sql, params };
   }
 
   async lifecycle(shopId: string, asOf?: string): Promise<LifecycleResult> {
