@@ -11,7 +11,7 @@ import { createLogger } from './platform/logger';
 import { auditor } from './platform/audit';
 import { Repeating } from './platform/background';
 import { ShopLookup } from './platform/shop-lookup';
-import { counterMigrations, HotCounters } from './platform/counters';
+import { counterMigrations, PostgresCounters, RedisCounters, type HotCounters } from './platform/counters';
 import { EventFeed } from './platform/event-feed';
 import { IdempotencyKeys, idempotencyMigrations } from './platform/idempotency';
 import { jobMigrations, Jobs } from './platform/jobs';
@@ -95,7 +95,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     const tracking = new TrackingService(store, (shopId) => lookup.get(shopId), config.dedupeWindowHours);
     await tracking.init();
     const runtime: LeverRuntime = {
-      subscribers: new Subscribers(db), events: new EventFeed(db, store), jobs: new Jobs(db, log), counters: new HotCounters(db),
+      subscribers: new Subscribers(db), events: new EventFeed(db, store), jobs: new Jobs(db, log), counters: config.redisUrl ? new RedisCounters(db, config.redisUrl) : new PostgresCounters(db),
       async drain() {
         await runtime.subscribers.drain();
         await runtime.events.drain();
@@ -115,6 +115,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
       drainOutbox: () => projector.drain(),
     });
     analytics.useSegments((shopId, segmentId) => customers.segments.membersSql(shopId, segmentId));
+    analytics.useLifecycle((shopId, asOfs) => customers.people.lifecycleCounts(shopId, asOfs));
     const imports = new ImportService(commerce, tracking, (shopId) => lookup.get(shopId));
 
     const http = await createHttpApp({
@@ -154,6 +155,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
         await http.close();
         for (const task of background) await task.stop();
         await tracking.close();
+        if (runtime.counters instanceof RedisCounters) await runtime.counters.close();
         await store.close();
         await db.destroy();
         unlock();
