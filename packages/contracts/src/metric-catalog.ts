@@ -19,7 +19,7 @@ export type MetricDisplay = 'money' | 'count' | 'percent' | 'multiple' | 'durati
 export type GoodDirection = 'up' | 'down';
 
 /** The facts of the metric layer: each a table of things that happened, cut by its own dimensions. */
-export const facts = ['placed', 'paid', 'refunds', 'events', 'sessions', 'spend'] as const;
+export const facts = ['placed', 'paid', 'refunds', 'events', 'sessions', 'spend', 'lifecycle'] as const;
 export type Fact = (typeof facts)[number];
 
 /** Which dimensions each fact can be cut by (the others make no sense for it, e.g. spend by province). */
@@ -30,6 +30,8 @@ export const factDimensions: Record<Fact, readonly Dimension[]> = {
   events: ['channel', 'category', 'campaign', 'province', 'sku', 'product'],
   sessions: ['channel', 'campaign'],
   spend: ['channel', 'campaign'],
+  /** A count of customers at a date (the customers module's lifecycle), not of things that happened: no cuts. */
+  lifecycle: [],
 };
 
 export interface MetricInfo {
@@ -75,6 +77,12 @@ const specs: Record<MetricName, Spec> = {
   spend: ['推广花费', 'Marketing spend', 'money', 'money', 'down', true, ['spend']],
   cac: ['获客成本 (CAC)', 'CAC', 'money', 'money', 'down', false, ['spend', 'paid']],
   roas: ['投入产出比 (ROAS)', 'ROAS', 'ratio', 'multiple', 'up', false, ['paid', 'spend']],
+  // At the end of the period: they do not add up over time.
+  lifecycle_prospect: ['潜客数', 'Prospects', 'count', 'count', 'up', false, ['lifecycle']],
+  lifecycle_new: ['新客数', 'New customers', 'count', 'count', 'up', false, ['lifecycle']],
+  lifecycle_active: ['活跃客户数', 'Active customers', 'count', 'count', 'up', false, ['lifecycle']],
+  lifecycle_dormant: ['沉睡客户数', 'Dormant customers', 'count', 'count', 'down', false, ['lifecycle']],
+  lifecycle_churned: ['流失客户数', 'Churned customers', 'count', 'count', 'down', false, ['lifecycle']],
 };
 
 const breakdownsOf = (of: readonly Fact[]) => factDimensions[of[0]].filter((d) => of.every((f) => factDimensions[f].includes(d)));

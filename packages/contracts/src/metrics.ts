@@ -6,6 +6,8 @@ export const metricNames = [
   'gmv', 'sales', 'refunds', 'net_sales', 'orders', 'buyers', 'per_customer_spend', 'aov',
   'uv', 'pv', 'conversion_rate', 'add_to_cart_rate', 'sessions', 'bounce_rate', 'avg_session_duration',
   'new_buyers', 'returning_buyer_rate', 'repurchase_rate', 'refund_rate', 'gross_margin', 'spend', 'cac', 'roas',
+  // Customers in each lifecycle stage at the end of the period (of each bucket), as the customers module classifies them.
+  'lifecycle_prospect', 'lifecycle_new', 'lifecycle_active', 'lifecycle_dormant', 'lifecycle_churned',
 ] as const;
 export type MetricName = (typeof metricNames)[number];
 

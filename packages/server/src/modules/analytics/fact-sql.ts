@@ -285,5 +285,7 @@ export function factSql(q: FactQuery): string {
       return sessionFactSql(q);
     case 'spend':
       return spendFactSql(q);
+    case 'lifecycle':
+      throw new Error('lifecycle counts are the customers module\'s (AnalyticsService.useLifecycle), not SQL of the metric layer');
   }
 }

@@ -32,6 +32,12 @@ export const measureFacts = {
   bounces: 'sessions',
   session_seconds: 'sessions',
   spend: 'spend',
+  /** Customers in each lifecycle stage at a date: answered by the customers module (`useLifecycle`), not by SQL here. */
+  lifecycle_prospect: 'lifecycle',
+  lifecycle_new: 'lifecycle',
+  lifecycle_active: 'lifecycle',
+  lifecycle_dormant: 'lifecycle',
+  lifecycle_churned: 'lifecycle',
 } as const satisfies Record<string, Fact>;
 export type Measure = keyof typeof measureFacts;
 export type MeasureValues = Partial<Record<Measure, number>>;
@@ -76,6 +82,11 @@ export const metricDefinitions: Record<MetricName, MetricDefinition> = {
   spend: measure('spend'),
   cac: { measures: ['spend', 'new_buyers'], value: (m) => money(ratio(m.spend, m.new_buyers)) },
   roas: { measures: ['sales', 'spend'], value: (m) => ratio(m.sales, m.spend) },
+  lifecycle_prospect: measure('lifecycle_prospect'),
+  lifecycle_new: measure('lifecycle_new'),
+  lifecycle_active: measure('lifecycle_active'),
+  lifecycle_dormant: measure('lifecycle_dormant'),
+  lifecycle_churned: measure('lifecycle_churned'),
 };
 
 export function measuresOf(metrics: readonly MetricName[]): Measure[] {

@@ -1,6 +1,8 @@
-import { dimensions, type FunnelRequest, type MetricName, type MetricsQuery, type MetricsResult, type ProductAnalyticsQuery } from '@flywheel/contracts';
+import { addDays, dimensions, type FunnelRequest, type MetricName, type MetricsQuery, type MetricsResult, type ProductAnalyticsQuery } from '@flywheel/contracts';
 import type { AnalyticsStore } from '../../platform/analytics-store';
+import { FlywheelError } from '../../platform/errors';
 import type { ShopContext as PlatformShopContext } from '../../platform/shop-lookup';
+import { localDateOf } from '../../platform/timezone';
 import { factSql, filterParams, type AttributionModel, type FactParams, type Filters } from './fact-sql';
 import { evaluate, factsOf, measuresOf, type Level, type Measure, type MeasureValues } from './metric-layer';
 import { EventSequences } from './sequences';
@@ -18,6 +20,8 @@ type LevelValues = Map<string, MeasureValues>;
 /** A customer segment as a filter: a statement selecting its members' customer_id, with its parameters (given by the customers module). */
 export interface SegmentFilter { sql: string; params: Record<string, string | number> }
 export type SegmentResolver = (shopId: string, segmentId: string) => Promise<SegmentFilter>;
+/** Customers per lifecycle stage as of each local date (the customers module's classification). */
+export type LifecycleCounts = (shopId: string, asOfs: readonly string[]) => Promise<Map<string, Record<string, number>>>;
 
 const change = (current: number | null, previous: number | null) => ({
   previous,
@@ -48,6 +52,29 @@ export class AnalyticsService {
   /** The customers module answers `filter.segment` (analytics does not know segments; they know the facts). */
   useSegments(resolver: SegmentResolver) { this.segments = resolver; }
 
+  private lifecycle: LifecycleCounts | undefined;
+
+  /** The customers module answers the `lifecycle_*` metrics: its stages at the last day of each period or bucket. */
+  useLifecycle(counts: LifecycleCounts) { this.lifecycle = counts; }
+
+  /**
+   * `lifecycle_*` measures per group: customers in the stage at the group's last day (today at the
+   * latest, for a period that has not ended). A count at a date is not cut by anything.
+   */
+  private async lifecycleValues(shop: ShopContext, p: Period, measures: readonly Measure[], level: Level, filters: Filters, segment?: SegmentFilter): Promise<LevelValues> {
+    const what = measures.join(', ');
+    if (level.kind === 'breakdown') throw new FlywheelError('invalid_field', `breakdown: ${what} (customers at a date) cannot be broken down`, 'breakdown');
+    const filter = Object.keys(filters)[0] ?? (segment ? 'segment' : undefined);
+    if (filter) throw new FlywheelError('invalid_field', `filter.${filter}: ${what} (customers at a date) cannot be filtered`, `filter.${filter}`);
+    const today = localDateOf(new Date(), shop.timezone);
+    const lastDay = (end: string) => { const d = addDays(end, -1); return d < today ? d : today; };
+    const groups = level.kind === 'total'
+      ? [{ key: '', asOf: lastDay(p.to) }]
+      : bucketsOf(p.from, p.to, level.grain!).map((start, i, all) => ({ key: start, asOf: lastDay(all[i + 1] ?? p.to) })).filter((g) => g.key <= today);
+    const counts = await this.lifecycle!(shop.shopId, [...new Set(groups.map((g) => g.asOf))]);
+    return new Map(groups.map((g) => [g.key, Object.fromEntries(measures.map((m) => [m, counts.get(g.asOf)?.[m.slice('lifecycle_'.length)] ?? 0]))]));
+  }
+
   /** Measure values per group (bucket start, breakdown key, or '' for the total) for one period. */
   measureLevel(shop: ShopContext, p: Period, metrics: readonly MetricName[], level: Level, filters: Filters, model?: AttributionModel, segment?: SegmentFilter): Promise<LevelValues> {
     return this.measureValues(shop, p, measuresOf(metrics), level, filters, model, segment);
@@ -55,8 +82,9 @@ export class AnalyticsService {
 
   /** The same for measures of the metric layer that are not metrics of their own (units, product views). */
   async measureValues(shop: ShopContext, p: Period, measures: readonly Measure[], level: Level, filters: Filters, model?: AttributionModel, segment?: SegmentFilter): Promise<LevelValues> {
-    const out: LevelValues = new Map();
-    const facts = [...factsOf(measures)];
+    const lifecycle = factsOf(measures).get('lifecycle');
+    const out: LevelValues = lifecycle ? await this.lifecycleValues(shop, p, lifecycle, level, filters, segment) : new Map();
+    const facts = [...factsOf(measures)].filter(([fact]) => fact !== 'lifecycle');
     if (facts.length === 0) return out;
     // One statement for all facts (their columns differ; `union all by name` fills the others with null).
     const quarterHours = p.start.getTime() % VISIT_BUCKET_MS === 0 && p.end.getTime() % VISIT_BUCKET_MS === 0;

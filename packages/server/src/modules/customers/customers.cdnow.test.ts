@@ -94,6 +94,25 @@ describe('lifecycle and RFM on the CDNOW sample', () => {
     });
   }
 
+  it('counts the stages at each month end in /v1/metrics, as the hand count does', async () => {
+    const stages = ['new', 'active', 'dormant', 'churned'] as const;
+    const res = await call(fw, 'GET', `/v1/metrics?metrics=${stages.map((s) => `lifecycle_${s}`).join(',')}&from=1997-01-01&to=1998-07-01&grain=month&compare=previous_period`, key);
+    expect(res.status).toBe(200);
+    expect(res.body.series).toHaveLength(18);
+    for (const point of res.body.series as { start: string; values: Record<string, number> }[]) {
+      const [y, m] = point.start.split('-').map(Number);
+      const monthEnd = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+      const hand = byHand(monthEnd).stages;
+      expect(point.values, monthEnd).toEqual(Object.fromEntries(stages.map((s) => [`lifecycle_${s}`, hand[s]])));
+    }
+    // The total is the period's last day, compared with the last day of the 18 months before.
+    expect(res.body.totals.lifecycle_dormant).toBe(byHand('1998-06-30').stages.dormant);
+    expect(res.body.comparison.lifecycle_churned.previous).toBe(0);
+    const cut = await call(fw, 'GET', '/v1/metrics?metrics=lifecycle_dormant&from=1997-01-01&to=1998-07-01&breakdown=channel', key);
+    expect(cut.status).toBe(400);
+    expect(cut.body.error.field).toBe('breakdown');
+  });
+
   it('lists every churned customer over cursor pages today, and a segment counts those with five orders or more as the file does', async () => {
     const asOfToday = await call(fw, 'GET', '/v1/lifecycle', key);
     // Long after June 1998, every CDNOW customer has churned.

@@ -127,6 +127,12 @@ export class CustomerService {
     return { asOf: day, settings: await this.settings(shopId), stages: lifecycleStages.map((stage) => ({ stage, customers: counts.get(stage) ?? 0 })) };
   }
 
+  /** Customers per stage at each date (the metric layer's `lifecycle_*` metrics). */
+  async lifecycleCounts(shopId: string, asOfs: readonly string[]): Promise<Map<string, Record<LifecycleStage, number>>> {
+    const results = await Promise.all(asOfs.map((asOf) => this.lifecycle(shopId, asOf)));
+    return new Map(results.map((r) => [r.asOf, Object.fromEntries(r.stages.map((s) => [s.stage, s.customers])) as Record<LifecycleStage, number>]));
+  }
+
   /** `GET /v1/rfm`: the population's means and each class's customers and net sales (of the window). */
   async rfm(shopId: string, asOf?: string): Promise<RfmResult> {
     const shop = await this.shopOf(shopId);

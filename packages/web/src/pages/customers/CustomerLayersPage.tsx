@@ -1,13 +1,12 @@
 import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { useQueries, useQuery } from '@tanstack/react-query';
-import { Card, DatePicker, Skeleton, Table, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { Card, DatePicker, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { lifecycleStages, type LifecycleResult, type RfmClass, type RfmResult } from '@flywheel/contracts';
+import { lifecycleStages, type MetricsResult, type RfmClass, type RfmResult } from '@flywheel/contracts';
 import { api, queryString } from '../../api/client';
 import { useCurrentSession } from '../../api/session';
 import { EChart } from '../../charts/EChart';
-import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryView } from '../../components/QueryView';
 import { addDays, addMonths, startOfMonth, todayIn } from '../../format/dates';
@@ -22,39 +21,29 @@ const classRule: Record<RfmClass, [boolean, boolean, boolean]> = {
   general_value: [true, true, false], general_develop: [true, false, false], general_keep: [false, true, false], general_retain: [false, false, false],
 };
 
-/** The last day of each of the 12 months before this one, and today: where the customer base stood. */
-function monthEnds(today: string): string[] {
-  const first = startOfMonth(today);
-  return [...Array.from({ length: 12 }, (_, i) => addDays(addMonths(first, i - 11), -1)), today];
-}
-
-/** Stacked columns: how many customers were in each lifecycle stage at each month end. */
-function LifecycleTrend({ asOfs }: { asOfs: string[] }) {
+/** Stacked columns: how many customers were in each lifecycle stage at each month end (this month: today), from the metrics API. */
+function LifecycleTrend({ today }: { today: string }) {
   const { t } = useI18n();
   const format = useFormat();
   const { shopId } = useCurrentSession();
-  const results = useQueries({
-    queries: asOfs.map((asOf) => ({ queryKey: [shopId, 'lifecycle', asOf], queryFn: () => api<LifecycleResult>(`/v1/lifecycle${queryString({ asOf })}`) })),
-  });
-  const failed = results.find((r) => r.isError);
-  const ready = results.every((r) => r.data);
+  const path = `/v1/metrics${queryString({ metrics: lifecycleStages.map((s) => `lifecycle_${s}`).join(','), from: addMonths(startOfMonth(today), -12), to: addDays(today, 1), grain: 'month' })}`;
+  const query = useQuery({ queryKey: [shopId, 'lifecycle-trend', path], queryFn: () => api<MetricsResult>(path) });
   const option = useMemo(() => {
-    if (!ready) return null;
+    const series = query.data?.series ?? [];
+    const endOf = (start: string) => { const end = addDays(addMonths(start, 1), -1); return end < today ? end : today; };
     return {
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => format.count(v) },
       legend: { top: 0 },
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-      xAxis: { type: 'category', data: asOfs },
+      xAxis: { type: 'category', data: series.map((p) => endOf(p.start)) },
       yAxis: { type: 'value', axisLabel: { formatter: (v: number) => format.count(v, { compact: true }) } },
       series: lifecycleStages.map((stage) => ({
         name: t(`customers.lifecycle.${stage}`), type: 'bar', stack: 'customers', itemStyle: { color: stageColors[stage] },
-        data: results.map((r) => r.data!.stages.find((s) => s.stage === stage)?.customers ?? 0),
+        data: series.map((p) => p.values[`lifecycle_${stage}`] ?? 0),
       })),
     };
-  }, [ready, results, asOfs, format, t]);
-  if (failed) return <ApiErrorAlert error={failed.error} onRetry={() => failed.refetch()} />;
-  if (!option) return <Skeleton active />;
-  return <EChart name="lifecycle-trend" option={option} height={300} />;
+  }, [query.data, today, format, t]);
+  return <QueryView query={query}>{() => <EChart name="lifecycle-trend" option={option} height={300} />}</QueryView>;
 }
 
 function RfmChart({ rfm }: { rfm: RfmResult }) {
@@ -86,7 +75,6 @@ export function CustomerLayersPage() {
   const today = todayIn(format.timezone);
   const [asOf, setAsOf] = useState(today);
   const rfm = useQuery({ queryKey: [shopId, 'rfm', asOf], queryFn: () => api<RfmResult>(`/v1/rfm${queryString({ asOf })}`) });
-  const asOfs = useMemo(() => monthEnds(today), [today]);
   const hl = (high: boolean) => t(high ? 'customers.layers.high' : 'customers.layers.low');
 
   return (
@@ -98,7 +86,7 @@ export function CustomerLayersPage() {
           <DatePicker allowClear={false} value={dayjs(asOf)} onChange={(d) => d && setAsOf(d.format('YYYY-MM-DD'))} disabledDate={(d) => d.format('YYYY-MM-DD') > today} data-testid="rfm-as-of" />
         </>}
       />
-      <Card size="small" title={t('customers.layers.lifecycleTrend')} style={{ marginBottom: 12 }}><LifecycleTrend asOfs={asOfs} /></Card>
+      <Card size="small" title={t('customers.layers.lifecycleTrend')} style={{ marginBottom: 12 }}><LifecycleTrend today={today} /></Card>
       <QueryView query={rfm}>
         {(data) => (
           <>
