@@ -146,12 +146,6 @@ export const batchResult = z.object({
 });
 export type BatchResult = z.infer<typeof batchResult>;
 
-export const importResult = batchResult.extend({
-  /** CSV text: line,code,field,message for every rejected row; empty when nothing was rejected. */
-  errorReport: z.string(),
-});
-export type ImportResult = z.infer<typeof importResult>;
-
 /** `GET /v1/orders/:externalId`: an order as stored, with what has been refunded of it. */
 export const storedOrder = z.object({
   externalId: z.string(),

@@ -10,3 +10,4 @@ export * from './planning';
 export * from './periods';
 export * from './texts';
 export * from './customers';
+export * from './imports';

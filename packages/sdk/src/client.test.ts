@@ -108,14 +108,16 @@ describe('client', () => {
   });
 
   it('uploads a file as multipart form data', async () => {
-    const report = { accepted: 1, rejected: [], errorReport: '' };
+    const report = { accepted: 1, rejected: [], rows: { total: 1, accepted: 1, rejected: 0 }, moneyUnit: 'minor', errorReport: '' };
     rx.respond({ status: 200, body: report });
     const csv = 'date,channel,amount\n2026-11-01,paid_social,150000\n';
-    const result = await client.importFile('spend', 'spend.csv', new TextEncoder().encode(csv));
+    // whole numbers: the file does not say 元 or 分, so the caller does
+    const result = await client.importFile('spend', 'spend.csv', new TextEncoder().encode(csv), { money: 'minor' });
 
     expect(result).toEqual(report);
     const [request] = rx.requests;
     expect(request.url.pathname).toBe('/v1/import/spend');
+    expect(request.url.searchParams.get('money')).toBe('minor');
     expect(request.headers.authorization).toBe('Bearer sk_test_456');
     expect(request.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
     const raw = request.rawBody.toString('utf8');

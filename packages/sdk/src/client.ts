@@ -21,8 +21,10 @@ import type {
   Grain,
   IdentifyCall,
   ImportResult,
+  Locale,
   MetricName,
   MetricsResult,
+  MoneyUnit,
   PageCall,
   recordSchemas,
   TrackCall,
@@ -109,7 +111,12 @@ export interface FlywheelClient {
   funnels(body: FunnelRequest): Promise<FunnelResult>;
   cohorts(params: CohortsParams): Promise<CohortsResult>;
   attribution(params: AttributionParams): Promise<AttributionResult>;
-  importFile(entity: EntityName, fileName: string, data: Blob | Uint8Array): Promise<ImportResult>;
+  /**
+   * Imports a file as the console does. `money`: the unit of amounts when the file does not show it
+   * (a decimal point or ¥ in a money column is 元; a file of whole numbers without it is refused, 400
+   * with field `money`). `lang`: the language of the refusals' messages and the errors CSV.
+   */
+  importFile(entity: EntityName, fileName: string, data: Blob | Uint8Array, options?: { money?: MoneyUnit; lang?: Locale }): Promise<ImportResult>;
 }
 
 // --- helpers --------------------------------------------------------------------------------
@@ -229,10 +236,10 @@ export function createClient(options: ClientOptions): FlywheelClient {
     funnels: (body) => request<FunnelResult>('POST', '/v1/funnels', body),
     cohorts: (params) => request<CohortsResult>('GET', `/v1/cohorts${queryString({ ...params })}`),
     attribution: (params) => request<AttributionResult>('GET', `/v1/attribution${queryString({ ...params })}`),
-    importFile(entity, fileName, data) {
+    importFile(entity, fileName, data, options = {}) {
       const form = new FormData();
       form.set('file', fileBlob(fileName, data), fileName);
-      return request<ImportResult>('POST', `/v1/import/${encodeURIComponent(entity)}`, form);
+      return request<ImportResult>('POST', `/v1/import/${encodeURIComponent(entity)}${queryString({ ...options })}`, form);
     },
   };
 }

@@ -223,26 +223,50 @@ describe('console in Chromium', { timeout: 120_000 }, () => {
     await screenshot(page, 'overview-en');
   });
 
-  it('imports a CSV and lists the bad row with its line and reason', async () => {
-    const { page } = owner;
-    await page.goto(`${baseUrl}/data/import`);
-    await page.getByTestId('import-page').waitFor();
+  it('imports a CSV and lists the bad row in the file\'s terms; asks 元 or 分 for whole numbers, in zh-CN and English', async () => {
     const day = addDays(today, -2);
+    const header = '订单号,用户ID,商品编码,数量,单价,应付金额,实付金额,订单状态,下单时间,支付时间';
     const csv = [
-      '订单号,用户ID,商品编码,数量,单价,应付金额,实付金额,订单状态,下单时间,支付时间',
+      header,
       `IMP-1,C001,TEE-L,1,79.00,79.00,79.00,已付款,${day} 10:00:00,${day} 10:01:00`,
       `IMP-2,C002,TEE-L,两件,79.00,158.00,158.00,已付款,${day} 11:00:00,${day} 11:01:00`,
-      `IMP-3,C003,MUG-1,2,39.00,78.00,78.00,已付款,${day} 12:00:00,${day} 12:01:00`,
+      `IMP-3,C003,MUG-1,2,39.00,78.00,78.00,已退款,${day} 12:00:00,${day} 12:01:00`,
+      `IMP-4,C003,MUG-1,1,39.00,39.00,39.00,已付款,${day} 13:00:00,${day} 13:01:00`,
     ].join('\n');
-    await page.locator('input[type=file]').setInputFiles({ name: 'orders.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
-    const result = page.getByTestId('import-result');
-    await result.waitFor({ timeout: 30_000 });
-    expect(await result.innerText()).toContain('2 rows accepted, 1 rejected');
-    const errorRow = page.getByTestId('import-errors').locator('tbody tr').first();
-    const cells = await errorRow.locator('td').allInnerTexts();
-    expect(cells[0]).toBe('3');
-    expect(cells[1]).toContain('quantity');
-    await screenshot(page, 'import');
+    const whole = [header, `IMP-9,C004,MUG-1,1,3900,3900,3900,已付款,${day} 14:00:00,${day} 14:01:00`].join('\n');
+    for (const lang of ['zh-CN', 'en'] as const) {
+      const { context, page } = await newPage(lang);
+      await login(page, shop.ownerEmail, shop.ownerPassword);
+      await page.waitForURL(/\/overview$/);
+      if (lang === 'en') await page.getByTestId('language-switch').getByText('English').click();
+      await page.goto(`${baseUrl}/data/import`);
+      await page.getByTestId('import-page').waitFor();
+      await page.locator('input[type=file]').setInputFiles({ name: 'orders.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+      const result = page.getByTestId('import-result');
+      await result.waitFor({ timeout: 30_000 });
+      expect(await result.innerText()).toContain(lang === 'en' ? 'Imported 2 of 4 rows (2 records); 2 rejected' : '文件共 4 行，成功 2 行（2 条记录），拒绝 2 行');
+      expect(await result.innerText()).toContain(lang === 'en' ? 'Amounts were read in yuan.' : '金额按元读取。');
+      const rows = await page.getByTestId('import-errors').locator('tbody tr').all();
+      const [quantity, status] = await Promise.all(rows.map((row) => row.locator('td').allInnerTexts()));
+      // The file's line, its own column and value, and the reason: no API field, no code.
+      expect(quantity).toEqual(lang === 'en' ? ['3', '数量', '两件', '数量 must be a number (the file has "两件")'] : ['3', '数量', '两件', '数量应为数字（填的是“两件”）']);
+      expect(status.slice(0, 3)).toEqual(['4', '订单状态', '已退款']);
+      expect(status[3]).toContain(lang === 'en' ? 'is not one of: placed, paid' : '可填：待付款、待支付、已下单、已付款');
+      if (lang === 'zh-CN') for (const text of await page.getByTestId('import-result').allInnerTexts()) expect(text).not.toMatch(englishSentence);
+      await screenshot(page, `import-${lang}`);
+
+      // Whole numbers: 3900 could be ¥3,900 or ¥39, so the page asks, with the server's reason.
+      await page.locator('input[type=file]').setInputFiles({ name: 'whole.csv', mimeType: 'text/csv', buffer: Buffer.from(whole, 'utf8') });
+      const question = page.getByTestId('import-money-question');
+      await question.waitFor({ timeout: 30_000 });
+      expect(await question.innerText()).toContain(lang === 'en' ? 'cannot tell the money unit' : '无法判断金额单位');
+      await screenshot(page, `import-money-${lang}`);
+      await page.getByTestId('import-money-major').click();
+      await expect.poll(() => result.innerText(), { timeout: 30_000 }).toContain(lang === 'en' ? 'All 1 rows imported' : '全部导入成功');
+      await context.close();
+    }
+    const imported = await http<{ paidAmount: number }>('GET', '/v1/orders/IMP-9', shop.secretKey);
+    expect(imported.body.paidAmount).toBe(390000);
   });
 
   it('shows events as they arrive in the live debugger', async () => {

@@ -62,15 +62,48 @@ describe('flywheel CLI', () => {
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toEqual({ accepted: 2, rejected: 1, errorFile: `${file}.errors.csv` });
-    const report = fs.readFileSync(out.errorFile, 'utf8').trim().split('\n');
-    expect(report).toHaveLength(2);
-    expect(report[1]).toMatch(/^3,invalid_field,amount,/);
+    // UTF-8 with a BOM (Excel on Windows), the file's own column and value, the reason in Chinese
+    const raw = fs.readFileSync(out.errorFile);
+    expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const report = raw.toString('utf8').slice(1).trim().split('\r\n');
+    expect(report).toEqual(['行号,列,填写的值,原因', '3,花费,abc,花费不是金额，应写成 199.00 这样（填的是“abc”）']);
     // Importing again changes nothing.
     expect(JSON.parse((await flywheel(dir, 'import', 'spend', file, '--shop', shop.shopId, '--money', 'major', '--json')).stdout).accepted).toBe(2);
     await flywheel(dir, 'init', '--json');
     const many = await flywheel(dir, 'import', 'spend', file, '--json');
     expect(many.status).toBe(1);
     expect(many.stderr).toMatch(/--shop/);
+  });
+
+  it('import reads a decimal point as 元, asks for --money when amounts are whole numbers, and counts rows of the file', async () => {
+    const dir = tmp();
+    await flywheel(dir, 'init', '--json');
+    const header = '订单号,用户ID,商品编码,数量,单价,实付金额,应付金额,订单状态,下单时间,支付时间';
+    const paid = '已付款,2026-11-11 10:00:00,2026-11-11 10:01:00';
+    const yuan = path.join(dir, 'orders.csv');
+    // five rows, four orders: T1 has two lines
+    fs.writeFileSync(yuan, [header, `T1,u1,S1,1,49.00,98.00,98.00,${paid}`, `T1,u1,S2,1,49.00,98.00,98.00,${paid}`, `T2,u2,S1,1,49,49,49,${paid}`, `T3,u3,S1,2,10,20,20,${paid}`, `T4,u4,S1,1,10,10,10,未知状态,2026-11-11 10:00:00,`].join('\n'));
+    const r = await flywheel(dir, 'import', 'orders', yuan);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('订单：文件共 5 行，导入 4 行（3 条记录），拒绝 1 行。');
+    expect(r.stdout).toContain('金额按元读取。');
+    expect(r.stdout).toContain('第 6 行：订单状态“未知状态”无法识别，可填：待付款、');
+    expect(r.stderr).toMatch(/导入订单: 5\/5 行 \(100%\)/);
+    const order = JSON.parse((await flywheel(dir, 'import', 'orders', yuan, '--json')).stdout);
+    expect(order.accepted).toBe(3);
+
+    const whole = path.join(dir, 'whole.csv');
+    fs.writeFileSync(whole, [header, `T9,u9,S1,1,4900,4900,4900,${paid}`].join('\n'));
+    const zh = await flywheel(dir, 'import', 'orders', whole);
+    expect(zh.status).toBe(1);
+    expect(zh.stderr).toContain('无法判断金额单位：单价、实付金额、应付金额都没有小数点（例如第 2 行单价为“4900”），既可能是元也可能是分。');
+    expect(zh.stderr).toContain('--money major 表示金额以元为单位（4900 即 ¥4,900.00），--money minor 表示以分为单位、与 API 相同（4900 即 ¥49.00）');
+    const en = await flywheel(dir, 'import', 'orders', whole, '--lang', 'en');
+    expect(en.stderr).toContain('--money major means amounts are in yuan (4900 is ¥4,900.00); --money minor means they are in fen');
+    const conflict = await flywheel(dir, 'import', 'orders', yuan, '--money', 'minor');
+    expect(conflict.status).toBe(1);
+    expect(conflict.stderr).toContain('金额单位矛盾：选择的是分，但第 2 行单价写作“49.00”，有小数点即为元。');
+    expect((await flywheel(dir, 'import', 'orders', whole, '--money', 'minor', '--json')).stdout).toContain('"accepted": 1');
   });
 
   it('loses no acknowledged data when the server is killed with SIGKILL right after answering', async () => {

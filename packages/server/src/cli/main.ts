@@ -1,14 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { Argument, Command, Option } from 'commander';
+import { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { importEntities, type ImportEntity } from '@flywheel/contracts';
 import { openFlywheel, type Flywheel } from '../app';
 import { loadConfig, type Config } from '../platform/config';
 import { FlywheelError } from '../platform/errors';
 import { createLogger } from '../platform/logger';
-import { errorReport } from '../modules/imports';
 import { localDateOf } from '../platform/timezone';
+import { importCommand } from './import';
 import { assertDemoOptions, DEMO_LOGIN, loadDemo, readDemo, resetDataDir } from './demo';
 import { reviewCommand } from './review';
 import { simulateLive } from './simulate';
@@ -117,32 +114,7 @@ export async function serve(config: Config, opened?: Flywheel): Promise<Flywheel
   return fw;
 }
 
-program
-  .command('import')
-  .description(`import a CSV (UTF-8 or GBK), XLSX or NDJSON file of ${importEntities.join(', ')} (events: NDJSON of tracking calls)`)
-  .addArgument(new Argument('<entity>', 'what the file holds').choices(importEntities))
-  .argument('<file>', 'the file')
-  .option('--shop <id>', 'the shop to import into (default: the only shop)')
-  .addOption(new Option('--money <unit>', 'minor: amounts are in 分 (like the API); major: amounts are in 元 such as 199.00').choices(['minor', 'major']).default('minor'))
-  .option('--json', 'print JSON')
-  .action(async (entity: ImportEntity, file: string, opts, cmd) => {
-    const config = configFrom(cmd);
-    const data = fs.readFileSync(file);
-    await withFlywheel(config, async (fw) => {
-      const shopId = opts.shop ?? (await onlyShop(fw));
-      const bar = progress(opts.json, `importing ${entity}`, 'records');
-      const result = await fw.imports.importFile(shopId, entity, data, path.basename(file), { money: opts.money, onProgress: bar.update });
-      bar.stop();
-      await fw.projector.drain();
-      let errorFile: string | null = null;
-      if (result.rejected.length > 0) {
-        errorFile = `${file}.errors.csv`;
-        fs.writeFileSync(errorFile, errorReport(result.rejected));
-      }
-      print(opts.json, { accepted: result.accepted, rejected: result.rejected.length, errorFile },
-        `${result.accepted} ${entity} records imported, ${result.rejected.length} rejected${errorFile ? ` (reasons by line in ${errorFile})` : ''}.`);
-    });
-  });
+program.addCommand(importCommand({ configFrom, withFlywheel, onlyShop, progress }));
 
 program
   .command('demo')

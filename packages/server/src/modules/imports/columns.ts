@@ -2,7 +2,7 @@
  * Which field a column header names: the field itself or one of its aliases (English and Chinese
  * headers as shops export them), an attribute of a product SKU, or the record's nested lines.
  */
-import type { EntityName } from '@flywheel/contracts';
+import type { EntityName, MoneyUnit } from '@flywheel/contracts';
 import type { FieldKind } from './values';
 
 export interface FieldSpec {
@@ -138,4 +138,24 @@ export function columnResolver(entity: EntityName, linesField: string | undefine
     }
     return column;
   };
+}
+
+/**
+ * The spec of the field an API path names (`items[0].quantity` is the item's quantity, `discount`
+ * the order's), for a refusal to say what kind of value was expected.
+ */
+export function fieldSpecAt(entity: EntityName, path: readonly PropertyKey[]): FieldSpec | undefined {
+  const perLine = path.length > 2 && typeof path[1] === 'number';
+  const field = String(perLine ? path[2] : path[0]);
+  const specs = COLUMNS[entity];
+  return specs.find((s) => s.field === field && !!s.perLine === perLine) ?? specs.find((s) => s.field === field);
+}
+
+const HEADER_UNIT = /[(（[【]\s*(元|分|cny|rmb|yuan|fen)\s*[)）\]】]\s*$/i;
+
+/** The unit a header writes beside its name: 单价（元）, 金额(分). */
+export function headerMoneyUnit(header: string): MoneyUnit | undefined {
+  const unit = HEADER_UNIT.exec(header)?.[1].toLowerCase();
+  if (!unit) return undefined;
+  return unit === '分' || unit === 'fen' ? 'minor' : 'major';
 }

@@ -8,6 +8,7 @@ describe('元 to 分', () => {
     expect(yuanToFen('0.07')).toEqual({ value: 7 });
     // Math.round(45035996273704.95 * 100) is ...496: only string arithmetic gets large sums right
     expect(yuanToFen('45035996273704.95')).toEqual({ value: 4503599627370495 });
-    expect(yuanToFen('1.005')).toEqual({ error: expect.stringMatching(/fraction of a fen/) });
+    expect(yuanToFen('1.005')).toEqual({ problem: 'fen_fraction' });
+    expect(yuanToFen('12元')).toEqual({ problem: 'not_amount' });
   });
 });

@@ -1,10 +1,12 @@
 /** Amounts and counts as shops write them ("¥1,299.00", "1,234"), to numbers. */
 
-/** A converted value, or why the text could not be converted. */
-export type Converted<T> = { value: T } | { error: string };
+import type { ImportProblemKey } from '@flywheel/contracts';
+
+/** A converted value, or why the text could not be converted (a key of the import catalog). */
+export type Converted<T> = { value: T } | { problem: ImportProblemKey };
 
 /** "¥1,299.00" -> "1299.00": currency signs and thousands separators are decoration. */
-function stripAmountDecoration(text: string): string {
+export function stripAmountDecoration(text: string): string {
   const bare = text.trim().replace(/^[¥￥]\s*/, '').replace(/\s+/g, '');
   return /^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$/.test(bare) ? bare.replace(/,/g, '') : bare;
 }
@@ -19,14 +21,14 @@ export function yuanToFen(amount: string | number): Converted<number> {
   const text = typeof amount === 'number' ? String(Number(amount.toPrecision(15))) : stripAmountDecoration(amount);
   const match = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text);
   if (!match || (match[2] === '' && !match[3])) {
-    return { error: `"${amount}" is not an amount in 元 (e.g. 199.00)` };
+    return { problem: 'not_amount' };
   }
   const [, sign, whole, fraction = ''] = match;
   if (/[1-9]/.test(fraction.slice(2))) {
-    return { error: `"${amount}" has a fraction of a fen (0.01 元); fractions of a minor unit are refused` };
+    return { problem: 'fen_fraction' };
   }
   const fen = BigInt(whole || '0') * 100n + BigInt(fraction.slice(0, 2).padEnd(2, '0'));
-  if (fen > BigInt(Number.MAX_SAFE_INTEGER)) return { error: `"${amount}" is too large` };
+  if (fen > BigInt(Number.MAX_SAFE_INTEGER)) return { problem: 'too_large' };
   return { value: sign === '-' && fen !== 0n ? -Number(fen) : Number(fen) };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { recordSchemas } from '@flywheel/contracts';
+import { entityNames, importFieldName, recordSchemas } from '@flywheel/contracts';
+import { columnResolver } from './columns';
 import { toRecords } from './records';
 import type { SourceRow } from './source-rows';
 import { expectValid, importFile, utf8 } from './test-support';
@@ -15,8 +16,8 @@ describe('orders written one line per order item', () => {
   ].join('\n');
 
   it('groups the lines of one order in first-seen order and remembers which lines made it', async () => {
-    const { records, lines, errors } = await importFile('orders', utf8(csv), 'orders.csv');
-    expect(errors).toEqual([]);
+    const { records, lines, refusals } = await importFile('orders', utf8(csv), 'orders.csv');
+    expect(refusals).toEqual([]);
     expect(records.map((r) => (r as { externalId: string }).externalId)).toEqual(['A1', 'A2']);
     expect(lines).toEqual([[2, 5, 6], [3]]);
     expect(records[0]).toMatchObject({
@@ -33,8 +34,8 @@ describe('orders written one line per order item', () => {
 
   it('rejects a line without its order number and keeps the other orders', async () => {
     const broken = `${csv}\n,c3,sku-4,1,100,,100,paid,2026-03-02 10:00:00`;
-    const { records, lines, errors } = await importFile('orders', utf8(broken), 'orders.csv');
-    expect(errors).toEqual([expect.objectContaining({ line: 7, code: 'invalid_field', field: 'externalId' })]);
+    const { records, lines, refusals } = await importFile('orders', utf8(broken), 'orders.csv');
+    expect(refusals).toEqual([expect.objectContaining({ line: 7, code: 'invalid_field', field: 'externalId', column: 'externalId', problem: expect.objectContaining({ key: 'no_key' }) })]);
     expect(lines).toEqual([[2, 5, 6], [3]]);
     expect(records).toHaveLength(2);
   });
@@ -45,18 +46,18 @@ describe('money written in 元', () => {
     prices.map((price, i) => ({ line: i + 2, values: { sku: `s${i}`, price, 商品ID: `P${i}`, title: 't', category: 'c' } }));
 
   it('converts to 分 exactly', () => {
-    const { records, errors } = toRecords('products', rowsOf(['199.9', '0.01', '1,299.00', '¥19.99', '0.1', '0.2', '1.10', '12']), { money: 'major' });
-    expect(errors).toEqual([]);
+    const { records, refusals } = toRecords('products', rowsOf(['199.9', '0.01', '1,299.00', '¥19.99', '0.1', '0.2', '1.10', '12']), { money: 'major' });
+    expect(refusals).toEqual([]);
     const prices = records.map((r) => (r as { skus: { price: number }[] }).skus[0].price);
     expect(prices).toEqual([19990, 1, 129900, 1999, 10, 20, 110, 1200]);
     // where floats drift (0.1 + 0.2 !== 0.3), 分 add up
     expect(prices[4] + prices[5]).toBe(30);
   });
 
-  it('refuses a fraction of a fen with the line and field, and imports the other rows', () => {
-    const { records, lines, errors } = toRecords('products', rowsOf(['199.00', '199.001', '5']), { money: 'major' });
-    expect(errors).toEqual([
-      { line: 3, code: 'invalid_field', field: 'skus[0].price', message: expect.stringMatching(/199\.001.*fraction of a fen/) },
+  it('refuses a fraction of a fen with the line, the column and the value, and imports the other rows', () => {
+    const { records, lines, refusals } = toRecords('products', rowsOf(['199.00', '199.001', '5']), { money: 'major' });
+    expect(refusals).toEqual([
+      expect.objectContaining({ line: 3, code: 'invalid_field', field: 'skus[0].price', column: 'price', value: '199.001', problem: expect.objectContaining({ key: 'fen_fraction' }) }),
     ]);
     expect(lines).toEqual([[2], [4]]);
     expect(records).toHaveLength(2);
@@ -67,20 +68,19 @@ describe('money written in 元', () => {
       { line: 2, values: { 订单号: 'A1', 单价: '10.00', 数量: '1', 商品编码: 's1' } },
       { line: 3, values: { 订单号: 'A1', 单价: '10.005', 数量: '1', 商品编码: 's2' } },
     ];
-    const { records, errors } = toRecords('orders', rows, { money: 'major' });
+    const { records, refusals } = toRecords('orders', rows, { money: 'major' });
     expect(records).toEqual([]);
-    expect(errors.map((e) => [e.line, e.field])).toEqual([
-      [2, 'items[1].unitPrice'],
-      [3, 'items[1].unitPrice'],
+    expect(refusals.map((e) => [e.line, e.field, e.problem.key])).toEqual([
+      [2, 'items[1].unitPrice', 'sibling'],
+      [3, 'items[1].unitPrice', 'fen_fraction'],
     ]);
-    expect(errors[0].message).toMatch(/line 3/);
+    expect(refusals[0].problem.values).toMatchObject({ id: 'A1', line: 3, column: '单价' });
   });
 
-  it('leaves 199.5 as a number by default (minor units) for the schema to refuse', () => {
-    const { records, errors } = toRecords('products', rowsOf(['199.5']));
-    expect(errors).toEqual([]);
-    expect(records[0]).toMatchObject({ skus: [{ price: 199.5 }] });
-    expect(recordSchemas.products.safeParse(records[0]).success).toBe(false);
+  it('refuses 199.5 read as minor units, a fraction of a fen, with the value as written', () => {
+    const { records, refusals } = toRecords('products', rowsOf(['199.5']));
+    expect(records).toEqual([]);
+    expect(refusals).toEqual([expect.objectContaining({ line: 2, column: 'price', value: '199.5', problem: expect.objectContaining({ key: 'fen_fraction' }) })]);
   });
 });
 
@@ -105,11 +105,30 @@ describe('dates, gender, lists and spend', () => {
 });
 
 describe('cells and headers that are names of built-in object properties', () => {
-  it('reads a column headed "constructor" like any other, and keeps a status "constructor" as text for the contract to refuse', async () => {
+  it('reads a column headed "constructor" like any other, and refuses a status "constructor" as an unknown word', async () => {
     const csv = ['externalId,customerId,sku,quantity,unitPrice,payableAmount,status,placedAt,constructor', 'B1,c1,sku-1,1,1000,1000,constructor,2026-03-01 10:00:00,x'].join('\n');
-    const { records, errors } = await importFile('orders', utf8(csv), 'orders.csv');
-    expect(errors).toEqual([]);
-    expect((records[0] as { status: unknown }).status).toBe('constructor');
-    expect(recordSchemas.orders.safeParse(records[0]).error?.issues[0].path).toEqual(['status']);
+    const { records, refusals } = await importFile('orders', utf8(csv), 'orders.csv');
+    expect(records).toEqual([]);
+    expect(refusals).toEqual([expect.objectContaining({ line: 2, field: 'status', column: 'status', value: 'constructor', problem: expect.objectContaining({ key: 'bad_choice' }) })]);
+  });
+});
+
+describe('names of columns a file does not have', () => {
+  it('are headers the import reads as that field', () => {
+    let checked = 0;
+    for (const entity of entityNames) {
+      const resolve = columnResolver(entity, undefined);
+      const shape = recordSchemas[entity].shape as Record<string, { unwrap?: () => unknown }>;
+      const lines = (shape.items ?? shape.skus) as unknown as { unwrap?: () => { element?: { shape: object } }; element?: { shape: object } } | undefined;
+      const lineShape = (lines?.element ?? lines?.unwrap?.().element)?.shape ?? {};
+      for (const field of [...Object.keys(shape), ...Object.keys(lineShape)]) {
+        const name = importFieldName(entity, field, 'zh-CN');
+        if (name === field || field === 'items' || field === 'skus') continue;
+        const column = resolve(name);
+        expect(column.to === 'field' && column.spec.field, `${entity}.${field} is called ${name}`).toBe(field);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(35);
   });
 });

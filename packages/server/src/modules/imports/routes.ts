@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import multipart from '@fastify/multipart';
-import { importEntities, importResult } from '@flywheel/contracts';
+import { importEntities, importResult, locales, moneyUnits } from '@flywheel/contracts';
 import { principalOf, type HttpApp } from '../../platform/http';
 import { FlywheelError } from '../../platform/errors';
 import type { ImportService } from './service';
@@ -24,9 +24,14 @@ export async function importRoutes(app: HttpApp, imports: ImportService) {
       bodyLimit: MAX_FILE_BYTES,
       schema: {
         tags: ['commerce'],
-        summary: 'Import a CSV (UTF-8 or GBK), XLSX or NDJSON file of records, or an NDJSON file of tracking calls (entity events); returns what landed and an error report naming line and reason',
+        summary: 'Import a CSV (UTF-8 or GBK), XLSX or NDJSON file of records, or an NDJSON file of tracking calls (entity events); returns what landed and, for each refused line, the file\'s column and value and the reason (a message key with values, and its text in lang)',
         params: z.object({ entity: z.enum(importEntities) }),
-        querystring: z.object({ fileName: z.string().optional(), money: z.enum(['minor', 'major']).default('minor') }),
+        querystring: z.object({
+          fileName: z.string().optional(),
+          // Absent: the file says (a decimal point or ¥ in a money column is 元); a file of whole numbers must be told (400, field money).
+          money: z.enum(moneyUnits).optional(),
+          lang: z.enum(locales).default('zh-CN'),
+        }),
         response: { 200: importResult },
       },
     }, async (request) => {
@@ -43,7 +48,7 @@ export async function importRoutes(app: HttpApp, imports: ImportService) {
         file = request.body;
       }
       if (!fileName) throw new FlywheelError('invalid_field', 'fileName: say which format this is, e.g. ?fileName=orders.csv', 'fileName');
-      return imports.importFile(shopId, request.params.entity, file, fileName, { money: request.query.money });
+      return imports.importFile(shopId, request.params.entity, file, fileName, { money: request.query.money, lang: request.query.lang });
     });
   });
 }

@@ -35,12 +35,28 @@ export async function readXlsx(file: Buffer, timezone: string): Promise<SourceRo
     const values: Record<string, SourceValue> = {};
     for (const [column, name] of header) {
       if (Object.hasOwn(values, name)) continue;
-      const value = cellValue(row.getCell(column).value, timezone);
+      const cell = row.getCell(column);
+      const value = shownAs(cellValue(cell.value, timezone), cell.numFmt);
       values[name] = isBlank(value) ? null : value;
     }
     if (!Object.values(values).every(isBlank)) rows.push({ line: rowNumber, values });
   });
   return rows;
+}
+
+/**
+ * A number whose cell format fixes its decimals (0.00) or shows ¥ as Excel shows it: 49 shown as 49.00
+ * is read as "49.00", 4900 shown as ¥4,900 as "¥4900", so the column reads as 元 as the user sees it
+ * (money-unit.ts). Percentages and formats with text are left as numbers.
+ */
+function shownAs(value: string | number | null, numFmt: string | undefined): string | number | null {
+  if (typeof value !== 'number' || !numFmt) return value;
+  const bare = numFmt.replace(/"[^"]*"|\[[^\]]*\]|\\./g, '');
+  if (/[%@a-z]/i.test(bare)) return value;
+  const decimals = /0\.(0+)/.exec(bare.split(';')[0])?.[1].length;
+  const yuan = /[¥￥]/.test(numFmt);
+  if (!decimals && !yuan) return value;
+  return `${yuan ? '¥' : ''}${decimals ? value.toFixed(decimals) : String(value)}`;
 }
 
 /** Flattens an ExcelJS cell value: formulas to their result, rich text and links to their text. */
