@@ -16,7 +16,7 @@ import { EventFeed } from './platform/event-feed';
 import { IdempotencyKeys, idempotencyMigrations } from './platform/idempotency';
 import { jobMigrations, Jobs } from './platform/jobs';
 import { subscriberMigrations, Subscribers } from './platform/subscribers';
-import { OutboxProjector, outboxMigrations } from './platform/outbox';
+import { mergeProjections, OutboxProjector, outboxMigrations } from './platform/outbox';
 import { analyticsRoutes, AnalyticsService, visitsAnalyticsSchema } from './modules/analytics';
 import { commerceAnalyticsSchema, commerceMigrations, commerceProjections, commerceRoutes, CommerceService, eraseCustomerAnalytics } from './modules/commerce';
 import { createCustomers, customersAnalyticsSchema, customersMigrations, customersProjections, customersRoutes, type Customers } from './modules/customers';
@@ -102,7 +102,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
         await runtime.jobs.work();
       },
     };
-    const projector = new OutboxProjector(db, store, { ...commerceProjections, ...customersProjections }, log, config.projectorIntervalMs);
+    const projector = new OutboxProjector(db, store, mergeProjections(commerceProjections, customersProjections), log, config.projectorIntervalMs);
     await projector.init();
     const analytics = new AnalyticsService(store, config.funnelMemoryBytes);
     const planning = createPlanning(db, analytics, { shop: (id) => lookup.get(id), shopIds: async () => (await shops.listShops()).map((s) => s.id) }, log, { delivery: { allowPrivate: config.allowPrivateWebhooks }, chromiumPath: config.chromiumPath });

@@ -122,3 +122,15 @@ export class OutboxProjector {
     return rows.length;
   }
 }
+
+/** Several modules' projections, those of one topic run one after the other in the projector's transaction. */
+export function mergeProjections(...maps: Record<string, Projection>[]): Record<string, Projection> {
+  const out: Record<string, Projection> = {};
+  for (const map of maps) {
+    for (const [topic, projection] of Object.entries(map)) {
+      const before = out[topic];
+      out[topic] = before ? async (conn, messages) => { await before(conn, messages); await projection(conn, messages); } : projection;
+    }
+  }
+  return out;
+}

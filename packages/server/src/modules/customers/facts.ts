@@ -6,8 +6,8 @@ import { RFM_WINDOW_DAYS, rfmClassSql, rfmSql } from './rfm';
 /*
  * The per-customer facts in the analytics store, as SQL. Tables read: `orders`, `order_items`,
  * `products`, `refunds` and `customers` (owned by the commerce module, see commerce/projection.ts),
- * `tracked_events`, `events` and `identity_links` (owned by tracking, see tracking/service.ts), and `customer_tag_edits` (this
- * module's, see projection.ts). None is written here.
+ * `tracked_events`, `events` and `identity_links` (owned by tracking, see tracking/schema.ts), and
+ * `customer_tag_edits` and `customer_people` (this module's, see projection.ts). None is written here.
  *
  * A purchase is a paid order (`paid_at is not null`) that is not fully refunded, as for `buyers` and
  * cohorts; refunds count as of the date they were created, so facts "as of" a past date are what the
@@ -19,11 +19,24 @@ export interface FactsOptions {
   rfm: 'none' | 'class' | 'scores';
   /** Limit the people to the ids of `$only` (a JSON list); RFM still ranks the whole population. */
   only?: boolean;
+  /**
+   * Only these parts (the others' columns are null): `buyers` (orders, net sales, lifecycle),
+   * `attributes` (the customer record's fields), `tags`. A segment's size needs only what its rule
+   * reads, and DuckDB can then push a rule's time window into the scan of orders. All when absent.
+   */
+  parts?: FactsParts;
 }
+
+export interface FactsParts { buyers: boolean; attributes: boolean; tags: boolean }
 
 /** The parameters the facts bind: `$shop`, `$tz`, `$asof` (local date), `$asof_end` (the instant asOf ends) and the lifecycle day counts. */
 export function factsParams(shopId: string, timezone: string, asOf: string, settings: LifecycleSettings) {
-  return { shop: shopId, tz: timezone, asof: asOf, asof_end: startOfLocalDay(addDays(asOf, 1), timezone).toISOString(), ...lifecycleParams(settings) };
+  return {
+    shop: shopId, tz: timezone, asof: asOf, asof_end: startOfLocalDay(addDays(asOf, 1), timezone).toISOString(),
+    // The RFM window as instants: its first local day starts here (comparing instants spares converting every order's time).
+    window_start: startOfLocalDay(addDays(asOf, -RFM_WINDOW_DAYS), timezone).toISOString(),
+    ...lifecycleParams(settings),
+  };
 }
 
 /**
@@ -32,7 +45,8 @@ export function factsParams(shopId: string, timezone: string, asOf: string, sett
  * customer_id, orders, net_sales, first_order_at, last_order_at, first_days, last_days, lifecycle,
  * r, f, m, rfm_class, r_score, f_score, m_score (nulls outside the RFM population),
  * gender, birthday, province, city, registered_at, channel, imported_tags, tags, tier, points.
- * Also defines `purchases` (customer_id, order_id, paid_at, paid_amount, net, days_ago), which segment
+ * The people are `customer_people` (projection.ts): commerce's customers and order customers.
+ * Also defines `purchases` (customer_id, order_id, paid_at, paid_amount, net), which segment
  * conditions on orders reuse.
  */
 export function factsCtes(options: FactsOptions): string {
@@ -41,40 +55,42 @@ export function factsCtes(options: FactsOptions): string {
   const purchasesOnly = options.only && options.rfm === 'none' ? `and o.customer_id in (select unnest(from_json($only::json, '["VARCHAR"]')))` : '';
   const rfm = options.rfm !== 'none';
   const scores = options.rfm === 'scores';
+  const buyers = rfm || (options.parts?.buyers ?? true);
+  const attributes = options.parts?.attributes ?? true;
+  const tags = options.parts?.tags ?? true;
   return `
   refunded as (
     select order_id, sum(amount) as refunded from refunds
     where shop_id = $shop and created_at < $asof_end::timestamptz group by order_id),
   purchases as (
-    select o.customer_id, o.order_id, o.paid_at, o.paid_amount, o.paid_amount - coalesce(r.refunded, 0) as net,
-      date_diff('day', timezone($tz, o.paid_at)::date, $asof::date) as days_ago
+    select o.customer_id, o.order_id, o.paid_at, o.paid_amount, o.paid_amount - coalesce(r.refunded, 0) as net
     from orders o left join refunded r on r.order_id = o.order_id
     where o.shop_id = $shop and o.paid_at is not null and o.paid_at < $asof_end::timestamptz
       and (r.refunded is null or r.refunded < o.paid_amount) ${purchasesOnly}),
-  buyers as (
-    select customer_id, count(*) as orders, sum(net) as net_sales, min(paid_at) as first_order_at, max(paid_at) as last_order_at,
-      max(days_ago) as first_days, min(days_ago) as last_days,
-      count(*) filter (where days_ago <= ${RFM_WINDOW_DAYS}) as f, coalesce(sum(net) filter (where days_ago <= ${RFM_WINDOW_DAYS}), 0) as m
-    from purchases group by customer_id),
-  people as (
-    select customer_id from customers where shop_id = $shop and (registered_at is null or registered_at < $asof_end::timestamptz) ${only}
-    union
-    select customer_id from orders where shop_id = $shop and placed_at < $asof_end::timestamptz ${only}),
+  ${buyers ? `buyers as (
+    select *, date_diff('day', timezone($tz, first_order_at)::date, $asof::date) as first_days, date_diff('day', timezone($tz, last_order_at)::date, $asof::date) as last_days
+    from (select customer_id, count(*) as orders, sum(net) as net_sales, min(paid_at) as first_order_at, max(paid_at) as last_order_at,
+        count(*) filter (where paid_at >= $window_start::timestamptz) as f, coalesce(sum(net) filter (where paid_at >= $window_start::timestamptz), 0) as m
+      from purchases group by customer_id)),` : ''}
+  people as (select customer_id from customer_people where shop_id = $shop and first_seen < $asof_end::timestamptz ${only}),
   ${rfm ? `rfm_pop as (select customer_id, last_days as r, f, m from buyers where f > 0),
   rfm as (${rfmSql('rfm_pop', scores)}),` : ''}
   tag_edits as (select customer_id, added, removed from customer_tag_edits where shop_id = $shop),
   facts as (
-    select p.customer_id, coalesce(b.orders, 0) as orders, coalesce(b.net_sales, 0) as net_sales, b.first_order_at, b.last_order_at,
-      b.first_days, b.last_days, ${lifecycleSql('b.first_days', 'b.last_days')} as lifecycle,
+    select p.customer_id,
+      ${buyers ? `coalesce(b.orders, 0) as orders, coalesce(b.net_sales, 0) as net_sales, b.first_order_at, b.last_order_at,
+      b.first_days, b.last_days, ${lifecycleSql('b.first_days', 'b.last_days')} as lifecycle,` : `null::bigint as orders, null::bigint as net_sales, null::timestamptz as first_order_at, null::timestamptz as last_order_at,
+      null::bigint as first_days, null::bigint as last_days, null::varchar as lifecycle,`}
       ${rfm ? `rfm.r, rfm.f, rfm.m, case when rfm.customer_id is not null then ${rfmClassSql('rfm.high_r', 'rfm.high_f', 'rfm.high_m')} end as rfm_class,` : 'null::bigint as r, null::bigint as f, null::bigint as m, null::varchar as rfm_class,'}
       ${scores ? 'rfm.r_score, rfm.f_score, rfm.m_score,' : 'null::bigint as r_score, null::bigint as f_score, null::bigint as m_score,'}
-      c.gender, c.birthday, c.province, c.city, c.registered_at, c.channel, coalesce(c.tags, []::varchar[]) as imported_tags,
-      list_sort(list_distinct(list_filter(list_concat(coalesce(c.tags, []::varchar[]), coalesce(t.added, []::varchar[])), x -> not list_contains(coalesce(t.removed, []::varchar[]), x)))) as tags,
+      ${attributes ? 'c.gender, c.birthday, c.province, c.city, c.registered_at, c.channel, coalesce(c.tags, []::varchar[]) as imported_tags,'
+    : 'null::varchar as gender, null::date as birthday, null::varchar as province, null::varchar as city, null::timestamptz as registered_at, null::varchar as channel, []::varchar[] as imported_tags,'}
+      ${tags ? 'list_sort(list_distinct(list_filter(list_concat(coalesce(c.tags, []::varchar[]), coalesce(t.added, []::varchar[])), x -> not list_contains(coalesce(t.removed, []::varchar[]), x)))) as tags,' : '[]::varchar[] as tags,'}
       -- The loyalty module (not built yet) will provide these.
       null::varchar as tier, null::bigint as points
     from people p
-      left join buyers b on b.customer_id = p.customer_id
+      ${buyers ? 'left join buyers b on b.customer_id = p.customer_id' : ''}
       ${rfm ? 'left join rfm on rfm.customer_id = p.customer_id' : ''}
-      left join customers c on c.shop_id = $shop and c.customer_id = p.customer_id
-      left join tag_edits t on t.customer_id = p.customer_id)`;
+      ${attributes || tags ? 'left join customers c on c.shop_id = $shop and c.customer_id = p.customer_id' : ''}
+      ${tags ? 'left join tag_edits t on t.customer_id = p.customer_id' : ''})`;
 }

@@ -77,7 +77,12 @@ export class PrivacyService {
       await sql`update outbox set key = ${anonymousId}, payload = ${JSON.stringify({ customerId: anonymousId, added: [], removed: [] })}::jsonb
         where shop_id = ${shopId} and topic = 'customer.tags_changed' and key = ${externalId}`.execute(trx);
     });
-    await this.store.write(async (conn) => { await conn.run(`delete from customer_tag_edits where shop_id = ? and customer_id = ?`, [shopId, externalId]); });
+    await this.store.write(async (conn) => {
+      await conn.run(`delete from customer_tag_edits where shop_id = ? and customer_id = ?`, [shopId, externalId]);
+      // The person stays known (so as-of counts do not move), under the anonymous id.
+      await conn.run(`insert into customer_people select shop_id, ?, first_seen from customer_people where shop_id = ? and customer_id = ? on conflict do nothing`, [anonymousId, shopId, externalId]);
+      await conn.run(`delete from customer_people where shop_id = ? and customer_id = ?`, [shopId, externalId]);
+    });
     await this.parties.eraseCustomerAnalytics(shopId, externalId, anonymousId);
     await this.parties.erasePerson(shopId, externalId, anonymousId);
     const erasedAt = new Date();

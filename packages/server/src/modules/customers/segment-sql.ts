@@ -3,6 +3,7 @@ import {
   type ConditionValue, type EventCondition, type FieldCondition, type OrdersCondition, type ScalarValue, type SegmentField, type SegmentOp, type SegmentRule,
 } from '@flywheel/contracts';
 import { FlywheelError } from '../../platform/errors';
+import type { FactsParts } from './facts';
 
 /**
  * The segment rule compiler: the one place a rule becomes SQL. Pure: rule in, SQL and parameters out.
@@ -25,6 +26,8 @@ export interface CompiledRule {
   params: Record<string, string | number>;
   /** Whether the rule reads the RFM class (the facts then rank the RFM population). */
   needsRfm: boolean;
+  /** The parts of the facts it reads (facts.ts `FactsParts`). */
+  needs: FactsParts;
 }
 
 /** The most conditions a rule may hold once the segments it refers to are put in, and how deep such references go. */
@@ -48,6 +51,7 @@ class Compiler {
   readonly joins: string[] = [];
   readonly params: Record<string, string | number> = {};
   needsRfm = false;
+  readonly needs: FactsParts = { buyers: false, attributes: false, tags: false };
   private conditions = 0;
 
   constructor(private readonly segments: ReadonlyMap<string, SegmentRule>, private readonly prefix: string) {}
@@ -95,6 +99,9 @@ class Compiler {
   private field(c: FieldCondition): string {
     const kind = fieldKinds[c.field];
     if (c.field === 'rfmClass') this.needsRfm = true;
+    else if (c.field === 'lifecycle') this.needs.buyers = true;
+    else if (c.field === 'tags') { this.needs.attributes = true; this.needs.tags = true; }
+    else if (c.field !== 'tier' && c.field !== 'points') this.needs.attributes = true;
     const col = fieldColumn[c.field];
     const cast = castOf[kind];
     const one = (v: ScalarValue) => `${this.param(v as string | number)}::${cast}`;
@@ -183,7 +190,7 @@ class Compiler {
 export function compileRule(rule: SegmentRule, segments: ReadonlyMap<string, SegmentRule> = new Map(), path = 'rule', prefix = '', within: string[] = []): CompiledRule {
   const compiler = new Compiler(segments, prefix);
   const where = compiler.node(rule, path, within);
-  return { ctes: compiler.ctes, joins: compiler.joins, where, params: compiler.params, needsRfm: compiler.needsRfm };
+  return { ctes: compiler.ctes, joins: compiler.joins, where, params: compiler.params, needsRfm: compiler.needsRfm, needs: compiler.needs };
 }
 
 /** The ids of the segments a rule refers to directly. */

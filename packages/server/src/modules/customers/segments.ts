@@ -186,7 +186,7 @@ export class SegmentService {
   async membersSql(shopId: string, segmentId: string) {
     const rule = await this.compileSaved(shopId, segmentId, 'filter.segment', 'fseg');
     return this.customers.statement(await this.customers.shopOf(shopId), {
-      rfm: 'none', rules: [rule], select: (joins) => `select f.customer_id from facts f ${joins} where ${rule.where}`,
+      rfm: 'none', rules: [rule], lean: true, select: (joins) => `select f.customer_id from facts f ${joins} where ${rule.where}`,
     });
   }
 

@@ -8,8 +8,9 @@ import type { Db } from '../../platform/db';
 import { FlywheelError } from '../../platform/errors';
 import { localDateOf } from '../../platform/timezone';
 import { ANONYMOUS_PREFIX, type StoredCustomer } from '../commerce';
-import { factsCtes, factsParams, type FactsOptions } from './facts';
+import { factsCtes, factsParams, type FactsOptions, type FactsParts } from './facts';
 import { maskEmail, maskPhone } from './masking';
+import { rfmClassSql } from './rfm';
 import type { CompiledRule } from './segment-sql';
 
 export interface ShopContext { shopId: string; timezone: string; currency: string }
@@ -41,6 +42,9 @@ interface FactsQuery {
   /** The SELECT over `facts f` (with the rules' measures joined). */
   select: (joins: string) => string;
   params?: Record<string, string | number>;
+  /** Only the parts of the facts the rules read (and `parts`): for sizes and membership, not for showing people. */
+  lean?: boolean;
+  parts?: Partial<FactsParts>;
 }
 
 const RFM_RANK = { none: 0, class: 1, scores: 2 } as const;
@@ -107,7 +111,8 @@ export class CustomerService {
   async statement(shop: ShopContext, q: FactsQuery): Promise<{ sql: string; params: Record<string, string | number> }> {
     const rules = q.rules ?? [];
     const rfm = rules.some((r) => r.needsRfm) && RFM_RANK[q.rfm] < RFM_RANK.class ? 'class' : q.rfm;
-    const ctes = [factsCtes({ rfm, only: q.only !== undefined }), ...rules.flatMap((r) => r.ctes)].join(',\n');
+    const parts = q.lean ? (['buyers', 'attributes', 'tags'] as const).reduce((acc, k) => ({ ...acc, [k]: (q.parts?.[k] ?? false) || rules.some((r) => r.needs[k]) }), {} as FactsParts) : undefined;
+    const ctes = [factsCtes({ rfm, only: q.only !== undefined, parts }), ...rules.flatMap((r) => r.ctes)].join(',\n');
     const sql = `with ${ctes}\n${q.select(rules.flatMap((r) => r.joins).join('\n'))}`;
     const params: Record<string, string | number> = {
       ...factsParams(shop.shopId, shop.timezone, q.asOf ?? this.today(shop), await this.settings(shop.shopId)),
@@ -122,7 +127,7 @@ export class CustomerService {
   async lifecycle(shopId: string, asOf?: string): Promise<LifecycleResult> {
     const shop = await this.shopOf(shopId);
     const day = asOf ?? this.today(shop);
-    const rows = await this.facts<{ lifecycle: LifecycleStage; n: number }>(shop, { asOf: day, rfm: 'none', select: () => `select lifecycle, count(*) as n from facts f group by lifecycle` });
+    const rows = await this.facts<{ lifecycle: LifecycleStage; n: number }>(shop, { asOf: day, rfm: 'none', lean: true, parts: { buyers: true }, select: () => `select lifecycle, count(*) as n from facts f group by lifecycle` });
     const counts = new Map(rows.map((r) => [r.lifecycle, Number(r.n)]));
     return { asOf: day, settings: await this.settings(shopId), stages: lifecycleStages.map((stage) => ({ stage, customers: counts.get(stage) ?? 0 })) };
   }
@@ -138,9 +143,10 @@ export class CustomerService {
     const shop = await this.shopOf(shopId);
     const day = asOf ?? this.today(shop);
     const rows = await this.facts<{ cls: RfmClass | null; n: number; net: number; sr: number; sf: number; sm: number }>(shop, {
-      asOf: day, rfm: 'class',
-      select: () => `select f.rfm_class as cls, count(*) as n, sum(f.m) as net, sum(f.r) as sr, sum(f.f) as sf, sum(f.m) as sm
-        from facts f where f.rfm_class is not null group by all`,
+      // Straight from the RFM population (facts.ts `rfm`): the other facts of every person are not needed.
+      asOf: day, rfm: 'class', lean: true,
+      select: () => `select ${rfmClassSql('high_r', 'high_f', 'high_m')} as cls, count(*) as n, sum(m) as net, sum(r) as sr, sum(f) as sf, sum(m) as sm
+        from rfm group by all`,
     });
     const n = rows.reduce((s, r) => s + Number(r.n), 0);
     const sum = (k: 'sr' | 'sf' | 'sm') => rows.reduce((s, r) => s + Number(r[k]), 0);
@@ -213,7 +219,7 @@ export class CustomerService {
     if (rules.length === 0) return [];
     const shop = await this.shopOf(shopId);
     const [row] = await this.facts<Row>(shop, {
-      rfm: 'none', rules,
+      rfm: 'none', rules, lean: true,
       select: (joins) => `select ${rules.map((r, i) => `count_if(${r.where}) as n${i}`).join(', ')} from facts f ${joins}`,
     });
     return rules.map((_, i) => Number(row?.[`n${i}`] ?? 0));
@@ -224,7 +230,7 @@ export class CustomerService {
     if (rules.length === 0 || customerIds.length === 0) return rules.map(() => new Set());
     const shop = await this.shopOf(shopId);
     const rows = await this.facts<Row & { customer_id: string }>(shop, {
-      rfm: 'none', rules, only: customerIds,
+      rfm: 'none', rules, only: customerIds, lean: true,
       select: (joins) => `select f.customer_id, ${rules.map((r, i) => `${r.where} as m${i}`).join(', ')} from facts f ${joins}`,
     });
     return rules.map((_, i) => new Set(rows.filter((r) => r[`m${i}`] === true).map((r) => r.customer_id)));

@@ -64,7 +64,7 @@ export class TagService {
   /** Tags go to people the shop knows (a customer record, or orders): an unknown id is named. */
   private async checkKnown(shopId: string, customerIds: readonly string[]) {
     const shop = await this.customers.shopOf(shopId);
-    const known = new Set((await this.customers.facts<{ customer_id: string }>(shop, { rfm: 'none', only: customerIds, select: () => 'select customer_id from facts f' })).map((r) => r.customer_id));
+    const known = new Set((await this.customers.facts<{ customer_id: string }>(shop, { rfm: 'none', only: customerIds, lean: true, select: () => 'select customer_id from facts f' })).map((r) => r.customer_id));
     const unknown = customerIds.findIndex((id) => !known.has(id));
     if (unknown >= 0) throw new FlywheelError('unknown_reference', `customerIds[${unknown}]: no customer ${customerIds[unknown]} in this shop`, `customerIds[${unknown}]`);
   }
