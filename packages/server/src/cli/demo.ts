@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { MAX_BATCH_RECORDS, type EntityName, type InitResult } from '@flywheel/contracts';
+import { MAX_BATCH_RECORDS, type EntityName, type InitResult, type SegmentRule } from '@flywheel/contracts';
 import type { Flywheel } from '../app';
 import { generateCatalog, generateCustomers, generateDays, type DemoEvent, type DemoOptions } from '../demo/generator';
 import { FlywheelError } from '../platform/errors';
@@ -76,10 +76,21 @@ export async function loadDemo(fw: Flywheel, opts: DemoOptions, onProgress?: (do
   await events.drain();
   await fw.projector.drain();
   await fw.analytics.visits.refresh();
+  await createDemoSegments(fw, shop.shopId);
   await fw.store.checkpoint();
   const demo: DemoShop = { ...shop, seed: opts.seed, customers: opts.customers, days: opts.days, endDate: opts.endDate, rows };
   fs.writeFileSync(demoMarker(fw.config.dataDir), JSON.stringify(demo, null, 2));
   return demo;
+}
+
+/** The saved segments a team starts with (issue 17): 沉睡高价值, 本周加购未买, 广东新客. */
+async function createDemoSegments(fw: Flywheel, shopId: string) {
+  const segments: { name: string; rule: SegmentRule }[] = [
+    { name: '沉睡高价值', rule: { all: [{ field: 'lifecycle', op: 'eq', value: 'dormant' }, { orders: {}, measure: 'net_sales', op: 'gte', value: 50000 }] } },
+    { name: '本周加购未买', rule: { all: [{ event: 'Product Added', within: '7d', op: 'gte', value: 1 }, { orders: { within: '7d' }, measure: 'count', op: 'eq', value: 0 }] } },
+    { name: '广东新客', rule: { all: [{ field: 'province', op: 'eq', value: '广东' }, { field: 'lifecycle', op: 'eq', value: 'new' }] } },
+  ];
+  for (const s of segments) await fw.customers.segments.create(shopId, s, 'demo');
 }
 
 export function assertDemoOptions(o: { seed: number; customers: number; days: number }) {
