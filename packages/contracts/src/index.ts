@@ -11,3 +11,4 @@ export * from './periods';
 export * from './texts';
 export * from './customers';
 export * from './imports';
+export * from './labels';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EMPTY, formatCount, formatMetric, formatMoney, formatMultiple } from './format';
+import { channelLabel, dimensionLabel } from './labels';
 import { DEFAULT_LOCALE, metricLabel, type Locale } from './metric-catalog';
 
 /**
@@ -14,7 +15,7 @@ import { DEFAULT_LOCALE, metricLabel, type Locale } from './metric-catalog';
  *   {name:count}    a count; {name:multiple} a ROAS (2.14); {name:decimal1} a number with 1 decimal
  *   {name:metric}   a value of the metric named by `values.<name>Metric`, else `values.metric`, formatted as that metric is
  *   {name:label}    the catalog label of the metric the value names; {@sales} the catalog label of sales
- *   {name:channel}  a channel id, {name:dimension} a dimension id, labelled by the reader when it can
+ *   {name:channel}  a channel id, {name:dimension} a dimension id, by their names in labels.ts
  *   {name:text}     another text of this catalog, named by the value, rendered with the same values
  * In English a metric label inside a sentence starts lower case (sales, ROAS); at its start it keeps its capital.
  */
@@ -245,7 +246,7 @@ export const hasText = (key: string): key is TextKey => Object.prototype.hasOwnP
 /** A text of this catalog with its values, as the API carries it. */
 export const textOf = (key: TextKey, values: TextValues = {}): LocalizedText => ({ key, values });
 
-/** How the reader names what the server only knows by id (the console's channel and dimension names). */
+/** How the reader names what the server only knows by id: labels.ts unless a reader says otherwise. */
 export interface TextLabels {
   channel?(id: string): string;
   dimension?(id: string): string;
@@ -291,8 +292,8 @@ function fill(template: string, locale: Locale, values: TextValues, labels: Text
       // As the metric `values.<name>Metric` names, else `values.metric`.
       case 'metric': return formatMetric(String(values[`${name}Metric`] ?? values.metric), number, { lang: locale, currency });
       case 'label': return inSentence(metricLabel(String(value), locale), locale, first);
-      case 'channel': return labels.channel?.(String(value)) ?? String(value);
-      case 'dimension': return labels.dimension?.(String(value)) ?? String(value);
+      case 'channel': return labels.channel?.(String(value)) ?? channelLabel(String(value), locale);
+      case 'dimension': return labels.dimension?.(String(value)) ?? dimensionLabel(String(value), locale);
       case 'text': return hasText(String(value)) && depth < 3 ? fill(textTemplates[String(value) as TextKey][locale], locale, values, labels, depth + 1, first) : String(value);
       default: return String(value);
     }

@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { hasText, metricLabel, renderText, type LocalizedText } from '@flywheel/contracts';
+import { channelLabel, dimensionLabel, dimensionValueLabel, hasText, metricLabel, platformLabel, renderText, type LocalizedText } from '@flywheel/contracts';
 import type { Lang } from '../format/numbers';
 import { en } from './en';
 import { zhCN, type MessageKey } from './zh-CN';
@@ -22,23 +22,34 @@ export function hasMessage(key: string): key is MessageKey {
   return key in zhCN;
 }
 
-export type LabelPrefix = 'metric' | 'channel' | 'dimension' | 'role';
+export type LabelPrefix = 'metric' | 'channel' | 'dimension' | 'platform' | 'role';
 
-/** A metric's label from the metric catalog (contracts); `channel.paid_search` etc. from the messages; else the raw identifier. */
+/**
+ * A metric's label from the metric catalog, a channel's, dimension's or platform's from contracts'
+ * labels.ts (the server's texts and the 复盘 report read the same names); roles from the messages;
+ * else the raw identifier (a name a newer server added).
+ */
 export function labelIn(lang: Lang, prefix: LabelPrefix, name: string): string {
-  if (prefix === 'metric') return metricLabel(name, lang);
-  const key = `${prefix}.${name}`;
-  return hasMessage(key) ? translate(lang, key) : name;
+  switch (prefix) {
+    case 'metric': return metricLabel(name, lang);
+    case 'channel': return channelLabel(name, lang);
+    case 'dimension': return dimensionLabel(name, lang);
+    case 'platform': return platformLabel(name, lang);
+    case 'role': {
+      const key = `role.${name}`;
+      return hasMessage(key) ? translate(lang, key) : name;
+    }
+  }
 }
 
 /**
  * A text the server wrote (an alert, a risk, a next action), from contracts' texts catalog in the
- * console's language, with the console's channel names; the server's `message` when the text has no
+ * console's language, with contracts' channel names; the server's `message` when the text has no
  * key this console knows (an alert stored before texts had keys, a newer server).
  */
 export function textIn(lang: Lang, text: LocalizedText | null | undefined, fallback: string): string {
   if (!text || !hasText(text.key)) return fallback;
-  return renderText(lang, text, { channel: (id) => labelIn(lang, 'channel', id), dimension: (id) => labelIn(lang, 'dimension', id) });
+  return renderText(lang, text);
 }
 
 interface I18n {
@@ -47,6 +58,8 @@ interface I18n {
   t: Translate;
   /** See `labelIn`. */
   label(prefix: LabelPrefix, name: string): string;
+  /** A breakdown key by its dimension: a channel, platform or customer type by name, others as the shop named them. */
+  valueLabel(dimension: string, key: string): string;
   /** See `textIn`. */
   text(text: LocalizedText | null | undefined, fallback: string): string;
 }
@@ -72,6 +85,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     return {
       lang, setLang, t,
       label: (prefix, name) => labelIn(lang, prefix, name),
+      valueLabel: (dimension, key) => dimensionValueLabel(dimension, key, lang),
       text: (text, fallback) => textIn(lang, text, fallback),
     };
   }, [lang, setLang]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { locales, metricCatalog, metricNames } from '@flywheel/contracts';
+import { channelLabels, channels, dimensionLabels, dimensions, locales, metricCatalog, metricNames, platformLabels, platforms } from '@flywheel/contracts';
 import { en } from './en';
 import { labelIn } from './i18n';
 import { zhCN } from './zh-CN';
@@ -25,6 +25,23 @@ describe('metric labels in the console', () => {
         if (!key.startsWith('import.entity.')) expect(catalog.has(text), `${lang} ${key} = ${text}: look the metric up with label('metric', …)`).toBe(false);
         for (const word of retired) expect(text.includes(word), `${lang} ${key} = ${text}`).toBe(false);
       }
+    }
+  });
+});
+
+describe('channel, dimension and platform names in the console', () => {
+  it('come from contracts (the server\'s texts and the 复盘 report read the same), in both languages', () => {
+    for (const lang of locales) {
+      for (const c of channels) expect(labelIn(lang, 'channel', c)).toBe(channelLabels[c][lang]);
+      for (const d of dimensions) expect(labelIn(lang, 'dimension', d)).toBe(dimensionLabels[d][lang]);
+      for (const p of platforms) expect(labelIn(lang, 'platform', p)).toBe(platformLabels[p][lang]);
+    }
+    expect(labelIn('zh-CN', 'platform', 'mini_program')).toBe('小程序');
+  });
+
+  it('are not kept in the messages too', () => {
+    for (const lang of locales) {
+      for (const key of Object.keys(messages[lang])) expect(/^(channel|dimension|platform|customerType)\./.test(key), `${lang} ${key}`).toBe(false);
     }
   });
 });

@@ -103,7 +103,7 @@ function ChannelBreakdown({ rows }: { rows: NonNullable<FunnelResult['breakdown'
           data-testid="funnel-breakdown"
           dataSource={sorted}
           columns={[
-            { title: t('dimension.channel'), dataIndex: 'key', render: (k: string) => label('channel', k) },
+            { title: label('dimension', 'channel'), dataIndex: 'key', render: (k: string) => label('channel', k) },
             ...stepNames.map((name, i) => ({ title: name, key: name, align: 'right' as const, render: (_: unknown, r: (typeof sorted)[number]) => format.count(r.steps[i]?.people) })),
             { title: t('funnel.fromFirst'), key: 'overall', align: 'right' as const, render: (_: unknown, r: (typeof sorted)[number]) => format.ratio(r.steps.at(-1)?.conversionFromFirst) },
           ]}

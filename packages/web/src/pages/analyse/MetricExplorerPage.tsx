@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useState } from 'react';
 import { Card, Col, Input, Row, Select, Space, Table, Typography } from 'antd';
-import { channels, dimensions, metricNames, platforms, type Dimension, type Grain, type MetricName } from '@flywheel/contracts';
+import { channels, customerTypes, dimensions, metricNames, platforms, type Dimension, type Grain, type MetricName } from '@flywheel/contracts';
 import { useMetrics } from '../../api/metrics';
 import { EChart } from '../../charts/EChart';
 import { axisFormatter, trendOption } from '../../charts/options';
@@ -20,12 +20,12 @@ const grainOptions: Grain[] = ['day', 'week', 'month', 'quarter'];
 
 /** Filters with a known list of values get a select; the rest (category path, campaign, province) free text. */
 function FilterBar({ filters, onChange }: { filters: Filters; onChange(f: Filters): void }) {
-  const { t, label } = useI18n();
+  const { t, label, valueLabel } = useI18n();
   const set = (d: Dimension, v: string | undefined) => onChange({ ...filters, [d]: v || undefined });
   const choices: Partial<Record<Dimension, { value: string; label: string }[]>> = {
     channel: channels.map((c) => ({ value: c, label: label('channel', c) })),
-    platform: platforms.map((p) => ({ value: p, label: p })),
-    customer_type: [{ value: 'new', label: t('customerType.new') }, { value: 'returning', label: t('customerType.returning') }],
+    platform: platforms.map((p) => ({ value: p, label: label('platform', p) })),
+    customer_type: customerTypes.map((k) => ({ value: k, label: valueLabel('customer_type', k) })),
   };
   return (
     <Space wrap>
@@ -39,7 +39,7 @@ function FilterBar({ filters, onChange }: { filters: Filters; onChange(f: Filter
 }
 
 export function MetricExplorerPage() {
-  const { t, label } = useI18n();
+  const { t, label, valueLabel } = useI18n();
   const format = useFormat();
   const { period, compare } = usePeriod();
   const [metrics, setMetrics] = useState<MetricName[]>(['sales', 'orders']);
@@ -48,7 +48,7 @@ export function MetricExplorerPage() {
   const [filters, setFilters] = useState<Filters>({});
   const query = useMetrics({ metrics, period, grain: breakdown ? undefined : grain, compare, breakdown, filters });
   const metricLabel = useCallback((m: string) => label('metric', m), [label]);
-  const keyLabel = useCallback((key: string) => (breakdown === 'channel' ? label('channel', key) : breakdown === 'customer_type' ? t(key === 'new' ? 'customerType.new' : 'customerType.returning') : key), [breakdown, label, t]);
+  const keyLabel = useCallback((key: string) => (breakdown ? valueLabel(breakdown, key) : key), [breakdown, valueLabel]);
 
   const chartOption = useMemo(() => {
     const data = query.data;

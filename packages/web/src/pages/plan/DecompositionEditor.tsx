@@ -26,7 +26,7 @@ export function splitOptions(target: Target): SplitKind[] {
  * are typed: children of an additive metric (sales, orders, UV …) must add up to the parent exactly.
  */
 export function DecompositionEditor({ planId, target }: { planId: string; target: Target }) {
-  const { t, label, text } = useI18n();
+  const { t, label, valueLabel, text } = useI18n();
   const format = useFormat();
   const { shopId } = useCurrentSession();
   const queryClient = useQueryClient();
@@ -59,7 +59,7 @@ export function DecompositionEditor({ planId, target }: { planId: string; target
   });
 
   if (!by) return null;
-  const keyChoices: { value: string; label: string }[] = by === 'channel' ? channels.map((c) => ({ value: c, label: label('channel', c) })) : by === 'platform' ? platforms.map((p) => ({ value: p, label: p })) : [];
+  const keyChoices: { value: string; label: string }[] = by === 'channel' ? channels.map((c) => ({ value: c, label: label('channel', c) })) : by === 'platform' ? platforms.map((p) => ({ value: p, label: label('platform', p) })) : [];
   const manualBlocked = method === 'manual' && (by === 'week' || !manualComplete || childKeys.length === 0 || off !== 0);
 
   return (
@@ -80,7 +80,7 @@ export function DecompositionEditor({ planId, target }: { planId: string; target
       {method === 'manual' && by !== 'week' && childKeys.length > 0 && (
         <>
           <Table size="small" rowKey={(k) => k} pagination={false} dataSource={childKeys} columns={[
-            { title: t('plan.targetPeriod'), key: 'key', render: (_, k) => (by === 'channel' ? label('channel', k) : k) },
+            { title: t('plan.targetPeriod'), key: 'key', render: (_, k) => (by === 'channel' || by === 'platform' ? valueLabel(by, k) : k) },
             { title: t('plan.value'), key: 'value', render: (_, k) => <ValueInput metric={target.metric} value={manual[k]} onChange={(v) => setManual({ ...manual, [k]: v })} status={manual[k] === null || manual[k] === undefined ? 'error' : undefined} /> },
           ]} />
           {additive && manualComplete && (

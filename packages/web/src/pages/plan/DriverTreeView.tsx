@@ -57,7 +57,7 @@ function AssumptionsForm({ planId, target, tree }: { planId: string; target: Tar
 
 /** Sales = UV x conversion x 客单价, buyers = new + returning: what the target asks of traffic and buyers. */
 export function DriverTreeView({ planId, target }: { planId: string; target: Target }) {
-  const { t, label, text } = useI18n();
+  const { t, label, text, valueLabel } = useI18n();
   const format = useFormat();
   const { can } = useSession();
   const isSales = target.metric === 'sales';
@@ -68,7 +68,7 @@ export function DriverTreeView({ planId, target }: { planId: string; target: Tar
     <QueryView query={query}>
       {(tree) => (
         <div data-testid="driver-tree">
-          <Typography.Paragraph type="secondary">{t('plan.driverFormula', { sales: label('metric', 'sales'), uv: label('metric', 'uv'), conversion: label('metric', 'conversion_rate'), perCustomerSpend: label('metric', 'per_customer_spend'), buyers: label('metric', 'buyers'), newBuyers: label('metric', 'new_buyers'), returning: t('customerType.returning') })}</Typography.Paragraph>
+          <Typography.Paragraph type="secondary">{t('plan.driverFormula', { sales: label('metric', 'sales'), uv: label('metric', 'uv'), conversion: label('metric', 'conversion_rate'), perCustomerSpend: label('metric', 'per_customer_spend'), buyers: label('metric', 'buyers'), newBuyers: label('metric', 'new_buyers'), returning: valueLabel('customer_type', 'returning') })}</Typography.Paragraph>
           <Flex vertical align="center" gap={8}>
             <DriverNode title={label('metric', 'sales')} value={format.money(tree.sales, { compact: true })} note={`${t('plan.lastYear')} ${format.money(tree.lastYear.sales, { compact: true })}`} />
             <Typography.Text type="secondary">=</Typography.Text>
@@ -84,7 +84,7 @@ export function DriverTreeView({ planId, target }: { planId: string; target: Tar
               <span>=</span>
               <DriverNode title={label('metric', 'new_buyers')} value={format.count(tree.implied.newBuyers, { compact: true })} />
               <span>+</span>
-              <DriverNode title={t('customerType.returning')} value={format.count(tree.implied.returningBuyers, { compact: true })} note={`${label('metric', 'returning_buyer_rate')} ${format.ratio(tree.assumptions.returningBuyerRate.value)} · ${source(tree.assumptions.returningBuyerRate)}`} />
+              <DriverNode title={valueLabel('customer_type', 'returning')} value={format.count(tree.implied.returningBuyers, { compact: true })} note={`${label('metric', 'returning_buyer_rate')} ${format.ratio(tree.assumptions.returningBuyerRate.value)} · ${source(tree.assumptions.returningBuyerRate)}`} />
             </Flex>
           </Flex>
           {tree.notes.length > 0 && <Alert style={{ marginTop: 12 }} type="info" showIcon message={tree.notes.map((n) => text(n, '')).join(t('app.listSeparator'))} />}
@@ -97,7 +97,7 @@ export function DriverTreeView({ planId, target }: { planId: string; target: Tar
                 { title: label('metric', 'uv'), dataIndex: 'uv', align: 'right', render: (v: number | null) => format.count(v) },
                 { title: label('metric', 'buyers'), dataIndex: 'buyers', align: 'right', render: (v: number | null) => format.count(v) },
                 { title: label('metric', 'new_buyers'), dataIndex: 'newBuyers', align: 'right', render: (v: number | null) => format.count(v) },
-                { title: t('customerType.returning'), dataIndex: 'returningBuyers', align: 'right', render: (v: number | null) => format.count(v) },
+                { title: valueLabel('customer_type', 'returning'), dataIndex: 'returningBuyers', align: 'right', render: (v: number | null) => format.count(v) },
               ]} />
             </Col></Row>
           )}

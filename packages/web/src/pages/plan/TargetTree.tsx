@@ -29,7 +29,7 @@ export function buildTree(targets: Target[]): TargetNode[] {
 }
 
 export function TargetTree({ plan, selected, onSelect }: { plan: PlanDetail; selected?: string; onSelect(target: Target): void }) {
-  const { t, label, text } = useI18n();
+  const { t, label, valueLabel, text } = useI18n();
   const format = useFormat();
   const { can } = useSession();
   const { shopId } = useCurrentSession();
@@ -40,7 +40,7 @@ export function TargetTree({ plan, selected, onSelect }: { plan: PlanDetail; sel
     onSuccess: () => queryClient.invalidateQueries({ queryKey: planningKeys.plan(shopId, plan.id) }),
   });
   const failing = plan.checks.filter((c) => !c.ok);
-  const scopeOf = (n: Target) => (n.dimensionValue ? `${label('dimension', n.dimension ?? '')}: ${n.dimension === 'channel' ? label('channel', n.dimensionValue) : n.dimensionValue}` : '—');
+  const scopeOf = (n: Target) => (n.dimensionValue ? `${label('dimension', n.dimension ?? '')}: ${valueLabel(n.dimension ?? '', n.dimensionValue)}` : '—');
 
   return (
     <Space direction="vertical" style={{ width: '100%' }}>

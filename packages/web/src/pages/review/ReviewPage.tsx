@@ -37,11 +37,11 @@ function KpiTable({ report }: { report: ReviewReport }) {
 }
 
 function GapTable({ rows, dimension }: { rows: GapRow[]; dimension: 'channel' | 'category' }) {
-  const { t, label } = useI18n();
+  const { t, valueLabel } = useI18n();
   const format = useFormat();
   return (
     <Table size="small" rowKey="key" pagination={false} dataSource={rows} columns={[
-      { title: t('review.key'), dataIndex: 'key', render: (k: string) => (dimension === 'channel' ? label('channel', k) : k) },
+      { title: t('review.key'), dataIndex: 'key', render: (k: string) => valueLabel(dimension, k) },
       { title: t('review.target'), dataIndex: 'target', align: 'right', render: (v: number | null) => format.money(v) },
       { title: t('review.actual'), dataIndex: 'actual', align: 'right', render: (v: number) => format.money(v) },
       { title: t('review.gap'), dataIndex: 'gap', align: 'right', render: (v: number | null) => <Typography.Text type={v !== null && v < 0 ? 'danger' : undefined}>{format.money(v)}</Typography.Text> },
@@ -68,7 +68,7 @@ function DailySales({ daily }: { daily: ReviewReport['daily'] }) {
 }
 
 function ReviewBody({ report }: { report: ReviewReport }) {
-  const { t, label, text, lang } = useI18n();
+  const { t, label, valueLabel, text, lang } = useI18n();
   const note = report.salesVariance.notes.length ? report.salesVariance.notes.map((n) => text(n, '')).join(lang === 'zh-CN' ? '；' : '; ') : report.salesVariance.note;
   const format = useFormat();
   return (
@@ -89,7 +89,7 @@ function ReviewBody({ report }: { report: ReviewReport }) {
       <Col xs={24} xl={12}>
         <Card size="small" title={t('review.movers')}>
           <Table size="small" rowKey={(m) => `${m.dimension}-${m.key}-${m.metric}`} pagination={false} dataSource={report.topMovers} columns={[
-            { title: t('review.key'), key: 'k', render: (_, m) => `${label('dimension', m.dimension)}: ${m.dimension === 'channel' ? label('channel', m.key) : m.key}` },
+            { title: t('review.key'), key: 'k', render: (_, m) => `${label('dimension', m.dimension)}: ${valueLabel(m.dimension, m.key)}` },
             { title: t('review.kpi'), key: 'metric', render: (_, m) => label('metric', m.metric) },
             { title: t('review.actual'), key: 'c', align: 'right', render: (_, m) => format.metric(m.metric, m.current) },
             { title: t('review.change'), key: 'p', align: 'right', render: (_, m) => format.change(m.metric, { change: m.change, changePct: m.changePct }) },

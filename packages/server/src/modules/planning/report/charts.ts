@@ -83,12 +83,12 @@ export function channelGap(r: ReviewReport): string | null {
   const rows = r.gapByChannel.rows.slice(0, 10);
   const major = majorOf(r);
   if (rows.length === 0) return null;
-  const { say } = wordsOf(r);
+  const { say, value } = wordsOf(r);
   return render({
     title: { text: say('report.chart.channels'), left: 'center', textStyle: { fontSize: 14 } },
     legend: { bottom: 0 },
     grid: { left: 90, right: 20, top: 50, bottom: 60 },
-    xAxis: { type: 'category', data: rows.map((x) => x.key), axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0 } },
+    xAxis: { type: 'category', data: rows.map((x) => value('channel', x.key)), axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0 } },
     yAxis: { type: 'value', name: moneyAxis(r) },
     series: [
       { type: 'bar', name: say('report.target'), data: rows.map((x) => (x.target === null ? '-' : major(x.target))) },

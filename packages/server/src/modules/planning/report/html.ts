@@ -22,7 +22,7 @@ section { page-break-inside: avoid; }
 `;
 
 export function renderHtml(r: ReviewReport): string {
-  const { say, label } = wordsOf(r);
+  const { say, label, value, dimension } = wordsOf(r);
   const c = r.currency;
   const m = (minor: number | null) => money(minor, c, r.locale);
   const v = r.salesVariance;
@@ -42,22 +42,22 @@ export function renderHtml(r: ReviewReport): string {
   )}<p class="note">${escape(varianceNotes(r))}</p></section>`);
 
   const channels = channelGap(r);
-  for (const [title, gap, chart] of [[say('report.by_channel'), r.gapByChannel, channels], [say('report.by_category'), r.gapByCategory, null]] as const) {
+  for (const [title, gap, chart, by] of [[say('report.by_channel'), r.gapByChannel, channels, 'channel'], [say('report.by_category'), r.gapByCategory, null, 'category']] as const) {
     parts.push(`<section><h2>${escape(title)}</h2><p class="note">${escape(say('report.split_target_from', { source: gap.targetSourceText ? renderText(r.locale, gap.targetSourceText) : say('report.no_split_target') }))}</p>${chart ? `<div class="chart">${chart}</div>` : ''}${
-      gap.rows.length ? table([say('report.key'), say('report.target'), say('report.actual'), say('report.gap'), say('report.previous'), say('report.change')], gap.rows.map((x) => [x.key, m(x.target), m(x.actual), m(x.gap), m(x.previous), signedPct(x.changePct)])) : `<p>${escape(say('report.no_sales'))}</p>`}</section>`);
+      gap.rows.length ? table([say('report.key'), say('report.target'), say('report.actual'), say('report.gap'), say('report.previous'), say('report.change')], gap.rows.map((x) => [value(by, x.key), m(x.target), m(x.actual), m(x.gap), m(x.previous), signedPct(x.changePct)])) : `<p>${escape(say('report.no_sales'))}</p>`}</section>`);
   }
 
   parts.push(`<section><h2>${escape(say('report.daily'))}</h2><div class="chart">${dailySales(r)}</div></section>`);
 
   parts.push(`<section><h2>${escape(say('report.movers'))}</h2>${r.topMovers.length ? table([say('report.dimension'), say('report.key'), say('report.metric'), say('report.current'), say('report.previous'), say('report.change')], r.topMovers.map((x) => {
     const metric = x.metric as MetricName;
-    return [x.dimension, x.key, label(x.metric), metricValue(metric, x.current, c), metricValue(metric, x.previous, c), signedPct(x.changePct)];
+    return [dimension(x.dimension), value(x.dimension, x.key), label(x.metric), metricValue(metric, x.current, c), metricValue(metric, x.previous, c), signedPct(x.changePct)];
   }), 3) : `<p>${escape(say('report.nothing_moved'))}</p>`}</section>`);
 
   parts.push(`<section><h2>${escape(say('report.roi'))}</h2>`);
-  for (const [title, rows] of [[say('report.channels'), r.roi.channels], [say('report.campaigns'), r.roi.campaigns]] as const) {
+  for (const [title, rows, by] of [[say('report.channels'), r.roi.channels, 'channel'], [say('report.campaigns'), r.roi.campaigns, 'campaign']] as const) {
     parts.push(`<h3>${escape(title)}</h3>${rows.length ? table([say('report.key'), label('spend'), label('sales'), label('roas'), say('report.floor'), label('new_buyers'), label('cac'), say('report.budget')], rows.map((x) => [
-      x.key, m(x.spend), m(x.sales), x.roas === null ? EMPTY : x.roas.toFixed(2), x.roasFloor.toFixed(2), count(x.newBuyers), m(x.cac), m(x.budget),
+      value(by, x.key), m(x.spend), m(x.sales), x.roas === null ? EMPTY : x.roas.toFixed(2), x.roasFloor.toFixed(2), count(x.newBuyers), m(x.cac), m(x.budget),
     ])) : `<p>${escape(say('report.no_spend'))}</p>`}`);
   }
   parts.push('</section>');

@@ -1,4 +1,4 @@
-import { EMPTY, metricLabel, renderText, textOf, type MetricName, type ReviewReport, type TextKey, type TextValues } from '@flywheel/contracts';
+import { dimensionLabel, dimensionValueLabel, EMPTY, metricLabel, renderText, textOf, type MetricName, type ReviewReport, type TextKey, type TextValues } from '@flywheel/contracts';
 import { count, metricValue, money, pct, signedPct } from '../format';
 
 /** The 复盘 report as Markdown: the same sections as the HTML, tables instead of charts, in the report's language. */
@@ -11,7 +11,10 @@ const table = (head: string[], rows: (string | number)[][]) =>
 export function wordsOf(r: ReviewReport) {
   const say = (key: TextKey, values: TextValues = {}) => renderText(r.locale, textOf(key, { currency: r.currency, ...values }));
   const label = (metric: string) => metricLabel(metric, r.locale);
-  return { say, label };
+  /** A breakdown key by name (channels, platforms), and a dimension. */
+  const value = (dimension: string, key: string) => dimensionValueLabel(dimension, key, r.locale);
+  const dimension = (id: string) => dimensionLabel(id, r.locale);
+  return { say, label, value, dimension };
 }
 
 export function periodLine(r: ReviewReport): string {
@@ -53,7 +56,7 @@ export function varianceNotes(r: ReviewReport): string {
 }
 
 export function renderMarkdown(r: ReviewReport): string {
-  const { say, label } = wordsOf(r);
+  const { say, label, value, dimension } = wordsOf(r);
   const c = r.currency;
   const m = (minor: number | null) => money(minor, c, r.locale);
   const v = r.salesVariance;
@@ -70,22 +73,22 @@ export function renderMarkdown(r: ReviewReport): string {
   out.push(table([say('report.driver'), say(v.baseline === 'target' ? 'report.target' : 'report.previous'), say('report.actual'), say('report.effect')], driverRows(r, (s) => `**${s}**`)), '');
   out.push(varianceNotes(r), '');
 
-  for (const [title, gap] of [[say('report.by_channel'), r.gapByChannel], [say('report.by_category'), r.gapByCategory]] as const) {
+  for (const [title, gap, by] of [[say('report.by_channel'), r.gapByChannel, 'channel'], [say('report.by_category'), r.gapByCategory, 'category']] as const) {
     out.push(`## ${title}`, '', say('report.split_target_from', { source: gap.targetSourceText ? renderText(r.locale, gap.targetSourceText) : say('report.no_split_target') }), '');
-    out.push(gap.rows.length ? table([say('report.key'), say('report.target'), say('report.actual'), say('report.gap'), say('report.previous'), say('report.change')], gap.rows.map((x) => [x.key, m(x.target), m(x.actual), m(x.gap), m(x.previous), signedPct(x.changePct)])) : `_${say('report.no_sales')}_`, '');
+    out.push(gap.rows.length ? table([say('report.key'), say('report.target'), say('report.actual'), say('report.gap'), say('report.previous'), say('report.change')], gap.rows.map((x) => [value(by, x.key), m(x.target), m(x.actual), m(x.gap), m(x.previous), signedPct(x.changePct)])) : `_${say('report.no_sales')}_`, '');
   }
 
   out.push(`## ${say('report.movers')}`, '');
   out.push(r.topMovers.length ? table([say('report.dimension'), say('report.key'), say('report.metric'), say('report.current'), say('report.previous'), say('report.change')], r.topMovers.map((x) => {
     const metric = x.metric as MetricName;
-    return [x.dimension, x.key, label(x.metric), metricValue(metric, x.current, c), metricValue(metric, x.previous, c), `${metric === 'conversion_rate' ? '' : `${m(x.change)} / `}${signedPct(x.changePct)}`];
+    return [dimension(x.dimension), value(x.dimension, x.key), label(x.metric), metricValue(metric, x.current, c), metricValue(metric, x.previous, c), `${metric === 'conversion_rate' ? '' : `${m(x.change)} / `}${signedPct(x.changePct)}`];
   })) : `_${say('report.nothing_moved')}_`, '');
 
   out.push(`## ${say('report.roi')}`, '');
-  for (const [title, rows] of [[say('report.channels'), r.roi.channels], [say('report.campaigns'), r.roi.campaigns]] as const) {
+  for (const [title, rows, by] of [[say('report.channels'), r.roi.channels, 'channel'], [say('report.campaigns'), r.roi.campaigns, 'campaign']] as const) {
     out.push(`### ${title}`, '');
     out.push(rows.length ? table([say('report.key'), label('spend'), label('sales'), label('roas'), say('report.floor'), label('new_buyers'), label('cac'), say('report.budget')], rows.map((x) => [
-      x.key, m(x.spend), m(x.sales), x.roas === null ? EMPTY : x.roas.toFixed(2), x.roasFloor.toFixed(2), count(x.newBuyers), m(x.cac), m(x.budget),
+      value(by, x.key), m(x.spend), m(x.sales), x.roas === null ? EMPTY : x.roas.toFixed(2), x.roasFloor.toFixed(2), count(x.newBuyers), m(x.cac), m(x.budget),
     ])) : `_${say('report.no_spend')}_`, '');
   }
 
