@@ -156,8 +156,11 @@ export const driverTree = z.object({
 });
 export type DriverTree = z.infer<typeof driverTree>;
 
-/** Pacing statuses; the thresholds are in the planning module's README. */
-export const pacingStatuses = ['on_track', 'at_risk', 'off_track', 'not_started', 'no_data'] as const;
+/**
+ * Pacing statuses; the thresholds are in the planning module's README. A period that is over is
+ * achieved or missed (达成 / 未达成), never "at risk".
+ */
+export const pacingStatuses = ['on_track', 'at_risk', 'off_track', 'not_started', 'no_data', 'achieved', 'missed'] as const;
 export type PacingStatus = (typeof pacingStatuses)[number];
 export const pacingQuery = z.object({ asOf: localDate.optional() });
 export const pacingRow = z.object({
@@ -171,6 +174,10 @@ export const pacingRow = z.object({
   /** Where the target says we should be by asOf, along last year's curve (or a straight line without history). */
   expectedToDate: z.number().nullable(),
   expectedShare: z.number(),
+  /**
+   * Additive metrics: the actual to date plus the days left at the current run rate (along last year's
+   * shape), so a year's forecast is its quarters' actuals and forecasts added up. Ratios: the level to date.
+   */
   forecast: z.number().nullable(),
   interval: z.object({ low: z.number(), high: z.number(), level: z.number() }).nullable(),
   status: z.enum(pacingStatuses),

@@ -334,6 +334,8 @@ export const en: Record<MessageKey, string> = {
   'pacing.status.no_data': 'No data',
   'pacing.asOf': 'As of {date}',
   'budget.month': 'Month',
+  'pacing.status.achieved': 'Achieved',
+  'pacing.status.missed': 'Missed',
   'budget.channel': 'Channel',
   'budget.campaign': 'Campaign',
   'budget.amount': 'Budget',

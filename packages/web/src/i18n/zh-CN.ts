@@ -332,6 +332,8 @@ export const zhCN = {
   'pacing.status.no_data': '无数据',
   'pacing.asOf': '截至 {date}',
   'budget.month': '月份',
+  'pacing.status.achieved': '达成',
+  'pacing.status.missed': '未达成',
   'budget.channel': '渠道',
   'budget.campaign': '活动',
   'budget.amount': '预算',

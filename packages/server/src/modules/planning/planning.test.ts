@@ -197,6 +197,20 @@ describe('pacing', () => {
     const november = r.targets.find((t: { period: { label: string }; metric: string; splitBy?: string }) => t.metric === 'sales' && t.period.label === '2026-11');
     expect(november.status).toBe('not_started');
   });
+
+  it('forecasts the year as its months\' actuals and forecasts added up, and calls a month that is over achieved or missed', async () => {
+    const r = await ok('GET', `/v1/plans/${planId}/pacing?asOf=2026-10-15`);
+    type Row = { targetId: string; metric: string; period: { label: string; grain: string }; dimension: string | null; forecast: number; status: string };
+    const sales = (r.targets as Row[]).filter((t) => t.metric === 'sales' && !t.dimension);
+    const year = sales.find((t) => t.targetId === annualId)!;
+    const months = sales.filter((t) => t.period.grain === 'month');
+    expect(months).toHaveLength(12);
+    expect(months.reduce((a, t) => a + t.forecast, 0)).toBe(year.forecast);
+    // September sold 40,000 of its target, January nothing: both are over, so missed, not "off track"
+    const september = months.find((t) => t.period.label === '2026-09')!;
+    expect(september.status).toBe('missed');
+    expect(months.filter((t) => t.period.label < '2026-10').every((t) => t.status === 'achieved' || t.status === 'missed')).toBe(true);
+  });
 });
 
 describe('budgets', () => {

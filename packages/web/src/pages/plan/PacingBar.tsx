@@ -3,18 +3,18 @@ import type { PacingRow } from '@flywheel/contracts';
 import { useFormat } from '../../format/useFormat';
 import { useI18n } from '../../i18n/i18n';
 
-const statusColor: Record<PacingRow['status'], string> = { on_track: 'green', at_risk: 'orange', off_track: 'red', not_started: 'default', no_data: 'default' };
-const barColor: Record<PacingRow['status'], string> = { on_track: '#52c41a', at_risk: '#faad14', off_track: '#ff4d4f', not_started: '#d9d9d9', no_data: '#d9d9d9' };
+const statusColor: Record<PacingRow['status'], string> = { on_track: 'green', at_risk: 'orange', off_track: 'red', not_started: 'default', no_data: 'default', achieved: 'green', missed: 'red' };
+const barColor: Record<PacingRow['status'], string> = { on_track: '#52c41a', at_risk: '#faad14', off_track: '#ff4d4f', not_started: '#d9d9d9', no_data: '#d9d9d9', achieved: '#52c41a', missed: '#ff4d4f' };
 
 /**
  * One target's pacing: the bar is the actual to date as a share of the target, the dark tick where the
  * target says we should be by now (along last year's curve), the status from the run-rate forecast.
  */
 export function PacingBar({ row }: { row: PacingRow }) {
-  const { t, label } = useI18n();
+  const { t, label, valueLabel } = useI18n();
   const format = useFormat();
   const share = (v: number | null) => (v === null || row.target === 0 ? 0 : Math.max(0, Math.min(1, v / row.target)));
-  const scope = row.dimensionValue ? ` · ${row.dimension === 'channel' ? label('channel', row.dimensionValue) : row.dimensionValue}` : '';
+  const scope = row.dimensionValue ? ` · ${valueLabel(row.dimension ?? '', row.dimensionValue)}` : '';
   return (
     <div data-testid="pacing-row" style={{ marginBottom: 12 }}>
       <Flex justify="space-between" align="baseline" gap={8} wrap>
