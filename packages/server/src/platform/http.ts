@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { actorOf, allows, type Access, type Principal } from './auth';
 import { FlywheelError } from './errors';
 import { fingerprintOf, type IdempotencyKeys } from './idempotency';
+import { SDK_SCRIPT_PATH, serveSdkScript } from './sdk-script';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -189,7 +190,7 @@ export async function createHttpApp(options: HttpOptions): Promise<HttpApp> {
   const adminOrigins = options.corsOrigins ?? [];
   await app.register(cors, {
     delegator: (request, callback) => callback(null, {
-      origin: TRACKING_PATHS.test(request.url ?? '') ? true : adminOrigins.length > 0 ? adminOrigins : false,
+      origin: TRACKING_PATHS.test(request.url ?? '') || (request.url ?? '').startsWith(SDK_SCRIPT_PATH) ? true : adminOrigins.length > 0 ? adminOrigins : false,
       credentials: false,
       allowedHeaders: ['authorization', 'content-type', IDEMPOTENCY_HEADER],
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
@@ -337,6 +338,8 @@ export async function createHttpApp(options: HttpOptions): Promise<HttpApp> {
   });
 
   app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ ok: true }));
+  // The browser tracker for storefronts' <script> snippet (sdk-script.ts).
+  app.get(SDK_SCRIPT_PATH, { config: { access: 'public' }, schema: { hide: true } }, serveSdkScript);
   app.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
     if (options.metricsToken && bearer(request) !== options.metricsToken) {
       throw new FlywheelError('unauthenticated', 'send the token of FLYWHEEL_METRICS_TOKEN as "Authorization: Bearer <token>"');

@@ -1,42 +1,29 @@
 import { useState } from 'react';
-import { Button, Card, Space, Typography } from 'antd';
+import { Button, Card, Collapse, Space, Typography } from 'antd';
 import { ecommerceEvents, type ApiKeyCreated } from '@flywheel/contracts';
 import { useSession } from '../../api/session';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { useI18n } from '../../i18n/i18n';
 import { ShownOnce, useCreateKey } from './ApiKeysPage';
-
-/** How a storefront sends events with packages/sdk's tracker, filled in with this server and (when just created) the key. */
-export function trackerSnippet(endpoint: string, writeKey: string): string {
-  return `import { createTracker } from '@flywheel/sdk/tracker';
-
-// The publishable key may only send tracking calls: it is safe in the page.
-const tracker = createTracker({
-  writeKey: '${writeKey}',
-  endpoint: '${endpoint}',
-  autoPage: true, // a page call now and on every SPA navigation; UTM parameters are kept for the visit
-});
-
-// When the shopper signs in, tie the anonymous visitor to your customer id
-tracker.identify('C10086', { name: '张三' });
-
-tracker.track('Product Viewed', { product_id: 'SPU-1001', sku: 'SKU-1001-M', category: '服饰/女装/连衣裙', price: 199 });
-tracker.track('Product Added', { product_id: 'SPU-1001', sku: 'SKU-1001-M', quantity: 1 });
-tracker.track('Checkout Started', { revenue: 199 });
-tracker.track('Order Completed', { order_id: 'O-20261111-0001', revenue: 199 });
-
-// On logout
-tracker.reset();`;
-}
+import { callsSnippet, scriptSnippet, workspaceSnippet } from './tracking-snippets';
 
 export function TrackingSnippetPage() {
   const { t } = useI18n();
   const { can } = useSession();
   const create = useCreateKey();
   const [created, setCreated] = useState<ApiKeyCreated | null>(null);
-  const endpoint = window.location.origin;
-  const snippet = trackerSnippet(endpoint, created?.key ?? 'pk_…');
+  const origin = window.location.origin;
+  const writeKey = created?.key ?? 'pk_…';
+  const script = scriptSnippet(origin, writeKey);
+  const comments = { signIn: t('tracking.comment.signIn'), logout: t('tracking.comment.logout'), dependency: t('tracking.comment.dependency') };
+  const calls = callsSnippet(comments);
+  const workspace = workspaceSnippet(origin, writeKey, comments);
+  const code = (text: string, testId?: string) => (
+    <Typography.Paragraph copyable={{ text }} style={{ marginBottom: 0 }}>
+      <pre data-testid={testId} style={{ margin: 0, fontSize: 13, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{text}</pre>
+    </Typography.Paragraph>
+  );
 
   return (
     <div data-testid="tracking-page">
@@ -55,13 +42,14 @@ export function TrackingSnippetPage() {
           </Card>
         )}
         <Card size="small" title={t('tracking.install')}>
-          <Typography.Paragraph code copyable>npm install @flywheel/sdk</Typography.Paragraph>
+          <Typography.Paragraph type="secondary">{t('tracking.installHint')}</Typography.Paragraph>
+          {code(script, 'tracking-snippet')}
         </Card>
-        <Card size="small" title={t('tracking.usage')}>
-          <Typography.Paragraph copyable={{ text: snippet }} style={{ marginBottom: 0 }}>
-            <pre data-testid="tracking-snippet" style={{ margin: 0, fontSize: 13 }}>{snippet}</pre>
-          </Typography.Paragraph>
-        </Card>
+        <Card size="small" title={t('tracking.usage')}>{code(calls, 'tracking-calls')}</Card>
+        <Collapse size="small" items={[{ key: 'workspace', label: t('tracking.workspace'), children: <>
+          <Typography.Paragraph type="secondary">{t('tracking.workspaceHint')}</Typography.Paragraph>
+          {code(workspace)}
+        </> }]} />
         <Card size="small" title={t('tracking.events')}>
           <Space wrap>{ecommerceEvents.map((e) => <Typography.Text code key={e}>{e}</Typography.Text>)}</Space>
         </Card>
