@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { AnalyticsStore } from './platform/analytics-store';
 import type { Config } from './platform/config';
 import { lockDataDir } from './platform/data-dir-lock';
+import { LocalAccess } from './platform/local-access';
 import { migrate, openDatabase, type Db } from './platform/db';
 import { createHttpApp, type HttpApp } from './platform/http';
 import { createLogger } from './platform/logger';
@@ -53,6 +54,8 @@ export interface Flywheel {
   /** The levers' runtime: domain-event subscribers, behaviour-event triggers, durable jobs and timers, hot counters. */
   runtime: LeverRuntime;
   http: HttpApp;
+  /** The token a CLI command on this machine reads through while this server holds the data dir (`flywheel review`). */
+  localAccess: LocalAccess;
   /** The work a listening server repeats in the background (`flywheel serve` starts it; tests and one-off commands run the work directly). */
   background: Repeating[];
   startBackground(): void;
@@ -118,9 +121,11 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     analytics.useLifecycle((shopId, asOfs) => customers.people.lifecycleCounts(shopId, asOfs));
     const imports = new ImportService(commerce, tracking, (shopId) => lookup.get(shopId));
 
+    const localAccess = new LocalAccess();
+    const shopExists = (shopId: string) => shops.getShop(shopId).then(() => true, () => false);
     const http = await createHttpApp({
       logger: log,
-      authenticate: (t) => shops.authenticate(t),
+      authenticate: async (t) => (await localAccess.principal(t, shopExists)) ?? shops.authenticate(t),
       rateLimitPerSecond: config.rateLimitPerSecond,
       consoleDir: fs.existsSync(path.join(consoleDir, 'index.html')) ? consoleDir : undefined,
       corsOrigins: config.corsOrigins,
@@ -135,6 +140,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     analyticsRoutes(http, analytics, (shopId) => lookup.get(shopId));
     planningRoutes(http, planning, audit);
     customersRoutes(http, customers, audit);
+    localAccess.routes(http, async () => (await shops.listShops()).map((s) => s.id));
     const background = [
       new Repeating('outbox projector', config.projectorIntervalMs, () => projector.drain(), log),
       new Repeating('visits roll-up', VISITS_INTERVAL_MS, () => analytics.visits.rollUpBatch(), log),
@@ -147,7 +153,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
 
     let closed = false;
     return {
-      config, log, db, store, shops, commerce, tracking, imports, analytics, planning, customers, projector, runtime, http, background,
+      config, log, db, store, shops, commerce, tracking, imports, analytics, planning, customers, projector, runtime, http, localAccess, background,
       startBackground() { for (const task of background) task.start(); },
       async close() {
         if (closed) return;
@@ -155,6 +161,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
         await http.close();
         for (const task of background) await task.stop();
         await tracking.close();
+        localAccess.withdraw();
         if (runtime.counters instanceof RedisCounters) await runtime.counters.close();
         await store.close();
         await db.destroy();

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { openFlywheel, type Flywheel } from '../app';
@@ -107,6 +108,8 @@ export async function serve(config: Config, opened?: Flywheel): Promise<Flywheel
   const fw = opened ?? (await openFlywheel(config));
   fw.startBackground();
   const address = await fw.http.listen({ port: config.port, host: config.host });
+  // `flywheel review` beside this server reads through it (platform/local-access.ts).
+  fw.localAccess.announce(config.dataDir, fw.http.server.address() as AddressInfo);
   fw.log.info({ address, dataDir: config.databaseUrl ? undefined : config.dataDir }, `Flywheel is listening on ${address} (API docs at ${address}/docs)`);
   const stop = async () => { await fw.close(); process.exit(0); };
   process.once('SIGINT', stop);

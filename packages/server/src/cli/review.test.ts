@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SERVER_FILE } from '../platform/local-access';
 import { call, startFlywheel } from '../testing/harness';
 import { reviewCommand } from './review';
 
@@ -18,6 +20,16 @@ function flywheel(...args: string[]): Promise<{ status: number | null; stdout: s
     child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** A port nobody listens on now (the OS picks it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
   });
 }
 
@@ -81,6 +93,52 @@ describe('flywheel review', () => {
     const en = await flywheel('--data-dir', dir, 'review', '--month', '2026-10', '--format', 'md', '--lang', 'en', '--shop', shopId, '--as-of', '2026-11-02');
     expect(en.stdout).toContain('## Sales gap by driver');
     expect(en.stdout).toContain('| **Gap** | ¥500.00 | ¥300.00 | **-¥200.00** |');
+  });
+
+  it('works beside a running server, which holds the data dir: it asks that server', async () => {
+    const local = await flywheel('--data-dir', dir, 'review', '--month', '2026-10', '--format', 'json', '--shop', shopId, '--as-of', '2026-11-02');
+    const port = await freePort();
+    const server = spawn(process.execPath, [bin, '--data-dir', dir, 'serve', '--port', String(port), '--host', '127.0.0.1'], { env: { ...process.env, LOG_LEVEL: 'warn' } });
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    try {
+      const file = path.join(dir, SERVER_FILE);
+      const until = Date.now() + 60_000;
+      while (!fs.existsSync(file) && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+      const announced = JSON.parse(fs.readFileSync(file, 'utf8'));
+      expect(announced).toMatchObject({ pid: server.pid, url: `http://127.0.0.1:${port}` });
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      // Opening the dir would fail on the lock: the review comes through the server, the same report.
+      const json = await flywheel('--data-dir', dir, 'review', '--month', '2026-10', '--format', 'json', '--as-of', '2026-11-02');
+      expect(json.status, json.stderr).toBe(0);
+      expect(json.stdout).toBe(local.stdout);
+      const md = await flywheel('--data-dir', dir, 'review', '--month', '2026-10', '--format', 'md', '--shop', shopId, '--as-of', '2026-11-02');
+      expect(md.stdout).toContain('| **差距** | ¥500.00 | ¥300.00 | **-¥200.00** |');
+      const wrong = await flywheel('--data-dir', dir, 'review', '--month', '2026-10', '--shop', 'shop_nope');
+      expect(wrong.status).toBe(1);
+      expect(wrong.stderr).toContain('no shop shop_nope');
+      // The token reads, as a viewer, and only through its own shop.
+      const bearer = { authorization: `Bearer ${announced.token}:${shopId}` };
+      expect((await fetch(`${announced.url}/v1/shop`, { headers: bearer })).status).toBe(200);
+      expect((await fetch(`${announced.url}/v1/orders/batch`, { method: 'POST', headers: { ...bearer, 'content-type': 'application/json' }, body: '{"records":[]}' })).status).toBe(403);
+      expect((await fetch(`${announced.url}/v1/shop`, { headers: { authorization: `Bearer ${announced.token.slice(1)}x:${shopId}` } })).status).toBe(401);
+    } finally {
+      server.kill('SIGTERM');
+      await exited;
+    }
+    // Stopped, the server takes its file away, and the command opens the dir itself again.
+    expect(fs.existsSync(path.join(dir, SERVER_FILE))).toBe(false);
+    expect((await flywheel('--data-dir', dir, 'review', '--month', '2026-10', '--format', 'json', '--shop', shopId, '--as-of', '2026-11-02')).stdout).toBe(local.stdout);
+  });
+
+  it('ignores the server file of a server that is gone (killed, say) and opens the dir itself', async () => {
+    fs.writeFileSync(path.join(dir, SERVER_FILE), JSON.stringify({ pid: 2 ** 22 + 1, url: 'http://127.0.0.1:9', token: 'stale' }));
+    try {
+      const r = await flywheel('--data-dir', dir, 'review', '--month', '2026-10', '--format', 'json', '--shop', shopId, '--as-of', '2026-11-02');
+      expect(r.status, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).kpis.length).toBeGreaterThan(0);
+    } finally {
+      fs.rmSync(path.join(dir, SERVER_FILE), { force: true });
+    }
   });
 
   it('says what is wrong with the period before opening the stores', async () => {
