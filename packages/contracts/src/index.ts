@@ -12,3 +12,4 @@ export * from './texts';
 export * from './customers';
 export * from './imports';
 export * from './labels';
+export * from './promotions';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EMPTY, formatCount, formatMetric, formatMoney, formatMultiple } from './format';
+import { EMPTY, formatCount, formatMetric, formatMoney, formatMultiple, minorDigits } from './format';
 import { channelLabel, dimensionLabel } from './labels';
 import { DEFAULT_LOCALE, metricLabel, type Locale } from './metric-catalog';
 
@@ -10,7 +10,8 @@ import { DEFAULT_LOCALE, metricLabel, type Locale } from './metric-catalog';
  *
  * A template's placeholders:
  *   {name}          the value as it is (a period label, a date, a campaign name)
- *   {name:money}    minor units of `values.currency` (CNY when absent); signedMoney adds a + to gains
+ *   {name:money}    minor units of `values.currency` (CNY when absent); signedMoney adds a + to gains; moneyShort drops .00
+ *   {name:percentOff} a percentage off: 9折 / 10% off
  *   {name:percent1} a ratio as a percentage with 1 decimal (percent0, percent2 ...); signedPercent0 with its sign
  *   {name:count}    a count; {name:multiple} a ROAS (2.14); {name:decimal1} a number with 1 decimal
  *   {name:metric}   a value of the metric named by `values.<name>Metric`, else `values.metric`, formatted as that metric is
@@ -237,8 +238,47 @@ const report = {
   'report.chart.channels': t('各渠道{@sales}：目标 vs 实际', 'Sales by channel: target vs actual'),
 } as const satisfies Templates;
 
+/** Cart pricing's explanations (promotions): hints for what is close, and why something did not apply. */
+const promotions = {
+  'promotions.hint.threshold_off': t('再买{missing:money} 可减{off:moneyShort}', 'Spend {missing:money} more to save {off:moneyShort}'),
+  'promotions.hint.threshold_percent': t('再买{missing:money} 享{percentOff:percentOff}', 'Spend {missing:money} more for {percentOff:percentOff}'),
+  'promotions.hint.threshold_quantity_off': t('再买{missingQuantity}件 可减{off:moneyShort}', 'Buy {missingQuantity} more to save {off:moneyShort}'),
+  'promotions.hint.threshold_quantity_percent': t('再买{missingQuantity}件 享{percentOff:percentOff}', 'Buy {missingQuantity} more for {percentOff:percentOff}'),
+  'promotions.hint.free_shipping': t('再买{missing:money} 可包邮', 'Spend {missing:money} more for free shipping'),
+  'promotions.hint.free_shipping_quantity': t('再买{missingQuantity}件 可包邮', 'Buy {missingQuantity} more for free shipping'),
+  'promotions.hint.bundle_off': t('再买{missingQuantity}件 享{quantity}件套立减{off:moneyShort}', 'Buy {missingQuantity} more to save {off:moneyShort} on a set of {quantity}'),
+  'promotions.hint.bundle_price': t('再买{missingQuantity}件 享{quantity}件{price:moneyShort}', 'Buy {missingQuantity} more: {quantity} for {price:moneyShort}'),
+  'promotions.hint.gift': t('再买{missing:money} 可获赠 {gift} ×{giftQuantity}', 'Spend {missing:money} more for a free {gift} ×{giftQuantity}'),
+  'promotions.hint.gift_quantity': t('再买{missingQuantity}件 可获赠 {gift} ×{giftQuantity}', 'Buy {missingQuantity} more for a free {gift} ×{giftQuantity}'),
+  'promotions.hint.coupon_min_spend': t('再买{missing:money} 可用{name}', 'Spend {missing:money} more to use {name}'),
+  'promotions.reason.unknown_sku': t('商品 {sku} 不在商品库中，未计价', 'SKU {sku} is not in the catalogue: left out of the cart'),
+  'promotions.reason.not_in_audience': t('{name}：不在活动人群内', '{name}: the customer is not in its audience'),
+  'promotions.reason.not_member': t('{name}：该会员等级没有会员价', '{name}: no member price for this customer\'s tier'),
+  'promotions.reason.threshold_not_met': t('{name}：未达到门槛', '{name}: the threshold is not met'),
+  'promotions.reason.budget_exhausted': t('{name}：预算已用完', '{name}: its budget is used up'),
+  'promotions.reason.per_customer_limit': t('{name}：已达每人限用次数', '{name}: the customer has used it as often as allowed'),
+  'promotions.reason.better_price': t('{name}：这些商品已有更低的价格', '{name}: a lower price applies to these items'),
+  'promotions.reason.better_combination': t('{name}：与更优惠的组合冲突（同一叠加组或互斥）', '{name}: a better combination applies (same stacking group, or exclusive)'),
+  'promotions.reason.no_amount_left': t('{name}：没有可再优惠的金额', '{name}: nothing left to discount'),
+  'promotions.reason.unknown_coupon': t('优惠券 {code} 不存在', 'coupon {code} does not exist'),
+  'promotions.reason.coupon_of_another_customer': t('优惠券 {code} 不属于该顾客', 'coupon {code} belongs to another customer'),
+  'promotions.reason.coupon_used': t('优惠券 {code} 已使用', 'coupon {code} has been used'),
+  'promotions.reason.coupon_held': t('优惠券 {code} 已被另一笔订单占用', 'coupon {code} is held by another order'),
+  'promotions.reason.coupon_expired': t('优惠券 {code} 已过期', 'coupon {code} has expired'),
+  'promotions.reason.coupon_not_started': t('优惠券 {code} 尚未生效', 'coupon {code} is not valid yet'),
+  'promotions.reason.coupon_duplicate': t('优惠券 {code} 重复，只用一次', 'coupon {code} is given twice: used once'),
+  'promotions.reason.min_spend_not_met': t('{name}：适用商品未满 {minSpend:money}', '{name}: needs {minSpend:money} spent on its items'),
+  'promotions.reason.not_in_scope': t('{name}：购物车中没有适用商品', '{name}: no item of the cart is in its scope'),
+  'promotions.reason.guest': t('{name}：游客不能使用', '{name}: not for guests'),
+  'promotions.reason.points_unavailable': t('积分抵现不可用', 'points cannot pay for this cart'),
+  'promotions.reason.points_insufficient': t('积分不足：可用 {available:count}', 'not enough points: {available:count} available'),
+  'promotions.reason.points_capped': t('积分最多抵扣 {maxShare:percent0}：使用 {used:count} 积分', 'points pay at most {maxShare:percent0}: {used:count} points used'),
+  'promotions.applied.points': t('积分抵现', 'Points'),
+  'promotions.applied.tier_free_shipping': t('{tier} 会员包邮', 'Free shipping for {tier} members'),
+} as const satisfies Templates;
+
 /** Every server-produced text, in every language the console speaks. */
-export const textTemplates = { ...phrases, ...alerts, ...risks, ...actions, ...notes, ...planNotes, ...sources, ...report } as const satisfies Templates;
+export const textTemplates = { ...phrases, ...alerts, ...risks, ...actions, ...notes, ...planNotes, ...sources, ...report, ...promotions } as const satisfies Templates;
 export type TextKey = keyof typeof textTemplates;
 
 export const hasText = (key: string): key is TextKey => Object.prototype.hasOwnProperty.call(textTemplates, key);
@@ -283,6 +323,10 @@ function fill(template: string, locale: Locale, values: TextValues, labels: Text
     switch (spec?.replace(/\d$/, '')) {
       case undefined: return String(value);
       case 'money': return formatMoney(number, currency, locale);
+      // 可减¥20 rather than ¥20.00 when there are no minor units.
+      case 'moneyShort': return formatMoney(number, currency, locale, { whole: number % 10 ** minorDigits(currency) === 0 });
+      // A percentage off: 9折 in Chinese, 10% off in English.
+      case 'percentOff': return locale === 'zh-CN' ? `${Number(((100 - number) / 10).toFixed(3))}折` : `${number}% off`;
       case 'signedMoney': return `${number > 0 ? '+' : ''}${formatMoney(number, currency, locale)}`;
       case 'percent': return percent(number, locale, Number(digits ?? 1), false);
       case 'signedPercent': return percent(number, locale, Number(digits ?? 1), true);
