@@ -1,7 +1,7 @@
 import type { LifecycleSettings } from '@flywheel/contracts';
 import { addDays, startOfLocalDay } from '../../platform/timezone';
 import { lifecycleParams, lifecycleSql } from './lifecycle';
-import { RFM_WINDOW_DAYS, rfmClassSql, rfmSql } from './rfm';
+import { RFM_WINDOW_DAYS, rfmClassSql, rfmScoresSql, rfmSql } from './rfm';
 
 /*
  * The per-customer facts in the analytics store, as SQL. Tables read: `orders`, `order_items`,
@@ -15,8 +15,8 @@ import { RFM_WINDOW_DAYS, rfmClassSql, rfmSql } from './rfm';
  */
 
 export interface FactsOptions {
-  /** What of RFM to compute: nothing, the class (segments: needs the population's means) or the class and the quintile scores. */
-  rfm: 'none' | 'class' | 'scores';
+  /** Whether to classify RFM (segments on rfmClass, the list and profile: the population's means are needed). */
+  rfm: 'none' | 'class';
   /** Limit the people to the ids of `$only` (a JSON list); RFM still ranks the whole population. */
   only?: boolean;
   /**
@@ -39,22 +39,43 @@ export function factsParams(shopId: string, timezone: string, asOf: string, sett
   };
 }
 
+const onlyIds = `(select unnest(from_json($only::json, '["VARCHAR"]')))`;
+
+/** The columns of each part, from `buyers b`, `rfm`, `customers c` and `tag_edits t` (or nulls of the same names). */
+const columns = {
+  buyers: (on: boolean) => (on
+    ? `coalesce(b.orders, 0) as orders, coalesce(b.net_sales, 0) as net_sales, b.first_order_at, b.last_order_at, b.first_days, b.last_days,
+      ${lifecycleSql('b.first_days', 'b.last_days')} as lifecycle`
+    : `null::bigint as orders, null::bigint as net_sales, null::timestamptz as first_order_at, null::timestamptz as last_order_at,
+      null::bigint as first_days, null::bigint as last_days, null::varchar as lifecycle`),
+  rfm: (on: boolean, rel = 'rfm') => (on
+    ? `${rel}.r, ${rel}.f, ${rel}.m, case when ${rel}.customer_id is not null then ${rfmClassSql(`${rel}.high_r`, `${rel}.high_f`, `${rel}.high_m`)} end as rfm_class`
+    : 'null::bigint as r, null::bigint as f, null::bigint as m, null::varchar as rfm_class'),
+  attributes: (on: boolean) => (on
+    ? 'c.gender, c.birthday, c.province, c.city, c.registered_at, c.channel, coalesce(c.tags, []::varchar[]) as imported_tags'
+    : 'null::varchar as gender, null::date as birthday, null::varchar as province, null::varchar as city, null::timestamptz as registered_at, null::varchar as channel, []::varchar[] as imported_tags'),
+  tags: (on: boolean) => (on
+    ? 'list_sort(list_distinct(list_filter(list_concat(coalesce(c.tags, []::varchar[]), coalesce(t.added, []::varchar[])), x -> not list_contains(coalesce(t.removed, []::varchar[]), x)))) as tags'
+    : '[]::varchar[] as tags'),
+  // The loyalty module (not built yet) will provide these.
+  loyalty: 'null::varchar as tier, null::bigint as points',
+};
+
 /**
  * CTEs ending in `facts`: one row per person known as of asOf (a customer record not registered
  * after it, or anyone with an order placed by then), with
  * customer_id, orders, net_sales, first_order_at, last_order_at, first_days, last_days, lifecycle,
- * r, f, m, rfm_class, r_score, f_score, m_score (nulls outside the RFM population),
+ * r, f, m, rfm_class (nulls outside the RFM population),
  * gender, birthday, province, city, registered_at, channel, imported_tags, tags, tier, points.
  * The people are `customer_people` (projection.ts): commerce's customers and order customers.
  * Also defines `purchases` (customer_id, order_id, paid_at, paid_amount, net), which segment
- * conditions on orders reuse.
+ * conditions on orders reuse, and with RFM `rfm_pop` (customer_id, r, f, m) and `rfm`.
  */
 export function factsCtes(options: FactsOptions): string {
-  const only = options.only ? `and customer_id in (select unnest(from_json($only::json, '["VARCHAR"]')))` : '';
+  const only = options.only ? `and customer_id in ${onlyIds}` : '';
   // Without RFM, the purchases of the people asked for are enough.
-  const purchasesOnly = options.only && options.rfm === 'none' ? `and o.customer_id in (select unnest(from_json($only::json, '["VARCHAR"]')))` : '';
+  const purchasesOnly = options.only && options.rfm === 'none' ? `and o.customer_id in ${onlyIds}` : '';
   const rfm = options.rfm !== 'none';
-  const scores = options.rfm === 'scores';
   const buyers = rfm || (options.parts?.buyers ?? true);
   const attributes = options.parts?.attributes ?? true;
   const tags = options.parts?.tags ?? true;
@@ -74,23 +95,36 @@ export function factsCtes(options: FactsOptions): string {
       from purchases group by customer_id)),` : ''}
   people as (select customer_id from customer_people where shop_id = $shop and first_seen < $asof_end::timestamptz ${only}),
   ${rfm ? `rfm_pop as (select customer_id, last_days as r, f, m from buyers where f > 0),
-  rfm as (${rfmSql('rfm_pop', scores)}),` : ''}
+  rfm as (${rfmSql('rfm_pop')}),` : ''}
   tag_edits as (select customer_id, added, removed from customer_tag_edits where shop_id = $shop),
   facts as (
-    select p.customer_id,
-      ${buyers ? `coalesce(b.orders, 0) as orders, coalesce(b.net_sales, 0) as net_sales, b.first_order_at, b.last_order_at,
-      b.first_days, b.last_days, ${lifecycleSql('b.first_days', 'b.last_days')} as lifecycle,` : `null::bigint as orders, null::bigint as net_sales, null::timestamptz as first_order_at, null::timestamptz as last_order_at,
-      null::bigint as first_days, null::bigint as last_days, null::varchar as lifecycle,`}
-      ${rfm ? `rfm.r, rfm.f, rfm.m, case when rfm.customer_id is not null then ${rfmClassSql('rfm.high_r', 'rfm.high_f', 'rfm.high_m')} end as rfm_class,` : 'null::bigint as r, null::bigint as f, null::bigint as m, null::varchar as rfm_class,'}
-      ${scores ? 'rfm.r_score, rfm.f_score, rfm.m_score,' : 'null::bigint as r_score, null::bigint as f_score, null::bigint as m_score,'}
-      ${attributes ? 'c.gender, c.birthday, c.province, c.city, c.registered_at, c.channel, coalesce(c.tags, []::varchar[]) as imported_tags,'
-    : 'null::varchar as gender, null::date as birthday, null::varchar as province, null::varchar as city, null::timestamptz as registered_at, null::varchar as channel, []::varchar[] as imported_tags,'}
-      ${tags ? 'list_sort(list_distinct(list_filter(list_concat(coalesce(c.tags, []::varchar[]), coalesce(t.added, []::varchar[])), x -> not list_contains(coalesce(t.removed, []::varchar[]), x)))) as tags,' : '[]::varchar[] as tags,'}
-      -- The loyalty module (not built yet) will provide these.
-      null::varchar as tier, null::bigint as points
+    select p.customer_id, ${columns.buyers(buyers)}, ${columns.rfm(rfm)}, ${columns.attributes(attributes)}, ${columns.tags(tags)}, ${columns.loyalty}
     from people p
       ${buyers ? 'left join buyers b on b.customer_id = p.customer_id' : ''}
       ${rfm ? 'left join rfm on rfm.customer_id = p.customer_id' : ''}
       ${attributes || tags ? 'left join customers c on c.shop_id = $shop and c.customer_id = p.customer_id' : ''}
       ${tags ? 'left join tag_edits t on t.customer_id = p.customer_id' : ''})`;
+}
+
+/**
+ * After `factsCtes` with RFM and a CTE `page` (customer_id, k) naming a few people: each of them with
+ * every fact and the quintile scores r_score, f_score, m_score, which are counted for them alone
+ * (rfm.ts `rfmScoresSql`), ordered by `order`. The list and the profile show people through this.
+ */
+export function pageSql(order: string): { ctes: string[]; select: string } {
+  return {
+    ctes: [
+      `page_rfm as (select x.* from rfm x where x.customer_id in (select customer_id from page))`,
+      `page_scores as (${rfmScoresSql('page_rfm', 'rfm_pop')})`,
+    ],
+    select: `select pg.customer_id, pg.k, ${columns.buyers(true)}, ${columns.rfm(true, 'pr')}, ps.r_score, ps.f_score, ps.m_score,
+    ${columns.attributes(true)}, ${columns.tags(true)}, ${columns.loyalty}
+  from page pg
+    left join buyers b on b.customer_id = pg.customer_id
+    left join page_rfm pr on pr.customer_id = pg.customer_id
+    left join page_scores ps on ps.customer_id = pg.customer_id
+    left join customers c on c.shop_id = $shop and c.customer_id = pg.customer_id
+    left join tag_edits t on t.customer_id = pg.customer_id
+  order by ${order}`,
+  };
 }

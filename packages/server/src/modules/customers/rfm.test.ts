@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnalyticsStore } from '../../platform/analytics-store';
-import { quintileScores, rfmAnalysis, rfmClassOf, rfmClassSql, rfmHighs, rfmSql, type RfmInput } from './rfm';
+import { quintileScores, rfmAnalysis, rfmClassOf, rfmClassSql, rfmHighs, rfmScoresSql, rfmSql, type RfmInput } from './rfm';
 
 describe('RFM classes', () => {
   it('names the 8 classes by which of R, F and M are high', () => {
@@ -66,8 +66,10 @@ describe('RFM SQL', () => {
     await fc.assert(fc.asyncProperty(fc.array(customer, { minLength: 1, maxLength: 80 }), async (population) => {
       const rows = await store.all<{ customer_id: string; cls: string; r_score: number; f_score: number; m_score: number }>(
         `with pop as (select r.customer_id, r.r, r.f, r.m from (select unnest(from_json($rows::json, '[{"customer_id":"VARCHAR","r":"BIGINT","f":"BIGINT","m":"BIGINT"}]')) as r)),
-          scored as (${rfmSql('pop')})
-        select customer_id, ${rfmClassSql('high_r', 'high_f', 'high_m')} as cls, r_score, f_score, m_score from scored order by customer_id::integer`,
+          classed as (${rfmSql('pop')}),
+          scored as (${rfmScoresSql('pop', 'pop')})
+        select c.customer_id, ${rfmClassSql('c.high_r', 'c.high_f', 'c.high_m')} as cls, s.r_score, s.f_score, s.m_score
+        from classed c join scored s on s.customer_id = c.customer_id order by c.customer_id::integer`,
         { rows: JSON.stringify(population.map((c, i) => ({ customer_id: String(i), ...c }))) });
       const expected = rfmAnalysis(population);
       expect(rows.map((r) => [r.cls, r.r_score, r.f_score, r.m_score])).toEqual(expected.customers.map((c) => [c.class, c.scores.r, c.scores.f, c.scores.m]));

@@ -8,7 +8,7 @@ import type { Db } from '../../platform/db';
 import { FlywheelError } from '../../platform/errors';
 import { localDateOf } from '../../platform/timezone';
 import { ANONYMOUS_PREFIX, type StoredCustomer } from '../commerce';
-import { factsCtes, factsParams, type FactsOptions, type FactsParts } from './facts';
+import { factsCtes, factsParams, pageSql, type FactsOptions, type FactsParts } from './facts';
 import { maskEmail, maskPhone } from './masking';
 import { rfmClassSql } from './rfm';
 import type { CompiledRule } from './segment-sql';
@@ -39,6 +39,8 @@ interface FactsQuery {
   rfm: FactsOptions['rfm'];
   only?: readonly string[];
   rules?: readonly CompiledRule[];
+  /** More CTEs after the facts' and the rules' (they may use the rules' joins). */
+  more?: (joins: string) => string[];
   /** The SELECT over `facts f` (with the rules' measures joined). */
   select: (joins: string) => string;
   params?: Record<string, string | number>;
@@ -46,8 +48,6 @@ interface FactsQuery {
   lean?: boolean;
   parts?: Partial<FactsParts>;
 }
-
-const RFM_RANK = { none: 0, class: 1, scores: 2 } as const;
 
 const sortKeys = {
   netSales: 'f.net_sales',
@@ -110,10 +110,11 @@ export class CustomerService {
   /** The statement of a facts query and its parameters, for this module to run or another to embed (`filter.segment`). */
   async statement(shop: ShopContext, q: FactsQuery): Promise<{ sql: string; params: Record<string, string | number> }> {
     const rules = q.rules ?? [];
-    const rfm = rules.some((r) => r.needsRfm) && RFM_RANK[q.rfm] < RFM_RANK.class ? 'class' : q.rfm;
+    const rfm = rules.some((r) => r.needsRfm) ? 'class' : q.rfm;
     const parts = q.lean ? (['buyers', 'attributes', 'tags'] as const).reduce((acc, k) => ({ ...acc, [k]: (q.parts?.[k] ?? false) || rules.some((r) => r.needs[k]) }), {} as FactsParts) : undefined;
-    const ctes = [factsCtes({ rfm, only: q.only !== undefined, parts }), ...rules.flatMap((r) => r.ctes)].join(',\n');
-    const sql = `with ${ctes}\n${q.select(rules.flatMap((r) => r.joins).join('\n'))}`;
+    const joins = rules.flatMap((r) => r.joins).join('\n');
+    const ctes = [factsCtes({ rfm, only: q.only !== undefined, parts }), ...rules.flatMap((r) => r.ctes), ...(q.more?.(joins) ?? [])].join(',\n');
+    const sql = `with ${ctes}\n${q.select(joins)}`;
     const params: Record<string, string | number> = {
       ...factsParams(shop.shopId, shop.timezone, q.asOf ?? this.today(shop), await this.settings(shop.shopId)),
       now: new Date().toISOString(),
@@ -198,16 +199,19 @@ export class CustomerService {
       params.cid = id;
       where.push(`(${key} ${desc ? '<' : '>'} $ck or (${key} = $ck and f.customer_id ${desc ? '<' : '>'} $cid))`);
     }
+    // The page is chosen over lean facts (what the filters and the sort read); only its people get every fact and their scores.
+    const page = pageSql(`pg.k ${dir}, pg.customer_id ${dir}`);
     const rows = await this.facts<FactsRow & { k: number }>(shop, {
-      rfm: 'scores', only, rules, params,
-      select: (joins) => `select f.*, ${key} as k from facts f ${joins}
+      rfm: 'class', only, rules, params, lean: true, parts: { buyers: true, tags: q.tag !== undefined },
+      more: (joins) => [`page as (select f.customer_id, ${key} as k from facts f ${joins}
         where ${where.length ? where.join(' and ') : 'true'}
-        order by k ${dir}, f.customer_id ${dir} limit $limit`,
+        order by k ${dir}, f.customer_id ${dir} limit $limit)`, ...page.ctes],
+      select: () => page.select,
     });
-    const page = rows.slice(0, q.limit);
-    const last = page[page.length - 1];
+    const shown = rows.slice(0, q.limit);
+    const last = shown[shown.length - 1];
     return {
-      customers: await this.items(shopId, page, viewer),
+      customers: await this.items(shopId, shown, viewer),
       nextCursor: rows.length > q.limit && last ? encodeCursor(Number(last.k), last.customer_id) : null,
       currency: shop.currency,
       ...(q.q ? { searchTruncated } : {}),
@@ -268,7 +272,11 @@ export class CustomerService {
   async profile(shopId: string, externalId: string, viewer: Viewer, segments: readonly { id: string; name: string; rule: CompiledRule }[]): Promise<CustomerProfile> {
     const shop = await this.shopOf(shopId);
     const record = (await this.records.customerRecords(shopId, [externalId])).get(externalId);
-    const [facts] = await this.facts<FactsRow>(shop, { rfm: 'scores', only: [externalId], select: () => `select f.* from facts f` });
+    const page = pageSql('pg.customer_id');
+    const [facts] = await this.facts<FactsRow>(shop, {
+      rfm: 'class', only: [externalId], lean: true,
+      more: () => ['page as (select f.customer_id, 0 as k from facts f)', ...page.ctes], select: () => page.select,
+    });
     if (!facts && !record) throw new FlywheelError('not_found', `no customer ${externalId} in this shop`);
     const row: FactsRow = facts ?? {
       customer_id: externalId, orders: 0, net_sales: 0, last_order_at: null, first_order_at: null, lifecycle: 'prospect', r: null, f: null, m: null,
