@@ -18,7 +18,7 @@ import { IdempotencyKeys, idempotencyMigrations } from './platform/idempotency';
 import { jobMigrations, Jobs } from './platform/jobs';
 import { subscriberMigrations, Subscribers } from './platform/subscribers';
 import { mergeProjections, OutboxProjector, outboxMigrations } from './platform/outbox';
-import { analyticsRoutes, AnalyticsService, visitsAnalyticsSchema } from './modules/analytics';
+import { analyticsRoutes, AnalyticsService, funnelsAnalyticsSchema, sessionsAnalyticsSchema, visitsAnalyticsSchema } from './modules/analytics';
 import { commerceAnalyticsSchema, commerceMigrations, commerceProjections, commerceRoutes, CommerceService, eraseCustomerAnalytics } from './modules/commerce';
 import { createCustomers, customersAnalyticsSchema, customersMigrations, customersProjections, customersRoutes, type Customers } from './modules/customers';
 import { importRoutes, ImportService } from './modules/imports';
@@ -26,7 +26,7 @@ import { createPlanning, DEFAULT_ALERT_INTERVAL_MS, planningMigrations, planning
 import { shopMigrations, shopRoutes, ShopService } from './modules/shops';
 import { trackingAnalyticsSchema, trackingRoutes, TrackingService } from './modules/tracking';
 
-/** How often a listening server rolls new events up into visits (when enough have arrived). */
+/** How often a listening server rolls new events up into visits and sessions (when enough have arrived). */
 const VISITS_INTERVAL_MS = 10_000;
 
 /** How often a listening server measures the saved segments (each day then has a point of size history). */
@@ -36,7 +36,7 @@ const SEGMENT_SIZES_INTERVAL_MS = 3_600_000;
 const consoleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
 export const migrations = [...outboxMigrations, ...idempotencyMigrations, ...jobMigrations, ...subscriberMigrations, ...counterMigrations, ...shopMigrations, ...commerceMigrations, ...planningMigrations, ...customersMigrations];
-export const analyticsSchemas = [trackingAnalyticsSchema, commerceAnalyticsSchema, visitsAnalyticsSchema, customersAnalyticsSchema];
+export const analyticsSchemas = [trackingAnalyticsSchema, commerceAnalyticsSchema, visitsAnalyticsSchema, sessionsAnalyticsSchema, funnelsAnalyticsSchema, customersAnalyticsSchema];
 
 export interface Flywheel {
   config: Config;
@@ -107,14 +107,14 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     };
     const projector = new OutboxProjector(db, store, mergeProjections(commerceProjections, customersProjections), log, config.projectorIntervalMs);
     await projector.init();
-    const analytics = new AnalyticsService(store, config.funnelMemoryBytes);
+    const analytics = new AnalyticsService(store, config.funnelMemoryBytes, async (shopId) => (await lookup.get(shopId)).timezone);
     const planning = createPlanning(db, analytics, { shop: (id) => lookup.get(id), shopIds: async () => (await shops.listShops()).map((s) => s.id) }, log, { delivery: { allowPrivate: config.allowPrivateWebhooks }, chromiumPath: config.chromiumPath });
     const customers = createCustomers(db, store, {
       shopOf: (id) => lookup.get(id),
       commerce,
       // Erasure reaches commerce's analytics tables once every batch read before it has landed.
       eraseCustomerAnalytics: async (shopId, externalId, anonymousId) => { await projector.drain(); await store.write((conn) => eraseCustomerAnalytics(conn, shopId, externalId, anonymousId)); },
-      erasePerson: (shopId, userId, anonymousId) => tracking.erasePerson(shopId, userId, anonymousId),
+      erasePerson: async (shopId, userId, anonymousId) => { await tracking.erasePerson(shopId, userId, anonymousId); await analytics.erasePerson(shopId, userId, anonymousId); },
       drainOutbox: () => projector.drain(),
     });
     analytics.useSegments((shopId, segmentId) => customers.segments.membersSql(shopId, segmentId));
@@ -144,6 +144,9 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     const background = [
       new Repeating('outbox projector', config.projectorIntervalMs, () => projector.drain(), log),
       new Repeating('visits roll-up', VISITS_INTERVAL_MS, () => analytics.visits.rollUpBatch(), log),
+      new Repeating('sessions roll-up', VISITS_INTERVAL_MS, () => analytics.sessions.rollUpBatch(), log),
+      // At start: the shops funnels kept in memory before, loaded again before anyone asks; then kept caught up.
+      new Repeating('funnel events', VISITS_INTERVAL_MS, () => analytics.sequences.warm(), log),
       new Repeating('alert evaluation', DEFAULT_ALERT_INTERVAL_MS, () => planning.alerts.evaluateAll(), log, DEFAULT_ALERT_INTERVAL_MS),
       new Repeating('domain events', config.projectorIntervalMs, () => runtime.subscribers.drain(), log),
       new Repeating('behaviour triggers', EVENT_FEED_INTERVAL_MS, () => runtime.events.drain(), log),

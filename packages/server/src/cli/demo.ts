@@ -76,6 +76,7 @@ export async function loadDemo(fw: Flywheel, opts: DemoOptions, onProgress?: (do
   await events.drain();
   await fw.projector.drain();
   await fw.analytics.visits.refresh();
+  await fw.analytics.sessions.refresh();
   await createDemoSegments(fw, shop.shopId);
   await fw.store.checkpoint();
   const demo: DemoShop = { ...shop, seed: opts.seed, customers: opts.customers, days: opts.days, endDate: opts.endDate, rows };

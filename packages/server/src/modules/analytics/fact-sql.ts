@@ -1,6 +1,7 @@
 import type { Dimension } from '@flywheel/contracts';
 import { FlywheelError } from '../../platform/errors';
 import { factDimensions, type Fact, type Level, type Measure } from './metric-layer';
+import { eventsWithSessionChannelSql, sessionRowsSql } from './sessions';
 import { visitSourceSql } from './visits';
 
 export type AttributionModel = 'last_touch' | 'first_touch';
@@ -40,24 +41,23 @@ export interface FactParams {
 const LOOKBACK_DAYS = 30;
 
 /**
- * The sessions that touched each order's buyer in the 30 days before the order was paid (or placed),
- * and the channel credited: last_touch = the last non-direct session, first_touch = the first session;
- * direct when only direct sessions exist; the order's own `channel` field when nothing was tracked.
- * `earliest` bounds the orders' touch times from below; a constant lets DuckDB skip older events by
- * their time (zone maps), which a subquery over the orders does not.
+ * The sessions (sessions.ts: by event time, per person) that touched each order's buyer in the 30 days
+ * before the order was paid (or placed), and the channel credited: last_touch = the last non-direct
+ * session, first_touch = the first session; direct when only direct sessions exist; the order's own
+ * `channel` field when nothing was tracked. `earliest` bounds the orders' touch times from below (a
+ * constant when it can be: DuckDB then skips older sessions and events by their time); sessions are
+ * read from the local midnight 30 days before its day.
  */
 export function attributionCtes(ordersRelation: string, model: AttributionModel = 'last_touch', earliest = '(select min(touched_at) from attr_orders)'): string {
+  // Sessions starting at one instant are ordered as the session rule walks them (by channel), so a tie is credited the same way every time.
   const pick = model === 'last_touch'
-    ? `coalesce(arg_max(t.channel, t.started) filter (where t.channel <> 'direct'), any_value(t.channel) filter (where t.channel = 'direct'), any_value(a.order_channel), 'direct')`
-    : `coalesce(arg_min(t.channel, t.started), any_value(a.order_channel), 'direct')`;
+    ? `coalesce(arg_max(t.channel, {'started': t.started, 'channel': t.channel}) filter (where t.channel <> 'direct'), any_value(t.channel) filter (where t.channel = 'direct'), any_value(a.order_channel), 'direct')`
+    : `coalesce(arg_min(t.channel, {'started': t.started, 'channel': t.channel}), any_value(a.order_channel), 'direct')`;
   return `
   attr_orders as (select distinct order_id, customer_id, touched_at, order_channel from ${ordersRelation}),
-  touch as (
-    select person_id, session_id, min(ts) as started, any_value(channel) as channel
-    from tracked_events
-    where shop_id = $shop and ts < $end and ts >= ${earliest} - interval ${LOOKBACK_DAYS} day
-      and person_id in (select customer_id from attr_orders)
-    group by person_id, session_id),
+  attr_buyers as (select distinct customer_id as person_id from attr_orders),
+  ${sessionRowsSql(`timezone($tz, (timezone($tz, ${earliest})::date - ${LOOKBACK_DAYS})::timestamp)`, '$end::timestamptz', 'attr_buyers', 'attr_s_')},
+  touch as (select person_id, started_at as started, channel from attr_s_rows),
   attr as (
     select a.order_id, ${pick} as channel
     from attr_orders a left join touch t
@@ -204,15 +204,26 @@ function orderFactSql(q: FactQuery): string {
  * events grouped by (dimensions, userId, device) first: resolving a few hundred thousand pairs instead
  * of every event makes a month of 100M-a-year events about a fifth faster. Province is the person's, so
  * it is taken in the second stage.
+ *
+ * By channel, an event counts for the channel of its session (PRODUCT.md's visitors per channel): the
+ * rows are then the period's sessions (sessions.ts), one per session with its person, page views and
+ * whether it added to cart; or, for cuts by what an event names as well, the period's events with
+ * their session's channel, sessionized at query time.
  */
 function eventFactSql(q: FactQuery): string {
   const used = dimensionsUsed(q);
   const byProduct = q.measures.some((m) => m === 'product_views' || m === 'product_viewers');
-  // The rollup keeps channels, pages and carts per person and quarter hour: cuts by what an event names need the events.
-  const rolledUp = q.quarterHours === true && !byProduct && !['category', 'campaign', 'sku', 'product'].some((d) => used.has(d as Dimension));
-  const source = rolledUp ? visitSourceSql() : `select ts, channel, split_part(category, '/', 1) as category, coalesce(utm_campaign, '(none)') as campaign, sku, product_id as product,
+  const byEventNames = byProduct || ['category', 'campaign', 'sku', 'product'].some((d) => used.has(d as Dimension));
+  if (used.has('channel') && !byEventNames) return sessionVisitorsSql(q);
+  // The rollup keeps pages and carts per person and quarter hour: cuts by what an event names, or its session's channel, need the events.
+  const rolledUp = q.quarterHours === true && !byEventNames && !used.has('channel');
+  const events = used.has('channel')
+    ? `${eventsWithSessionChannelSql()} where true`
+    : 'events where shop_id = $shop and ts >= $start and ts < $end';
+  const source = rolledUp ? visitSourceSql() : `select ts, ${used.has('channel') ? 'session_channel as channel' : 'channel'}, split_part(category, '/', 1) as category,
+      coalesce(utm_campaign, '(none)') as campaign, sku, product_id as product,
       user_id, anonymous_id, (type = 'page')::bigint as pages, event = 'Product Added' as carted, (event = 'Product Viewed')::bigint as views
-    from events where shop_id = $shop and ts >= $start and ts < $end`;
+    from ${events}`;
   const dimExpr = (d: Dimension): string => ({
     channel: 'channel', category: 'category', campaign: 'campaign', province: `coalesce(c.province, 'unknown')`, platform: `''`, customer_type: `''`, sku: 'sku', product: 'product',
   })[d];
@@ -251,17 +262,34 @@ function eventFactSql(q: FactQuery): string {
     group by all`;
 }
 
+/** Sessions of the period (sessions.ts: the rollup plus the (person, day) pairs touched since), by their channel and campaign. */
+/**
+ * Visitors, page views and cart visitors cut by channel (and province), from the period's sessions:
+ * a visitor counts for each channel a session of theirs entered by.
+ */
+function sessionVisitorsSql(q: FactQuery): string {
+  const dimExpr = (d: Dimension): string => (d === 'province' ? `coalesce(c.province, 'unknown')` : 's.channel');
+  const { g } = q.level.kind === 'breakdown' ? { g: dimExpr(q.level.dimension!) } : bucketExpr(q.level, 's.started_at');
+  const join = dimensionsUsed(q).has('province') ? 'left join customers c on c.shop_id = $shop and c.customer_id = s.person_id' : '';
+  const columns: Partial<Record<Measure, string>> = {
+    uv: 'count(distinct s.person_id)',
+    pv: 'sum(s.pages)',
+    cart_visitors: 'count(distinct case when s.carted then s.person_id end)',
+  };
+  const select = q.measures.filter((m) => columns[m]).map((m) => `${columns[m]} as ${m}`).join(', ');
+  return `with ${sessionRowsSql('$start::timestamptz', '$end::timestamptz')}
+    select ${g} as g, ${select} from s_rows s ${join}
+    where true${filterSql(q, dimExpr)}${onlySegment(q, 's.person_id')} group by all`;
+}
+
 function sessionFactSql(q: FactQuery): string {
   dimensionsUsed(q);
   noSegment(q);
   const dimExpr = (d: Dimension): string => (d === 'channel' ? 's.channel' : `coalesce(s.campaign, '(none)')`);
-  const { g } = q.level.kind === 'breakdown' ? { g: dimExpr(q.level.dimension!) } : bucketExpr(q.level, 's.t');
-  return `with s as (
-      select session_id, min(ts) as t, max(ts) as t_end, count(*) as n, count_if(type = 'page') as pages,
-             any_value(channel) as channel, arg_min(utm_campaign, ts) as campaign
-      from events where shop_id = $shop and ts >= $start and ts < $end group by session_id)
-    select ${g} as g, count(*) as sessions, count_if(n = 1 and pages = 1) as bounces, sum(epoch(t_end) - epoch(t)) as session_seconds
-    from s where true${filterSql(q, dimExpr)} group by g`;
+  const { g } = q.level.kind === 'breakdown' ? { g: dimExpr(q.level.dimension!) } : bucketExpr(q.level, 's.started_at');
+  return `with ${sessionRowsSql('$start::timestamptz', '$end::timestamptz')}
+    select ${g} as g, count(*) as sessions, count_if(s.events = 1 and s.pages = 1) as bounces, sum(epoch(s.ended_at) - epoch(s.started_at)) as session_seconds
+    from s_rows s where true${filterSql(q, dimExpr)} group by g`;
 }
 
 function spendFactSql(q: FactQuery): string {

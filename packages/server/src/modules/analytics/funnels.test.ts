@@ -97,6 +97,26 @@ describe('funnel', () => {
     for (const sequences of layouts) expect((await funnelDropOffs(sequences, ctx, { ...req, step: 2, limit: 10 })).people).toEqual(['tablet']);
   });
 
+  it('breaks people down by the channel of the session their step 1 belongs to, cut by event time', async () => {
+    const shop = await newShop(fw);
+    const ctx = { shopId: shop.shopId, timezone: 'Asia/Shanghai', currency: 'CNY' };
+    const req = { steps: [{ event: '$pageview' }, { event: 'Product Added' }], window: '1d', from: '2026-03-01', to: '2026-03-02', breakdown: 'channel' as const };
+    const send = (calls: Record<string, unknown>[]) => fw.tracking.ingest(shop.shopId, { kind: 'calls', calls });
+    const time = (hm: string) => `2026-03-01T${hm}:00+08:00`;
+    await send([
+      { type: 'page', messageId: 'p2', anonymousId: 'phone', timestamp: time('10:00') },
+      { type: 'track', event: 'Product Added', messageId: 'p3', anonymousId: 'phone', timestamp: time('10:05') },
+    ]);
+    const keys = async (sequences: EventSequences) => (await funnel(sequences, ctx, req)).breakdown!.map((b) => [b.key, b.steps.map((s) => s.people)]);
+    for (const sequences of [fw.analytics.sequences, compacting]) expect(await keys(sequences)).toEqual([['direct', [1, 1]]]);
+    // The landing from Baidu ads two minutes earlier arrives late: the visit, and its 10:00 page, are paid search's.
+    await send([{ type: 'page', messageId: 'p1', anonymousId: 'phone', timestamp: time('09:58'), context: { page: { url: 'https://shop.cn/?utm_source=baidu&utm_medium=cpc' } } }]);
+    for (const sequences of [fw.analytics.sequences, compacting]) expect(await keys(sequences)).toEqual([['paid_search', [1, 1]]]);
+    // An email click (a search from its link) between the page and the cart starts another session; step 1 stays in the first.
+    await send([{ type: 'track', event: 'Products Searched', messageId: 'p4', anonymousId: 'phone', timestamp: time('10:02'), context: { page: { url: 'https://shop.cn/?utm_source=edm&utm_medium=email' } } }]);
+    for (const sequences of [fw.analytics.sequences, compacting]) expect(await keys(sequences)).toEqual([['paid_search', [1, 1]]]);
+  });
+
   it('matches steps named after the first 65,535 event names of a shop (a client that puts ids in names)', async () => {
     const shop = await newShop(fw);
     const calls = Array.from({ length: 65_540 }, (_, i) => ({

@@ -1,6 +1,7 @@
 import { funnelWindowMs, type FunnelRequest } from '@flywheel/contracts';
 import { FlywheelError } from '../../platform/errors';
 import { period } from './periods';
+import { channelRanks, SessionCut } from './session-rule';
 import { channelOf, f64, grow, PAGE, Pacer, RARE_NAME, sortByTime, u32, type EventSequences, type ShopSequence } from './sequences';
 import type { ShopContext } from './service';
 
@@ -51,7 +52,8 @@ async function whereMatches(sequences: EventSequences, seq: ShopSequence, shopId
  * person's timeline, so the latest chain has the latest start and leaves the most window; if it cannot
  * reach this event, no earlier one can. A chain out of the window is never kept, as none can continue
  * it. The first chain to reach a step gives that step's time from the previous one and, for the
- * person's last step, the channel (of its step-1 event) the person is broken down by.
+ * person's last step, the channel the person is broken down by: that of the session its step-1 event
+ * belongs to (session-rule.ts, over all the person's events of the period, by event time).
  */
 async function walk(sequences: EventSequences, shop: ShopContext, req: FunnelRequest): Promise<Walk> {
   const p = period(req.from, req.to, shop.timezone);
@@ -81,7 +83,8 @@ async function walkOver(sequences: EventSequences, seq: ShopSequence, shop: Shop
     else if (codes[k] >= 0) codeMask[Math.min(codes[k], RARE_NAME)] |= 1 << k;
     if (where[k]) whereMask |= 1 << k;
   });
-  return walkSequence(seq, { steps: K, codeMask, pageMask, whereMask, where, start, end, window });
+  const sessions = req.breakdown === 'channel' ? new SessionCut(shop.timezone) : null;
+  return walkSequence(seq, { steps: K, codeMask, pageMask, whereMask, where, start, end, window, sessions });
 }
 
 interface WalkSpec {
@@ -95,6 +98,8 @@ interface WalkSpec {
   start: number;
   end: number;
   window: number;
+  /** Breaking down by channel: every event of the period is gathered, to cut the person's sessions with. */
+  sessions: SessionCut | null;
 }
 
 /** A person's matching events, gathered for the walk (reused: a person's gather and walk never pause). */
@@ -154,7 +159,7 @@ function gatherRange(T: Float64Array, code: Uint16Array, flags: Uint8Array, from
       const key = `${person}|${t}|${code[s]}`;
       for (let k = 0; k < spec.steps; k++) if ((bits >> k) & 1 && where[k] && !where[k]!.has(key)) bits &= ~(1 << k);
     }
-    if (bits === 0) continue;
+    if (bits === 0 && !(spec.sessions && t < end)) continue;
     if (count === gathered.t.length) {
       const length = count * 2;
       gathered.t = grow(gathered.t, length);
@@ -177,7 +182,8 @@ function walkPerson(out: Walk, person: number, count: number, spec: WalkSpec, st
   const { steps: K, window } = spec;
   const { chainStart, chainLast, chainChannel } = state;
   // In time order already, but for a customer's several devices and late imports.
-  sortByTime(gathered.t, gathered.bits, gathered.flags, 0, count);
+  if (spec.sessions) sessionChannels(count, spec.sessions);
+  else sortByTime(gathered.t, gathered.bits, gathered.flags, 0, count);
   const { t: T, bits: B, flags: F } = gathered;
   let level = 0;
   const w = out.walkers;
@@ -222,6 +228,26 @@ function walkPerson(out: Walk, person: number, count: number, spec: WalkSpec, st
     out.level[w] = level;
     out.walkers++;
   }
+}
+
+/**
+ * Puts the gathered events in the session rule's order (time, then touches first by channel) and gives
+ * each, in place of its own channel, the channel of its session.
+ */
+function sessionChannels(count: number, cut: SessionCut) {
+  const { t, bits, flags } = gathered;
+  const rank = (i: number) => channelRanks[flags[i] & ~PAGE];
+  let ordered = true;
+  for (let i = 1; i < count && ordered; i++) ordered = t[i] > t[i - 1] || (t[i] === t[i - 1] && rank(i) >= rank(i - 1));
+  if (!ordered) {
+    const order = Array.from({ length: count }, (_, i) => i).sort((u, v) => t[u] - t[v] || rank(u) - rank(v) || u - v);
+    const [ts, bs, fs] = [order.map((i) => t[i]), order.map((i) => bits[i]), order.map((i) => flags[i])];
+    t.set(ts);
+    bits.set(bs);
+    flags.set(fs);
+  }
+  cut.reset();
+  for (let i = 0; i < count; i++) flags[i] = (flags[i] & PAGE) | cut.next(t[i], flags[i] & ~PAGE);
 }
 
 function median(values: Float64Array): number | null {

@@ -1,6 +1,6 @@
 import { Turns } from '../../platform/background';
 import { channels, type Channel } from '@flywheel/contracts';
-import type { AnalyticsStore } from '../../platform/analytics-store';
+import type { AnalyticsSchema, AnalyticsStore } from '../../platform/analytics-store';
 import { defaultFunnelMemoryBytes } from '../../platform/config';
 
 /**
@@ -371,6 +371,14 @@ export class ShopSequence {
   }
 }
 
+const EMPTY_SEQUENCE_BYTES = new ShopSequence(0).bytes;
+
+/** Which shops' funnel events were kept in memory, from when, and when last used: loaded again after a restart (`EventSequences.warm`). */
+export const funnelsAnalyticsSchema: AnalyticsSchema = {
+  name: 'funnels',
+  statements: [`create table if not exists funnel_shops (shop_id varchar, cover_from timestamptz, used_at timestamptz)`],
+};
+
 /** Orders events [a, b) by time, keeping the stored order of equal times; a no-op when already ordered. */
 export function sortByTime(t: Float64Array, code: Uint16Array, flags: Uint8Array, a: number, b: number) {
   let sorted = true;
@@ -394,10 +402,17 @@ export const f64 = (b: Uint8Array) => new Float64Array(b.buffer, b.byteOffset, b
  * sorting them in DuckDB. A shop is loaded on its first funnel from the period's start, reloaded when
  * a funnel starts earlier, and the shops used least recently are dropped beyond `budgetBytes`
  * (FLYWHEEL_FUNNEL_MEMORY). Events are append-only, so new rows are those past the row count read last time.
+ *
+ * Which shops were loaded, from when, and when last used is kept in DuckDB (`funnel_shops`), so a
+ * server that starts again loads them in the background (`warm`, on the server's timer) before anyone
+ * asks: the first funnel after a restart finds its shop in memory. The same timer keeps the loaded
+ * shops caught up, so a funnel reads at most the last few seconds of events.
  */
 export class EventSequences {
   private readonly shops = new Map<string, ShopSequence>();
   private readonly turns = new Turns();
+  /** Per shop, what was last written to `funnel_shops` and when (once an hour is enough to rank shops by use). */
+  private readonly remembered = new Map<string, { coverFrom: number; at: number }>();
 
   /** `compactAfter`: events appended to a sequence before it is compacted, at least (and an eighth of it). */
   constructor(readonly store: AnalyticsStore, private readonly budgetBytes = defaultFunnelMemoryBytes(), private readonly compactAfter = 100_000) {}
@@ -408,21 +423,83 @@ export class EventSequences {
    * sequence does not change under `work`, which may pause (shops do not wait for each other).
    */
   use<T>(shopId: string, fromMs: number, work: (seq: ShopSequence) => Promise<T>): Promise<T> {
-    // A catch-up that fails half way leaves rows read twice next time: the shop is then loaded afresh.
-    const caughtUp = () => this.catchUp(shopId, fromMs).catch((error) => {
-      this.shops.delete(shopId);
-      throw error;
+    return this.turns.run(shopId, async () => {
+      const seq = await this.caughtUp(shopId, fromMs, Date.now());
+      await this.remember(shopId, seq);
+      return work(seq);
     });
-    return this.turns.run(shopId, () => caughtUp().then(work));
   }
 
-  private async catchUp(shopId: string, fromMs: number): Promise<ShopSequence> {
+  /** Whether the shop's events from `fromMs` on are in memory (loaded by a funnel or by `warm`). */
+  holds(shopId: string, fromMs: number): boolean {
+    const seq = this.shops.get(shopId);
+    return seq !== undefined && seq.coverFrom <= fromMs;
+  }
+
+  /**
+   * The background's work: loads the shops `funnel_shops` names (most recently used first, from the
+   * time their funnels started) that are not in memory, as long as their events fit in the budget,
+   * and catches up those that are. Resolves with the number of shops loaded.
+   */
+  async warm(): Promise<number> {
+    const known = await this.store.all<{ shop_id: string; cover_from: number; used_at: number }>(
+      `select shop_id, epoch_ms(cover_from) as cover_from, epoch_ms(used_at) as used_at from funnel_shops order by used_at desc`);
+    let loaded = 0;
+    for (const shop of known) {
+      const [coverFrom, usedAt] = [Number(shop.cover_from), Number(shop.used_at)];
+      if (this.holds(shop.shop_id, coverFrom)) {
+        await this.turns.run(shop.shop_id, () => this.caughtUp(shop.shop_id, coverFrom, null));
+        continue;
+      }
+      const events = await this.store.one<{ n: number }>(`select count(*) as n from events where shop_id = ? and ts >= to_timestamp(?::double / 1000)`, [shop.shop_id, coverFrom]);
+      // About 12 bytes an event (see ShopSequence) and the ids of its people, beyond what an empty one holds.
+      if (EMPTY_SEQUENCE_BYTES + Number(events!.n) * 14 > this.budgetBytes - this.bytes) continue;
+      // Shops come most recently used first, and keep that time: one that does not fit after all is the one dropped.
+      await this.turns.run(shop.shop_id, () => this.caughtUp(shop.shop_id, coverFrom, usedAt));
+      if (this.shops.has(shop.shop_id)) loaded++;
+    }
+    return loaded;
+  }
+
+  /** What the shops in memory take. */
+  get bytes(): number {
+    return [...this.shops.values()].reduce((sum, s) => sum + s.bytes, 0);
+  }
+
+  /** Writes down (now and then) that the shop's events from `coverFrom` are kept, for `warm` after a restart. */
+  private async remember(shopId: string, seq: ShopSequence) {
+    const last = this.remembered.get(shopId);
+    const now = Date.now();
+    if (last && last.coverFrom === seq.coverFrom && now - last.at < 3600_000) return;
+    this.remembered.set(shopId, { coverFrom: seq.coverFrom, at: now });
+    // Only a hint for the next start: a failed write costs that start a cold shop, never this funnel.
+    await this.store.write(async (conn) => {
+      await conn.run(`delete from funnel_shops where shop_id = ?`, [shopId]);
+      await conn.run(`insert into funnel_shops values (?, to_timestamp(?::double / 1000), to_timestamp(?::double / 1000))`, [shopId, seq.coverFrom, now]);
+    }).catch(() => this.remembered.delete(shopId));
+  }
+
+  /**
+   * The shop's sequence caught up with DuckDB. `usedAt`: when it counts as used (null: a catch-up in
+   * the background, which leaves it as it was). A catch-up that fails half way leaves rows read twice
+   * next time: the shop is then loaded afresh.
+   */
+  private async caughtUp(shopId: string, fromMs: number, usedAt: number | null): Promise<ShopSequence> {
+    try {
+      return await this.catchUp(shopId, fromMs, usedAt);
+    } catch (error) {
+      this.shops.delete(shopId);
+      throw error;
+    }
+  }
+
+  private async catchUp(shopId: string, fromMs: number, usedAt: number | null): Promise<ShopSequence> {
     let seq = this.shops.get(shopId);
     if (!seq || fromMs < seq.coverFrom) {
       seq = new ShopSequence(fromMs);
       this.shops.set(shopId, seq);
     }
-    seq.usedAt = Date.now();
+    if (usedAt !== null) seq.usedAt = usedAt;
     const counts = await this.store.one<{ events: number; identities: number }>(`select (select count(*) from events) as events, (select count(*) from identities) as identities`);
     const params = { shop: shopId, cover: new Date(seq.coverFrom).toISOString() };
     if (counts!.identities > seq.identityRows) {
@@ -455,7 +532,7 @@ export class EventSequences {
    * only when it alone exceeds the budget (its caller still holds it; the next funnel reloads it).
    */
   private evict() {
-    let total = [...this.shops.values()].reduce((sum, s) => sum + s.bytes, 0);
+    let total = this.bytes;
     for (const [shopId, seq] of [...this.shops.entries()].sort((a, b) => a[1].usedAt - b[1].usedAt)) {
       if (total <= this.budgetBytes) break;
       this.shops.delete(shopId);

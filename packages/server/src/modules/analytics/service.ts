@@ -6,6 +6,7 @@ import { localDateOf } from '../../platform/timezone';
 import { factSql, filterParams, type AttributionModel, type FactParams, type Filters } from './fact-sql';
 import { evaluate, factsOf, measuresOf, type Level, type Measure, type MeasureValues } from './metric-layer';
 import { EventSequences } from './sequences';
+import { SessionRollup } from './sessions';
 import { VISIT_BUCKET_MS, VisitRollup } from './visits';
 import { bucketsOf, period, previousPeriod, type Period } from './periods';
 import { cohorts, type CohortsQuery } from './cohorts';
@@ -36,11 +37,25 @@ const change = (current: number | null, previous: number | null) => ({
 export class AnalyticsService {
   readonly sequences: EventSequences;
   readonly visits: VisitRollup;
+  readonly sessions: SessionRollup;
 
-  /** `funnelMemoryBytes`: what funnels may keep in memory (see `EventSequences`). */
-  constructor(readonly store: AnalyticsStore, funnelMemoryBytes?: number) {
+  /**
+   * `funnelMemoryBytes`: what funnels may keep in memory (see `EventSequences`); `timezoneOf`: a
+   * shop's time zone, for the sessions rollup (local midnight ends a session).
+   */
+  constructor(readonly store: AnalyticsStore, funnelMemoryBytes?: number, timezoneOf: (shopId: string) => Promise<string> = async () => 'Asia/Shanghai') {
     this.sequences = new EventSequences(store, funnelMemoryBytes);
     this.visits = new VisitRollup(store);
+    this.sessions = new SessionRollup(store, timezoneOf);
+  }
+
+  /**
+   * Erasure of a person (after tracking's): the rollups take the anonymous id their events now carry,
+   * so rolled-up and newer rows still count them as one person.
+   */
+  async erasePerson(shopId: string, userId: string, anonymousId: string) {
+    await this.visits.erasePerson(shopId, userId, anonymousId);
+    await this.sessions.erasePerson(shopId, userId, anonymousId);
   }
 
   params(shop: ShopContext, p: Period): FactParams {
@@ -142,7 +157,7 @@ export class AnalyticsService {
       const v = evaluate(metrics, m);
       return { channel, visitors: v.uv ?? 0, buyers: v.buyers ?? 0, sales: v.sales ?? 0, newBuyers: v.new_buyers ?? 0, spend: v.spend ?? 0, cac: v.cac, roas: v.roas };
     });
-    return { model: q.model, channels: channels.sort((a, b) => b.sales - a.sales || b.visitors - a.visitors) };
+    return { model: q.model, channels: channels.sort((a, b) => b.sales - a.sales || b.visitors - a.visitors || a.channel.localeCompare(b.channel)) };
   }
 
   funnel(shop: ShopContext, q: FunnelRequest) {

@@ -4,11 +4,13 @@ import type { AnalyticsSchema, AnalyticsStore } from '../../platform/analytics-s
 export const VISIT_BUCKET_MS = 15 * 60_000;
 
 /**
- * `visits`: the events rolled up by shop, quarter hour, channel, customer and device, with their page
- * views and whether they added to cart. A visit of a dozen events becomes one row, so visitors and
- * page views of a month are counted from a tenth of the rows. It covers the events whose rowid is
- * below `rollup_marks.event_rows`; queries add the newer events from `events` itself (see
- * `visitSourceSql`), so they see every committed event whether it was rolled up or not.
+ * `visits`: the events rolled up by shop, quarter hour, customer and device, with their page views and
+ * whether they added to cart (its `channel` is left null: visitors by channel count the channels of
+ * their sessions, which the `sessions` rollup keeps; rows rolled up before that carry one, unread).
+ * A visit of a dozen events becomes one row, so visitors and page views of a month are counted from a
+ * tenth of the rows. It covers the events whose rowid is below `rollup_marks.event_rows`; queries
+ * add the newer events from `events` itself (see `visitSourceSql`), so they see every committed event
+ * whether it was rolled up or not.
  */
 export const visitsAnalyticsSchema: AnalyticsSchema = {
   name: 'visits',
@@ -25,10 +27,10 @@ export const visitsAnalyticsSchema: AnalyticsSchema = {
  * same statement, so a roll-up committing meanwhile neither drops nor doubles a row.
  */
 export function visitSourceSql(): string {
-  return `select bucket as ts, channel, user_id, anonymous_id, pages, carted from visits
+  return `select bucket as ts, user_id, anonymous_id, pages, carted from visits
       where shop_id = $shop and bucket >= $start and bucket < $end
     union all
-    select ts, channel, user_id, anonymous_id, (type = 'page')::bigint, event = 'Product Added' from events
+    select ts, user_id, anonymous_id, (type = 'page')::bigint, event = 'Product Added' from events
       where shop_id = $shop and ts >= $start and ts < $end and rowid >= (select event_rows from rollup_marks where name = 'visits')`;
 }
 
@@ -71,7 +73,7 @@ export class VisitRollup {
         if (rows - mark < Math.max(1, minRows)) return { rolled: 0, left: 0 };
         const upTo = Math.min(rows, mark + this.batchRows);
         await conn.run(`insert into visits
-          select shop_id, time_bucket(interval ${VISIT_BUCKET_MS / 60_000} minute, ts), channel, user_id, anonymous_id, count_if(type = 'page'), bool_or(event = 'Product Added')
+          select shop_id, time_bucket(interval ${VISIT_BUCKET_MS / 60_000} minute, ts), null, user_id, anonymous_id, count_if(type = 'page'), bool_or(event = 'Product Added')
           from events where rowid >= ${mark} and rowid < ${upTo} group by all`);
         await conn.run(`update rollup_marks set event_rows = ${upTo} where name = 'visits'`);
         return { rolled: upTo - mark, left: rows - upTo };
@@ -79,5 +81,12 @@ export class VisitRollup {
       done += batch.rolled;
       if (batch.left === 0) return done;
     }
+  }
+
+  /** Erasure: the person's rolled-up visits take the anonymous id their events now carry. */
+  async erasePerson(shopId: string, userId: string, anonymousId: string) {
+    await this.store.write(async (conn) => {
+      await conn.run(`update visits set user_id = ? where shop_id = ? and user_id = ?`, [anonymousId, shopId, userId]);
+    });
   }
 }

@@ -16,7 +16,7 @@ export const trackingAnalyticsSchema: AnalyticsSchema = {
       from events e left join identity_links i on i.shop_id = e.shop_id and i.anonymous_id = e.anonymous_id`,
   ],
   shared: {
-    events: 'append-only (a row is never changed or deleted, except a person erased); rowids are dense and grow in commit order, so a reader that keeps the last rowid it read sees every later row exactly once (the visits rollup, behaviour triggers)',
+    events: 'append-only (a row is never changed or deleted, except a person erased); rowids are dense and grow in commit order, so a reader that keeps the last rowid it read sees every later row exactly once (the visits and sessions rollups, behaviour triggers). `channel` is what the event alone names (its campaign tag or outside referrer; direct when none): sessions and their channels are cut by event time by analytics. `session_id` is the device\'s visit in arrival order, a hint for people reading events, not a session of PRODUCT.md',
     tracked_events: 'events with person_id: the customer (userId) once known, else the device, after identity stitching',
     identity_links: 'one row per device: the customer it was first linked to',
   },

@@ -8,10 +8,12 @@ export const SESSION_GAP_MS = 30 * 60_000;
 interface OpenSession { id: string; last: number; day: number; channel: Channel }
 
 /**
- * Splits each device's events into sessions as they arrive: a new session after 30 minutes without
- * events, at local midnight, or when a new campaign/referrer brings the visitor back (as analytics
- * tools do). Later events of a session carry the channel it was entered by, so per-channel visitors,
- * sessions and attribution need no window over all events at query time.
+ * Splits each device's events into visits as they arrive: a new one after 30 minutes without events,
+ * at local midnight, or when a new campaign/referrer brings the visitor back. Its ids (`session_id`)
+ * are a hint for the live debugger and a person's timeline, in arrival order and per device; the
+ * sessions every metric counts are cut by event time, per person after identity stitching, by the
+ * analytics module (its session-rule.ts and sessions.ts), so a late or out-of-order event, or a
+ * customer on two devices at once, is counted as PRODUCT.md defines.
  */
 export class Sessionizer {
   private readonly open = new Map<string, OpenSession>();
@@ -71,18 +73,23 @@ export class Sessionizer {
   }
 }
 
-/** The sessions of one call's kept rows, in the order of `rows`. */
+/** The visits of one call's kept rows, and each row's own channel (what it alone names), in the order of `rows`. */
 export interface AssignedSessions { rows: number[]; sessionIds: string[]; channels: string[] }
 
 /** Per shop, each device's open session, restored from DuckDB when the process starts. */
 export class ShopSessions {
   private readonly sessions = new Map<string, Sessionizer>();
 
-  /** Restores the sessions still open (an event within the gap) from what DuckDB already holds. */
+  /**
+   * Restores the visits still open (an event within the gap) from what DuckDB already holds: each
+   * device's latest, with the channel its first event named.
+   */
   async load(store: AnalyticsStore, timezoneOf: (shopId: string) => Promise<string>) {
     const open = await store.all<{ shop_id: string; device: string; session_id: string; last: string; channel: Channel }>(
-      `select shop_id, coalesce(anonymous_id, user_id) as device, arg_max(session_id, ts) as session_id, max(ts) as last, arg_max(channel, ts) as channel
-       from events where ts >= ?::timestamptz group by all`, [new Date(Date.now() - SESSION_GAP_MS).toISOString()]);
+      `select shop_id, device, arg_max(session_id, last) as session_id, max(last) as last, arg_max(channel, last) as channel from (
+         select shop_id, coalesce(anonymous_id, user_id) as device, session_id, max(ts) as last, arg_min(channel, ts) as channel
+         from events where ts >= ?::timestamptz group by all)
+       group by all`, [new Date(Date.now() - SESSION_GAP_MS).toISOString()]);
     for (const o of open) this.of(o.shop_id).restore(o.device, o.session_id, new Date(o.last).getTime(), await timezoneOf(o.shop_id), o.channel);
   }
 
@@ -93,10 +100,10 @@ export class ShopSessions {
     for (let r = 0; r < events.size; r++) {
       if (!kept[r]) continue;
       const device = valueAt(events, 'anonymousId', r) ?? valueAt(events, 'userId', r);
-      const session = sessions.assign(device!, events.ts[r], timezone, valueAt(events, 'channel', r) as Channel);
+      const channel = valueAt(events, 'channel', r) as Channel;
       assigned.rows.push(r);
-      assigned.sessionIds.push(session.sessionId);
-      assigned.channels.push(session.channel);
+      assigned.sessionIds.push(sessions.assign(device!, events.ts[r], timezone, channel).sessionId);
+      assigned.channels.push(channel);
     }
     return assigned;
   }

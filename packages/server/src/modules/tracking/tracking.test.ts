@@ -29,10 +29,11 @@ describe('tracking', () => {
     expect(again.body).toMatchObject({ accepted: 0, duplicates: 3 });
     expect(await count(s.shopId)).toBe(2);
     const rows = await fw.store.all(`select channel, utm_campaign, product_id, category, session_id from events where shop_id = ? order by message_id`, [s.shopId]);
-    // The product view belongs to the visit that landed from Baidu ads, so it carries that channel.
+    // Each event keeps the channel it names itself (the product view names none); sessions and their
+    // channels are cut by event time by analytics. The visit id is the arrival-order hint.
     expect(rows.map(({ session_id: _, ...r }) => r)).toEqual([
       { channel: 'paid_search', utm_campaign: '双11', product_id: null, category: null },
-      { channel: 'paid_search', utm_campaign: null, product_id: 'p-1', category: '服饰' },
+      { channel: 'direct', utm_campaign: null, product_id: 'p-1', category: '服饰' },
     ]);
     expect(rows[0].session_id).toBe(rows[1].session_id);
   });
@@ -47,6 +48,16 @@ describe('tracking', () => {
     await call(fw, 'POST', '/v1/track', s.publishableKey, { anonymousId: 'old-device', event: 'Signed In', messageId: 'x6' });
     const people = await fw.store.all(`select distinct person_id from tracked_events where shop_id = ?`, [s.shopId]);
     expect(people).toEqual([{ person_id: 'c-42' }]);
+  });
+
+  it('links a device to the customer it was first linked to by event time, whatever order the calls arrive in', async () => {
+    const s = await newShop(fw);
+    const send = (calls: object[]) => fw.tracking.ingest(s.shopId, { kind: 'calls', calls });
+    // A shared tablet: u1 signed in at 10:00, u2 at 11:00. The calls arrive newest first.
+    await send([{ type: 'track', event: 'Product Viewed', messageId: 'k3', anonymousId: 'tablet', userId: 'u1', timestamp: '2026-03-01T12:00:00+08:00' }]);
+    await send([{ type: 'identify', messageId: 'k2', anonymousId: 'tablet', userId: 'u2', timestamp: '2026-03-01T11:00:00+08:00' }]);
+    await send([{ type: 'identify', messageId: 'k1', anonymousId: 'tablet', userId: 'u1', timestamp: '2026-03-01T10:00:00+08:00' }]);
+    expect(await fw.store.all(`select user_id from identity_links where shop_id = ?`, [s.shopId])).toEqual([{ user_id: 'u1' }]);
   });
 
   it('corrects client clock skew from sentAt', async () => {

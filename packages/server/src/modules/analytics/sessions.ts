@@ -1,0 +1,211 @@
+import type { AnalyticsSchema, AnalyticsStore } from '../../platform/analytics-store';
+import { numberedEventsSql, sessionizeSql } from './session-rule';
+
+/**
+ * `sessions`: the sessions of PRODUCT.md (session-rule.ts), one row per session, with its person,
+ * local day, first and last event time, events, page views, whether it added to cart, channel and
+ * campaign. A person's sessions of a local day are a function of that person's events of that day, so
+ * the rollup keeps them per (person, day) and re-computes only the pairs that new events or new
+ * identity links touch, whatever day they fall on. It covers the events whose rowid is below the
+ * `sessions` mark and the identity links below the `session_identities` mark (`rollup_marks`);
+ * queries re-compute the pairs touched since from the events (see `sessionRowsSql`), so sessions are
+ * exact and as fresh as the events.
+ */
+export const sessionsAnalyticsSchema: AnalyticsSchema = {
+  name: 'sessions',
+  statements: [
+    `create table if not exists sessions (shop_id varchar, person_id varchar, day date, started_at timestamptz, ended_at timestamptz,
+      events integer, pages integer, carted boolean, channel varchar, campaign varchar)`,
+    `create table if not exists rollup_marks (name varchar, event_rows bigint)`,
+    `insert into rollup_marks select 'sessions', 0 where not exists (select 1 from rollup_marks where name = 'sessions')`,
+    `insert into rollup_marks select 'session_identities', 0 where not exists (select 1 from rollup_marks where name = 'session_identities')`,
+  ],
+};
+
+/**
+ * An event's columns as the session rule reads them, from `events e` joined to its device's link `l`;
+ * `zone`: the SQL of the shop's time zone (its local day).
+ */
+const eventColumns = (zone: string) => `coalesce(e.user_id, l.user_id, e.anonymous_id) as person_id, timezone(${zone}, e.ts)::date as day, e.ts,
+  coalesce(e.channel, 'direct') as channel, e.utm_campaign as campaign, e.type = 'page' as page, e.event = 'Product Added' as carted`;
+
+/**
+ * The sessions of one shop ($shop, $tz) that start in [lower, upper) (SQL expressions of two local
+ * midnights), as CTEs ending in `<prefix>rows` (person_id, day, started_at, ended_at, events, pages,
+ * carted, channel, campaign): the rolled-up sessions, except those of the (person, day) pairs touched
+ * since the marks, and those pairs re-computed from the events. Touched are the pairs of the events
+ * past the `sessions` mark, and for each device whose customer changed since the `session_identities`
+ * mark, its old and new person on the days of its old person's sessions. The marks are read in the
+ * same statement, so a roll-up committing meanwhile neither drops nor doubles a session; DuckDB skips
+ * the events outside the touched days by their time (the bounds are scalar subqueries it prunes by).
+ * `persons`: a relation of person_id to keep only their sessions (attribution's buyers).
+ */
+export function sessionRowsSql(lower: string, upper: string, persons?: string, prefix = 's_'): string {
+  const only = (column: string) => (persons ? ` and ${column} in (select person_id from ${persons})` : '');
+  return `${prefix}marks as (select max(event_rows) filter (where name = 'sessions') as events, max(event_rows) filter (where name = 'session_identities') as identities from rollup_marks),
+  ${prefix}links as (select anonymous_id, arg_min(user_id, ts) as user_id from identities where shop_id = $shop group by all),
+  ${prefix}new as (
+    select coalesce(e.user_id, l.user_id, e.anonymous_id) as person_id, timezone($tz, e.ts)::date as day
+    from events e left join ${prefix}links l on l.anonymous_id = e.anonymous_id
+    where e.shop_id = $shop and e.rowid >= (select events from ${prefix}marks) and e.ts >= ${lower} and e.ts < ${upper}),
+  ${prefix}linked as (select distinct anonymous_id from identities where shop_id = $shop and rowid >= (select identities from ${prefix}marks)),
+  ${prefix}before as (
+    select anonymous_id, arg_min(user_id, ts) as user_id from identities
+    where shop_id = $shop and rowid < (select identities from ${prefix}marks) and anonymous_id in (select anonymous_id from ${prefix}linked) group by all),
+  ${prefix}moved as (
+    select coalesce(b.user_id, d.anonymous_id) as before, coalesce(l.user_id, d.anonymous_id) as now
+    from ${prefix}linked d left join ${prefix}before b on b.anonymous_id = d.anonymous_id left join ${prefix}links l on l.anonymous_id = d.anonymous_id
+    where coalesce(b.user_id, d.anonymous_id) <> coalesce(l.user_id, d.anonymous_id)),
+  ${prefix}touched as (
+    select person_id, day from ${prefix}new where true${only('person_id')}
+    union
+    select unnest([m.before, m.now]) as person_id, s.day from ${prefix}moved m
+      join sessions s on s.shop_id = $shop and s.person_id = m.before and s.started_at >= ${lower} and s.started_at < ${upper}),
+  ${prefix}span as (select min(timezone($tz, day::timestamp)) as first, max(timezone($tz, (day + 1)::timestamp)) as last from ${prefix}touched),
+  ${prefix}events as (
+    select $shop as shop_id, x.* from (
+      select ${eventColumns('$tz')}
+      from events e left join ${prefix}links l on l.anonymous_id = e.anonymous_id
+      where e.shop_id = $shop and e.ts >= (select first from ${prefix}span) and e.ts < (select last from ${prefix}span)) x
+    semi join ${prefix}touched t on t.person_id = x.person_id and t.day = x.day),
+  ${prefix}rows as (
+    select s.person_id, s.day, s.started_at, s.ended_at, s.events, s.pages, s.carted, s.channel, s.campaign from sessions s
+      anti join ${prefix}touched t on t.person_id = s.person_id and t.day = s.day
+      where s.shop_id = $shop and s.started_at >= ${lower} and s.started_at < ${upper}${only('s.person_id')}
+    union all
+    select person_id, day, started_at, ended_at, events, pages, carted, channel, campaign from ${sessionizeSql(`${prefix}events`)}
+      where started_at >= ${lower} and started_at < ${upper})`;
+}
+
+/**
+ * The events of one shop in [$start, $end) with the channel of the session each belongs to
+ * (`session_channel`) and its person, sessionized at query time by window functions: for the cuts the
+ * rollup cannot give (visitors of a category by channel). Periods are whole local days, so their
+ * sessions are whole too.
+ */
+export function eventsWithSessionChannelSql(): string {
+  const rows = `(select $shop as shop_id, e.category, e.utm_campaign, e.sku, e.product_id, e.event, e.type, e.user_id, e.anonymous_id, ${eventColumns('$tz')}
+    from events e left join (select anonymous_id, arg_min(user_id, ts) as user_id from identities where shop_id = $shop group by all) l on l.anonymous_id = e.anonymous_id
+    where e.shop_id = $shop and e.ts >= $start and e.ts < $end)`;
+  return `(select * exclude (n, starts), max(case when starts then channel end) over (partition by person_id, day, n) as session_channel
+    from ${numberedEventsSql(rows)})`;
+}
+
+/**
+ * Keeps `sessions` caught up with `events` and `identities`. Each roll-up takes the events committed
+ * since the `sessions` mark, in batches of `batchRows` rowids, and every identity link stored since the
+ * `session_identities` mark; it finds the (person, local day) pairs they touch (for a device whose
+ * customer changed: its old and new person on the days of its old person's sessions), deletes those
+ * pairs' sessions and writes them again from all their events, with the new marks, in one
+ * transaction. A late event is just an event past the mark: the pairs it touches are cut again as if
+ * it had come on time, so it merges or splits sessions of any earlier day.
+ */
+export class SessionRollup {
+  private running: Promise<number> | undefined;
+
+  /**
+   * `timezoneOf`: a shop's time zone (local midnight cuts sessions). `minRows`: in the background,
+   * fewer new events than this wait for the next tick (the queries re-compute what waits).
+   */
+  constructor(
+    private readonly store: AnalyticsStore,
+    private readonly timezoneOf: (shopId: string) => Promise<string>,
+    private readonly batchRows = 2_000_000,
+    private readonly minRows = 100_000,
+  ) {}
+
+  /** Rolls up every event and identity link committed so far; resolves with the number of events rolled up. */
+  refresh(): Promise<number> {
+    return this.oneAtATime(0);
+  }
+
+  /** The background's roll-up: only once at least `minRows` new events wait. */
+  rollUpBatch(): Promise<number> {
+    return this.oneAtATime(this.minRows);
+  }
+
+  private async oneAtATime(minRows: number): Promise<number> {
+    while (this.running) await this.running.catch(() => undefined);
+    this.running = this.rollUp(minRows);
+    try { return await this.running; } finally { this.running = undefined; }
+  }
+
+  private async rollUp(minRows: number): Promise<number> {
+    let done = 0;
+    for (;;) {
+      // The shops with something to roll up, and their zones, are looked up before the write transaction.
+      const zones = await this.zonesOfPending();
+      const batch = await this.store.write(async (conn) => {
+        const read = async (sql: string) => Number((await conn.runAndReadAll(sql)).getRowObjectsJS()[0].n);
+        const marks = {
+          events: await read(`select event_rows as n from rollup_marks where name = 'sessions'`),
+          identities: await read(`select event_rows as n from rollup_marks where name = 'session_identities'`),
+        };
+        const rows = await read('select count(*) as n from events');
+        const links = await read('select count(*) as n from identities');
+        const pending = rows - marks.events;
+        if (pending === 0 && links === marks.identities) return { rolled: 0, left: 0 };
+        if (pending < Math.max(1, minRows) && (minRows > 0 || links === marks.identities)) return { rolled: 0, left: 0 };
+        const upTo = Math.min(rows, marks.events + this.batchRows);
+        // A shop that appeared after the zones were read (rare): looked up now.
+        const shops = (await conn.runAndReadAll(`select distinct shop_id from events where rowid >= ${marks.events} and rowid < ${upTo}
+          union select distinct shop_id from identities where rowid >= ${marks.identities} and rowid < ${links}`)).getRowObjectsJS().map((r) => String(r.shop_id));
+        for (const shop of shops) if (!zones.has(shop)) zones.set(shop, await this.timezoneOf(shop));
+        await conn.run(`create or replace temp table session_zones (shop_id varchar, tz varchar)`);
+        if (shops.length > 0) {
+          await conn.run(`insert into session_zones select unnest(from_json($z::json, '["VARCHAR"]')), unnest(from_json($t::json, '["VARCHAR"]'))`,
+            { z: JSON.stringify(shops), t: JSON.stringify(shops.map((s) => zones.get(s)!)) });
+        }
+        await conn.run(`create or replace temp table session_touched as
+          with linked as (select distinct shop_id, anonymous_id from identities where rowid >= ${marks.identities} and rowid < ${links}),
+          before as (
+            select i.shop_id, i.anonymous_id, arg_min(i.user_id, i.ts) as user_id from identities i semi join linked d on d.shop_id = i.shop_id and d.anonymous_id = i.anonymous_id
+            where i.rowid < ${marks.identities} group by all),
+          now as (
+            select i.shop_id, i.anonymous_id, arg_min(i.user_id, i.ts) as user_id from identities i semi join linked d on d.shop_id = i.shop_id and d.anonymous_id = i.anonymous_id
+            where i.rowid < ${links} group by all),
+          moved as (
+            select d.shop_id, coalesce(b.user_id, d.anonymous_id) as before, coalesce(n.user_id, d.anonymous_id) as now
+            from linked d left join before b on b.shop_id = d.shop_id and b.anonymous_id = d.anonymous_id left join now n on n.shop_id = d.shop_id and n.anonymous_id = d.anonymous_id
+            where coalesce(b.user_id, d.anonymous_id) <> coalesce(n.user_id, d.anonymous_id))
+          select distinct shop_id, person_id, day from (
+            select e.shop_id, coalesce(e.user_id, l.user_id, e.anonymous_id) as person_id, timezone(z.tz, e.ts)::date as day
+            from events e join session_zones z on z.shop_id = e.shop_id left join identity_links l on l.shop_id = e.shop_id and l.anonymous_id = e.anonymous_id
+            where e.rowid >= ${marks.events} and e.rowid < ${upTo}
+            union all
+            select m.shop_id, unnest([m.before, m.now]) as person_id, s.day from moved m join sessions s on s.shop_id = m.shop_id and s.person_id = m.before)`);
+        await conn.run(`delete from sessions s using session_touched t where s.shop_id = t.shop_id and s.person_id = t.person_id and s.day = t.day`);
+        await conn.run(`insert into sessions select * from ${sessionizeSql(`(
+          select x.* from (
+            select e.shop_id, ${eventColumns('z.tz')}
+            from events e join session_zones z on z.shop_id = e.shop_id left join identity_links l on l.shop_id = e.shop_id and l.anonymous_id = e.anonymous_id
+            where e.ts >= (select min(timezone(z.tz, t.day::timestamp)) from session_touched t join session_zones z using (shop_id))
+              and e.ts < (select max(timezone(z.tz, (t.day + 1)::timestamp)) from session_touched t join session_zones z using (shop_id))) x
+          semi join session_touched t on t.shop_id = x.shop_id and t.person_id = x.person_id and t.day = x.day)`)}`);
+        await conn.run(`update rollup_marks set event_rows = ${upTo} where name = 'sessions'`);
+        await conn.run(`update rollup_marks set event_rows = ${links} where name = 'session_identities'`);
+        await conn.run('drop table session_touched');
+        await conn.run('drop table session_zones');
+        return { rolled: upTo - marks.events, left: rows - upTo };
+      });
+      done += batch.rolled;
+      if (batch.left === 0) return done;
+    }
+  }
+
+  /** The zones of the shops whose events or links wait to be rolled up. */
+  private async zonesOfPending(): Promise<Map<string, string>> {
+    const shops = await this.store.all<{ shop_id: string }>(`select distinct shop_id from events where rowid >= (select event_rows from rollup_marks where name = 'sessions')
+      union select distinct shop_id from identities where rowid >= (select event_rows from rollup_marks where name = 'session_identities')`);
+    const zones = new Map<string, string>();
+    for (const { shop_id: shop } of shops) zones.set(shop, await this.timezoneOf(shop));
+    return zones;
+  }
+
+  /** Erasure: the person's sessions take the anonymous id their events now carry. */
+  async erasePerson(shopId: string, userId: string, anonymousId: string) {
+    await this.store.write(async (conn) => {
+      await conn.run(`update sessions set person_id = ? where shop_id = ? and person_id = ?`, [anonymousId, shopId, userId]);
+    });
+  }
+}
