@@ -298,6 +298,7 @@ describe('PII export and erasure', () => {
     const to = addDays(today, 1);
     const metricsUrl = `/v1/metrics?metrics=sales,orders,buyers,uv,new_buyers,repurchase_rate,refunds&from=${from}&to=${to}`;
     const before = await Promise.all([metricsUrl, `${metricsUrl}&breakdown=province`, `${metricsUrl}&breakdown=channel`, '/v1/rfm', '/v1/lifecycle'].map((u) => call(fw, 'GET', u, key)));
+    expect(before.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     expect(before[0].body.totals).toMatchObject({ orders: 8, buyers: 7, uv: 2 });
     expect(before[3].body.customers).toBe(6);
     const erased = await call(fw, 'DELETE', '/v1/customers/a', key);
