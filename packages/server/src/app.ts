@@ -22,6 +22,7 @@ import { analyticsRoutes, AnalyticsService, funnelsAnalyticsSchema, sessionsAnal
 import { commerceAnalyticsSchema, commerceMigrations, commerceProjections, commerceRoutes, CommerceService, eraseCustomerAnalytics } from './modules/commerce';
 import { createCustomers, customersAnalyticsSchema, customersMigrations, customersProjections, customersRoutes, type Customers } from './modules/customers';
 import { importRoutes, ImportService } from './modules/imports';
+import { createPromotions, customerFacts, promotionsMigrations, promotionsRoutes, type Promotions } from './modules/promotions';
 import { createPlanning, DEFAULT_ALERT_INTERVAL_MS, planningMigrations, planningRoutes, type Planning } from './modules/planning';
 import { shopMigrations, shopRoutes, ShopService } from './modules/shops';
 import { trackingAnalyticsSchema, trackingRoutes, TrackingService } from './modules/tracking';
@@ -35,7 +36,7 @@ const SEGMENT_SIZES_INTERVAL_MS = 3_600_000;
 /** The console build, served at / when `npm install` has built it. */
 const consoleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
-export const migrations = [...outboxMigrations, ...idempotencyMigrations, ...jobMigrations, ...subscriberMigrations, ...counterMigrations, ...shopMigrations, ...commerceMigrations, ...planningMigrations, ...customersMigrations];
+export const migrations = [...outboxMigrations, ...idempotencyMigrations, ...jobMigrations, ...subscriberMigrations, ...counterMigrations, ...shopMigrations, ...commerceMigrations, ...planningMigrations, ...customersMigrations, ...promotionsMigrations];
 export const analyticsSchemas = [trackingAnalyticsSchema, commerceAnalyticsSchema, visitsAnalyticsSchema, sessionsAnalyticsSchema, funnelsAnalyticsSchema, customersAnalyticsSchema];
 
 export interface Flywheel {
@@ -50,6 +51,7 @@ export interface Flywheel {
   analytics: AnalyticsService;
   planning: Planning;
   customers: Customers;
+  promotions: Promotions;
   projector: OutboxProjector;
   /** The levers' runtime: domain-event subscribers, behaviour-event triggers, durable jobs and timers, hot counters. */
   runtime: LeverRuntime;
@@ -117,6 +119,15 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
       erasePerson: async (shopId, userId, anonymousId) => { await tracking.erasePerson(shopId, userId, anonymousId); await analytics.erasePerson(shopId, userId, anonymousId); },
       drainOutbox: () => projector.drain(),
     });
+    const promotions = createPromotions(db, {
+      shopOf: (id) => lookup.get(id),
+      facts: customerFacts({
+        // A segment deleted since a promotion named it has no members.
+        segmentsOf: async (shopId, customerId, segmentIds) => new Set((await Promise.all(segmentIds.map((id) => customers.segments.isMember(shopId, id, customerId).then((m) => (m ? id : null), () => null)))).filter((id): id is string => id !== null)),
+        hasPurchased: (shopId, customerId) => customers.segments.matches(shopId, { field: 'lifecycle', op: 'in', value: ['new', 'active', 'dormant', 'churned'] }, customerId),
+      }),
+      runtime, log,
+    });
     analytics.useSegments((shopId, segmentId) => customers.segments.membersSql(shopId, segmentId));
     analytics.useLifecycle((shopId, asOfs) => customers.people.lifecycleCounts(shopId, asOfs));
     const imports = new ImportService(commerce, tracking, (shopId) => lookup.get(shopId));
@@ -140,6 +151,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     analyticsRoutes(http, analytics, (shopId) => lookup.get(shopId));
     planningRoutes(http, planning, audit);
     customersRoutes(http, customers, audit);
+    promotionsRoutes(http, promotions, audit);
     localAccess.routes(http, async () => (await shops.listShops()).map((s) => s.id));
     const background = [
       new Repeating('outbox projector', config.projectorIntervalMs, () => projector.drain(), log),
@@ -156,7 +168,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
 
     let closed = false;
     return {
-      config, log, db, store, shops, commerce, tracking, imports, analytics, planning, customers, projector, runtime, http, localAccess, background,
+      config, log, db, store, shops, commerce, tracking, imports, analytics, planning, customers, promotions, projector, runtime, http, localAccess, background,
       startBackground() { for (const task of background) task.start(); },
       async close() {
         if (closed) return;
