@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { MAX_BATCH_RECORDS, type EntityName, type InitResult, type SegmentRule } from '@flywheel/contracts';
+import { addDays, addMonths, MAX_BATCH_RECORDS, type EntityName, type InitResult, type SegmentRule } from '@flywheel/contracts';
 import type { Flywheel } from '../app';
 import { generateCatalog, generateCustomers, generateDays, type DemoEvent, type DemoOptions } from '../demo/generator';
+import { buildDemoPlan, type MonthFigures, type QuarterFigures } from '../demo/plan';
 import { FlywheelError } from '../platform/errors';
 import { OneAhead } from '../platform/one-ahead';
 
@@ -78,6 +79,7 @@ export async function loadDemo(fw: Flywheel, opts: DemoOptions, onProgress?: (do
   await fw.analytics.visits.refresh();
   await fw.analytics.sessions.refresh();
   await createDemoSegments(fw, shop.shopId);
+  await createDemoPlan(fw, shop.shopId, opts);
   await fw.store.checkpoint();
   const demo: DemoShop = { ...shop, seed: opts.seed, customers: opts.customers, days: opts.days, endDate: opts.endDate, rows };
   fs.writeFileSync(demoMarker(fw.config.dataDir), JSON.stringify(demo, null, 2));
@@ -92,6 +94,54 @@ async function createDemoSegments(fw: Flywheel, shopId: string) {
     { name: '广东新客', rule: { all: [{ field: 'province', op: 'eq', value: '广东' }, { field: 'lifecycle', op: 'eq', value: 'new' }] } },
   ];
   for (const s of segments) await fw.customers.segments.create(shopId, s, 'demo');
+}
+
+/**
+ * The plan of the current year (demo/plan.ts), from the shop's figures as the metric layer measures
+ * them, created through the planning service as a team would through the console: the plan with its
+ * year targets, each split by quarter (sales also by month), the budgets; then the alerts are
+ * evaluated once, so 目标进度, 计划, 预算 and the alerts are not empty at first sight.
+ */
+async function createDemoPlan(fw: Flywheel, shopId: string, opts: DemoOptions) {
+  const measure = await fw.planning.plans.measure(shopId);
+  const historyFrom = addDays(opts.endDate, -opts.days);
+  const year = Number(addDays(opts.endDate, -1).slice(0, 4));
+  const clip = (from: string, to: string) => ({ from: from < historyFrom ? historyFrom : from, to: to > opts.endDate ? opts.endDate : to });
+  const days = (p: { from: string; to: string }) => Math.max(0, (Date.parse(p.to) - Date.parse(p.from)) / 86_400_000);
+  const months: MonthFigures[] = [];
+  for (let start = `${year - 1}-01-01`; start < `${year + 1}-01-01`; start = addMonths(start, 1)) {
+    const end = addMonths(start, 1);
+    const scope = clip(start, end);
+    if (scope.from >= scope.to) continue;
+    const totals = await measure.totals(['sales', 'new_buyers'], scope);
+    const spend = await measure.breakdown(['spend'], scope, 'channel');
+    months.push({
+      month: start.slice(0, 7), daysMeasured: days(scope), daysInMonth: days({ from: start, to: end }),
+      sales: totals.sales ?? 0, newBuyers: totals.new_buyers ?? 0,
+      spend: Object.fromEntries(spend.filter((row) => (row.values.spend ?? 0) > 0).map((row) => [row.key, row.values.spend ?? 0])),
+    });
+  }
+  const quarters: QuarterFigures[] = [];
+  for (const y of [year - 1, year]) {
+    for (let q = 1; q <= 4; q++) {
+      const start = `${y}-${String(q * 3 - 2).padStart(2, '0')}-01`;
+      const scope = clip(start, addMonths(start, 3));
+      if (scope.from >= scope.to) continue;
+      const totals = await measure.totals(['repurchase_rate', 'per_customer_spend'], scope);
+      quarters.push({ quarter: `${y}-Q${q}`, daysMeasured: days(scope), repurchaseRate: totals.repurchase_rate ?? null, perCustomerSpend: totals.per_customer_spend ?? null });
+    }
+  }
+  const plan = buildDemoPlan({ seed: opts.seed, year, months, quarters });
+  const created = await fw.planning.plans.createPlan(shopId, { name: plan.name, period: plan.period, owner: plan.owner, note: plan.note, status: 'active', targets: plan.targets });
+  const targets = [...created.targets];
+  for (const split of plan.splits) {
+    const parent = targets.find((t) => t.metric === split.metric && t.period.label === split.parent && t.dimension === null);
+    if (!parent) throw new Error(`demo plan: no ${split.metric} target for ${split.parent} to split`);
+    const result = await fw.planning.decomposition.decompose(shopId, created.id, parent.id, { by: split.by, method: 'manual', values: split.values });
+    targets.push(...result.children);
+  }
+  await fw.planning.budgets.upsert(shopId, plan.budgets);
+  await fw.planning.alerts.evaluate(shopId, addDays(opts.endDate, -1));
 }
 
 export function assertDemoOptions(o: { seed: number; customers: number; days: number }) {

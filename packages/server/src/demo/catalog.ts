@@ -59,7 +59,8 @@ export const categorySpecs: Record<DemoCategory, CategorySpec> = {
     ],
   },
   数码: {
-    margin: [0.1, 0.2], share: 0.12,
+    // Electronics sell on thin margins, but a shop that sold tablets at cost would stop: 16-26% at list price.
+    margin: [0.16, 0.26], share: 0.12,
     brands: ['极光', '声浪', '星环', '小方', '迅驰', '云核'],
     leaves: [
       { path: '数码/手机/智能手机', price: [1299, 6999], count: 5, styles: ['5G', '影像旗舰', '长续航'], variants: 'storage' },

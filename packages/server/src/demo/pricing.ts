@@ -37,10 +37,14 @@ export const standingCoupons = {
   everyday: { code: 'SHOP10', threshold: 19900, off: 1000 },
 } satisfies Record<string, CampaignCoupon>;
 
-/** 直降 on promoted SKUs during a campaign: 10% (15% on the peak day), in whole yuan. */
+/**
+ * 直降 on promoted SKUs during a campaign: 10% (15% on the peak day), in whole yuan, and never more
+ * than half the SKU's margin (a shop does not cut a 16%-margin tablet by 15%, 满减 and coupons on top).
+ */
 function lineDiscount(line: CartLine, profile: DayProfile): number {
   if (!line.sku.onPromotion || !profile.phase || profile.phase === 'preheat') return 0;
-  const rate = profile.phase === 'peak' ? 0.15 : 0.1;
+  const margin = 1 - line.sku.cost / line.sku.price;
+  const rate = Math.min(profile.phase === 'peak' ? 0.15 : 0.1, margin / 2);
   return Math.floor((line.sku.price * rate) / 100) * 100 * line.quantity;
 }
 

@@ -25,9 +25,15 @@ export class DayStream {
   private events: DemoEvent[] = [];
   private seconds: number[] = [];
 
-  add(event: DemoEvent, second: number): void {
+  /** Returns the call's place in the stream, for its session to move it earlier (Session.wait). */
+  add(event: DemoEvent, second: number): number {
     this.events.push(event);
-    this.seconds.push(second);
+    return this.seconds.push(second) - 1;
+  }
+
+  /** Moves calls `delta` seconds earlier. */
+  shift(indices: readonly number[], delta: number): void {
+    for (const i of indices) this.seconds[i] -= delta;
   }
 
   get size(): number {
@@ -108,6 +114,12 @@ function utmQuery(a: Attribution): string {
 }
 
 const LAST_SECOND = SECONDS_PER_DAY - 1;
+/**
+ * Less than this long before midnight a session keeps its calls in the day by going faster (the
+ * platform splits sessions at local midnight, and a day's calls are that day's): its waits shrink in
+ * proportion to the time left, instead of its last calls piling up at 23:59:59.
+ */
+const PACE_ROOM = 1800;
 
 export class Session {
   /** Seconds after local midnight of the current call. */
@@ -117,20 +129,54 @@ export class Session {
   userId: string | undefined;
   /** Calls written so far (1 page and nothing else = a bounce). */
   calls = 0;
+  /** When its first call was made. */
+  private startSecond: number;
+  /** Where this session's calls are in the stream, while they may still move (pin()). */
+  private indices: number[] | null = [];
 
   constructor(private readonly stream: DayStream, visitor: { anonymousId: string; userId?: string }, start: number, readonly platform: DemoPlatform) {
     this.anonymousId = visitor.anonymousId;
     this.userId = visitor.userId;
     this.second = Math.min(LAST_SECOND, Math.max(0, start));
+    this.startSecond = this.second;
     this.host = hosts[platform];
   }
 
   /**
-   * Moves the clock on. Sessions never cross local midnight (the platform splits sessions there),
-   * so a late session's last calls pile up at 23:59:59 rather than spill into tomorrow.
+   * Moves the clock on, at the session's pace. Sessions never cross local midnight: a late one goes
+   * faster, and only what is still left at the last second of the day is written at 23:59:59.
    */
   wait(seconds: number): void {
-    this.second = Math.min(LAST_SECOND, this.second + Math.max(1, Math.round(seconds)));
+    if (LAST_SECOND - this.second <= 1) this.moveEarlier();
+    const room = LAST_SECOND - this.second;
+    const step = Math.max(1, Math.round(seconds * Math.min(1, room / PACE_ROOM)));
+    // Near the end, at most half of the time left: calls get closer together rather than land on the last second.
+    this.second += room <= 1 ? room : Math.min(step, Math.ceil(room / 2));
+  }
+
+  /** Seconds left before midnight: a late session looks at fewer products than it meant to. */
+  get secondsLeft(): number {
+    return LAST_SECOND - this.second;
+  }
+
+  /**
+   * A long session out of time before midnight: what it wrote so far happened a few minutes earlier
+   * (by an amount spread over 2-5 minutes, so such sessions do not all end on one second). Not once
+   * anything outside the calls took its time (pin()).
+   */
+  private moveEarlier(): void {
+    const first = this.indices?.[0];
+    if (!this.indices || first === undefined) return;
+    const delta = Math.min(this.startSecond, 30 + ((this.indices.length * 37 + this.startSecond) % 90));
+    if (delta <= 0) return;
+    this.stream.shift(this.indices, delta);
+    this.second -= delta;
+    this.startSecond -= delta;
+  }
+
+  /** Something outside the calls (an order, a sign-up) took this session's time: its calls stay where they are. */
+  pin(): void {
+    this.indices = null;
   }
 
   /**
@@ -195,7 +241,8 @@ export class Session {
   }
 
   private push(event: DemoEvent): void {
-    this.stream.add(event, this.second);
+    const index = this.stream.add(event, this.second);
+    this.indices?.push(index);
     this.calls++;
   }
 }

@@ -101,6 +101,8 @@ const OTHER_DEVICE_SHARE = 0.2;
 const BIG_TICKET = 100_000;
 /** Placed orders never paid (the shop closes them after 24 hours). */
 const UNPAID_SHARE = 0.055;
+/** A session with less time than this before midnight browses no further (it only adds what it came to buy). */
+const LATE_BROWSE_SECONDS = 20;
 
 export class Simulation {
   readonly days: number;
@@ -306,6 +308,7 @@ export class Simulation {
   private signUpCalls(session: Session, i: number, at: number): void {
     const c = this.customers[i];
     session.page(this.pages.register);
+    session.pin(); // the customer record says when they signed up
     session.second = Math.max(session.second, at);
     session.track('Signed Up', { method: this.rng.chance(0.6) ? 'wechat' : 'phone' });
     session.identify(c.externalId, { gender: c.gender, province: c.province, city: c.city, createdAt: c.registeredAt });
@@ -384,6 +387,8 @@ export class Simulation {
     for (let k = 0; k < looks; k++) {
       let line: CartLine | undefined;
       if (wanted && nextWanted < wanted.length && k === Math.floor((looks * (nextWanted + 1)) / (wanted.length + 1))) line = wanted[nextWanted++];
+      // Out of time before midnight (session.ts): only the products still to be put in the cart.
+      if (!line && session.secondsLeft < LATE_BROWSE_SECONDS) continue;
       const sku = line?.sku ?? (wanted && this.rng.chance(0.5) ? this.drawSku(wanted[0].sku.category) : this.drawSku(demoCategories[day.browseCategories.draw(this.rng)]));
       if (this.rng.chance(0.16)) {
         // People search the product type (连衣裙) mostly, sometimes with the brand.
@@ -541,6 +546,7 @@ export class Simulation {
       session.track('Coupon Applied', { orderId, coupon_id: priced.couponCodes[0], discount: coupon?.off ?? 0 });
       session.wait(this.rng.between(2, 15));
     }
+    session.pin(); // the order records its times from here
     const placedSecond = session.second;
     session.track('Order Completed', {
       orderId, total: priced.payable, subtotal: priced.goods, discount: priced.discount, shipping: priced.shippingFee, currency: 'CNY',
@@ -597,7 +603,9 @@ export class Simulation {
       const paysAtOnce = this.rng.chance(0.9);
       paidAt = placed + (paysAtOnce ? this.rng.between(8, 180) : this.rng.between(300, 3600));
       if (paysAtOnce) {
+        // Paid in the session, when its clock says (a late session goes faster: session.ts).
         session.wait(paidAt - placed);
+        paidAt = day.index * SECONDS_PER_DAY + session.second;
         session.page({ name: '支付成功', path: `/pay/success?order=${order.externalId}`, title: '支付成功' });
       }
     }

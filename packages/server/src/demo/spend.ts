@@ -1,13 +1,13 @@
 /**
  * Marketing spend (投放花费) of a day, from the traffic it bought: paid clicks at the day's CPC
  * (higher in big sales), KOL fees on post days, CPS commission on affiliate sales, 老带新 rewards,
- * and the small running costs of 私域, email and SMS. So CAC and ROAS follow the traffic.
+ * and what 私域, 内容种草, email and SMS cost per visit. So CAC and ROAS follow the traffic.
  */
 import type { Channel, SpendRecord } from '@flywheel/contracts';
 import type { DayContext } from './day';
 import type { Rng } from './random';
 import type { TrafficPlan } from './traffic';
-import { affiliateCommission, channelIndex, channelProfiles, clickThroughRate, costPerClick, costPerSession, kolCostPerVisit, referralReward } from './traffic';
+import { affiliateCommission, channelIndex, channelProfiles, clickThroughRate, costPerClick, costPerSession, kocCostPerVisit, kolCostPerVisit, referralReward } from './traffic';
 
 /** Marketing spend of the day: paid clicks at the day's CPC, KOL fees on post days, CPS commission, 私域/触达 costs. */
 export function marketingSpend(day: DayContext, plan: TrafficPlan, rng: Rng): SpendRecord[] {
@@ -30,7 +30,7 @@ export function marketingSpend(day: DayContext, plan: TrafficPlan, rng: Rng): Sp
       out.push(record);
     } else if (channel === 'kol') {
       // Seeding with small creators (KOC) every day; the big posts are paid below.
-      out.push({ date: day.date, channel, campaign, amount: Math.round(sessions * 60 * jitter()), clicks: sessions, impressions: Math.round(sessions / (ctr ?? 0.02)) });
+      out.push({ date: day.date, channel, campaign, amount: Math.round(sessions * kocCostPerVisit * jitter()), clicks: sessions, impressions: Math.round(sessions / (ctr ?? 0.02)) });
     }
   }
   for (const post of plan.posts) {

@@ -204,18 +204,29 @@ export function isMarketingChannel(channel: Channel): boolean {
 // ---------------------------------------------------------------------------------------------
 // What marketing costs (分).
 
+/**
+ * What each channel costs is set so that the shop reads like a real one: paid search and 信息流 at a
+ * ROAS of 1.5-2, KOL about 2-3, 私域 and 内容 about 4-7 once their people and gifts are paid, and
+ * the whole shop at 3-4 (marketing about a quarter of sales).
+ */
 /** Cost per click; the day's adCostIndex raises it in big sales. */
 export const costPerClick: Partial<Record<Channel, number>> = {
-  paid_search: 230,
-  paid_social: 150,
+  paid_search: 290,
+  paid_social: 170,
 };
 /** Click-through rate, to report impressions. */
 export const clickThroughRate: Partial<Record<Channel, number>> = { paid_search: 0.035, paid_social: 0.012, kol: 0.02, email: 0.03, sms: 0.02 };
-/** Cost per session of the cheap channels: SCRM tools and 社群红包, sends of email (0.01元) and SMS (0.045元). */
-export const costPerSession: Partial<Record<Channel, number>> = { private_domain: 25, email: 35, sms: 220 };
+/**
+ * Cost per session of the channels paid otherwise than by the click: 私域 is not free (the 企业微信
+ * team's pay, the SCRM tool, 社群红包 and 福利券: about 5元 a visit), 内容种草 on 小红书 / 抖音 / 微博
+ * (notes, videos, 薯条 boosts: about 2元), deal sites' placement fees (什么值得买), sends of email and SMS.
+ */
+export const costPerSession: Partial<Record<Channel, number>> = { private_domain: 520, social: 220, referral: 40, email: 60, sms: 300 };
 /** KOL fee per expected visit of a post, paid on the post day. */
-export const kolCostPerVisit = 320;
-/** CPS commission on affiliate sales. */
-export const affiliateCommission = 0.1;
+export const kolCostPerVisit = 450;
+/** KOC seeding: a fee per visit the small creators bring, every day. */
+export const kocCostPerVisit = 90;
+/** CPS commission on affiliate sales (淘宝客-style: commission and the platform's service fee). */
+export const affiliateCommission = 0.15;
 /** 老带新 reward (both sides) per new buyer from an invite. */
-export const referralReward = 2000;
+export const referralReward = 5000;
