@@ -13,3 +13,4 @@ export * from './customers';
 export * from './imports';
 export * from './labels';
 export * from './promotions';
+export * from './loyalty';

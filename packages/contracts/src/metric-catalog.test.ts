@@ -36,11 +36,14 @@ describe('the metric catalog', () => {
     expect(metricCatalog.roas.breakdowns).toEqual(['channel', 'campaign']);
   });
 
-  it('colours a rise red and a fall green in Chinese, good news green elsewhere', () => {
-    expect(changeColour('sales', 1, 'zh-CN')).toBe(changeColours.red);
-    expect(changeColour('refunds', -1, 'zh-CN')).toBe(changeColours.green);
-    expect(changeColour('refunds', -1, 'en')).toBe(changeColours.green);
-    expect(changeColour('refunds', 1, 'en')).toBe(changeColours.red);
-    expect(changeColour('sales', 0, 'en')).toBeUndefined();
+  it('colours a rise red and a fall green by default, whatever the language; good news green only where the shop says so', () => {
+    expect(changeColour('sales', 1)).toBe(changeColours.red);
+    expect(changeColour('refunds', -1)).toBe(changeColours.green);
+    expect(changeColour('refunds', 1, 'red_up')).toBe(changeColours.red);
+    // good news green only for a shop whose settings ask for it
+    expect(changeColour('refunds', -1, 'good_green')).toBe(changeColours.green);
+    expect(changeColour('refunds', 1, 'good_green')).toBe(changeColours.red);
+    expect(changeColour('sales', -1, 'good_green')).toBe(changeColours.red);
+    expect(changeColour('sales', 0, 'good_green')).toBeUndefined();
   });
 });

@@ -105,11 +105,20 @@ export function metricLabel(metric: string, locale: Locale): string {
 export const changeColours = { red: '#cf1322', green: '#389e0d' } as const;
 
 /**
- * The colour a change of a metric is drawn in. zh-CN follows the Chinese convention (涨红跌绿: red
- * is up, green is down, whatever the metric); elsewhere green is good news and red bad. No change, no colour.
+ * How a shop colours changes: red_up is the Chinese convention (涨红跌绿: red is up, green is down,
+ * whatever the metric), every shop's default whatever the reader's language; good_green (good news
+ * green, bad news red, as Western dashboards do) only when the shop's settings say so.
  */
-export function changeColour(metric: MetricName, change: number, locale: Locale): string | undefined {
+export const changeConventions = ['red_up', 'good_green'] as const;
+export type ChangeConvention = (typeof changeConventions)[number];
+export const DEFAULT_CHANGE_CONVENTION: ChangeConvention = 'red_up';
+
+/**
+ * The colour a change of a metric is drawn in (a KPI card's arrow, a product's change, a waterfall's
+ * bar), the one place that decides it. No change, no colour.
+ */
+export function changeColour(metric: MetricName, change: number, convention: ChangeConvention = DEFAULT_CHANGE_CONVENTION): string | undefined {
   if (!change) return undefined;
-  if (locale === 'zh-CN') return change > 0 ? changeColours.red : changeColours.green;
+  if (convention === 'red_up') return change > 0 ? changeColours.red : changeColours.green;
   return (change > 0) === (metricCatalog[metric].good === 'up') ? changeColours.green : changeColours.red;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { localDate, minorUnits } from './common';
-import { locales } from './metric-catalog';
+import { changeConventions, locales } from './metric-catalog';
 import { metricNames } from './metrics';
 import { localizedText } from './texts';
 
@@ -292,6 +292,8 @@ export const reviewReport = z.object({
   timezone: z.string(),
   /** The language `message`, `action`, `because` and `note` are written in; `text` fields carry them for any language. */
   locale: z.enum(locales),
+  /** How the shop colours rises and falls (its settings; 涨红跌绿 by default), for the report's charts. */
+  changeColours: z.enum(changeConventions),
   period: planPeriod,
   /** What was measured: the whole period, or [from, asOf) while it is in progress (a 复盘 on the 25th). */
   measured: z.object({ from: z.string(), to: z.string() }),

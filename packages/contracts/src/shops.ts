@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { currencyCode, roles } from './common';
+import { changeConventions } from './metric-catalog';
 
 export const shop = z.object({
   id: z.string(),
   name: z.string(),
   timezone: z.string(),
   currency: currencyCode,
+  /** How changes are coloured: red_up (涨红跌绿, the default) or good_green (good news green, bad news red). */
+  changeColours: z.enum(changeConventions),
   createdAt: z.string(),
 });
 export type Shop = z.infer<typeof shop>;
@@ -17,6 +20,7 @@ export const shopSettingsUpdate = z.object({
     .refine((tz) => { try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; } }, { error: 'must be an IANA time zone such as Asia/Shanghai' })
     .optional(),
   currency: currencyCode.optional(),
+  changeColours: z.enum(changeConventions).optional(),
 });
 
 export const initResult = z.object({

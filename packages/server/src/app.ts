@@ -22,6 +22,7 @@ import { analyticsRoutes, AnalyticsService, funnelsAnalyticsSchema, sessionsAnal
 import { commerceAnalyticsSchema, commerceMigrations, commerceProjections, commerceRoutes, CommerceService, eraseCustomerAnalytics } from './modules/commerce';
 import { createCustomers, customersAnalyticsSchema, customersMigrations, customersProjections, customersRoutes, type Customers } from './modules/customers';
 import { importRoutes, ImportService } from './modules/imports';
+import { createLoyalty, loyaltyMigrations, loyaltyRoutes, type Loyalty } from './modules/loyalty';
 import { createPromotions, customerFacts, promotionsMigrations, promotionsRoutes, type Promotions } from './modules/promotions';
 import { createPlanning, DEFAULT_ALERT_INTERVAL_MS, planningMigrations, planningRoutes, type Planning } from './modules/planning';
 import { shopMigrations, shopRoutes, ShopService } from './modules/shops';
@@ -36,7 +37,7 @@ const SEGMENT_SIZES_INTERVAL_MS = 3_600_000;
 /** The console build, served at / when `npm install` has built it. */
 const consoleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
-export const migrations = [...outboxMigrations, ...idempotencyMigrations, ...jobMigrations, ...subscriberMigrations, ...counterMigrations, ...shopMigrations, ...commerceMigrations, ...planningMigrations, ...customersMigrations, ...promotionsMigrations];
+export const migrations = [...outboxMigrations, ...idempotencyMigrations, ...jobMigrations, ...subscriberMigrations, ...counterMigrations, ...shopMigrations, ...commerceMigrations, ...planningMigrations, ...customersMigrations, ...loyaltyMigrations, ...promotionsMigrations];
 export const analyticsSchemas = [trackingAnalyticsSchema, commerceAnalyticsSchema, visitsAnalyticsSchema, sessionsAnalyticsSchema, funnelsAnalyticsSchema, customersAnalyticsSchema];
 
 export interface Flywheel {
@@ -52,6 +53,7 @@ export interface Flywheel {
   planning: Planning;
   customers: Customers;
   promotions: Promotions;
+  loyalty: Loyalty;
   projector: OutboxProjector;
   /** The levers' runtime: domain-event subscribers, behaviour-event triggers, durable jobs and timers, hot counters. */
   runtime: LeverRuntime;
@@ -119,6 +121,12 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
       erasePerson: async (shopId, userId, anonymousId) => { await tracking.erasePerson(shopId, userId, anonymousId); await analytics.erasePerson(shopId, userId, anonymousId); },
       drainOutbox: () => projector.drain(),
     });
+    const loyalty = createLoyalty(db, {
+      // Inside a subscriber's transaction the shop is read through it (embedded PGlite is one connection).
+      shopOf: async (id, trx) => (trx ? new ShopService(trx).getShop(id) : lookup.get(id)),
+      knownCustomers: async (shopId, ids) => new Set((await commerce.customerRecords(shopId, ids)).keys()),
+      runtime,
+    });
     const promotions = createPromotions(db, {
       shopOf: (id) => lookup.get(id),
       facts: customerFacts({
@@ -152,6 +160,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     planningRoutes(http, planning, audit);
     customersRoutes(http, customers, audit);
     promotionsRoutes(http, promotions, audit);
+    loyaltyRoutes(http, loyalty, audit);
     localAccess.routes(http, async () => (await shops.listShops()).map((s) => s.id));
     const background = [
       new Repeating('outbox projector', config.projectorIntervalMs, () => projector.drain(), log),
@@ -168,7 +177,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
 
     let closed = false;
     return {
-      config, log, db, store, shops, commerce, tracking, imports, analytics, planning, customers, promotions, projector, runtime, http, localAccess, background,
+      config, log, db, store, shops, commerce, tracking, imports, analytics, planning, customers, promotions, loyalty, projector, runtime, http, localAccess, background,
       startBackground() { for (const task of background) task.start(); },
       async close() {
         if (closed) return;

@@ -1,4 +1,4 @@
-import type { ChannelMapping } from '@flywheel/contracts';
+import type { ChangeConvention, ChannelMapping } from '@flywheel/contracts';
 
 /** What the modules read of a shop's settings. */
 export interface ShopContext {
@@ -6,6 +6,8 @@ export interface ShopContext {
   name: string;
   timezone: string;
   currency: string;
+  /** How the shop colours changes (涨红跌绿 unless it says otherwise). */
+  changeColours: ChangeConvention;
   channelMapping: ChannelMapping | null;
 }
 

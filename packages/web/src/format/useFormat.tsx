@@ -1,5 +1,5 @@
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
-import type { Shop } from '@flywheel/contracts';
+import { changeColour, type MetricName, type Shop } from '@flywheel/contracts';
 import { useI18n } from '../i18n/i18n';
 import { formatTimestamp } from './dates';
 import { formatChangePct, formatCount, formatMetric, formatMoney, formatMultiple, formatPointChange, formatRatio, minorDigits, displayOf, type FormatOptions, type Lang } from './numbers';
@@ -31,6 +31,8 @@ export interface Format {
   ratio(value: number | null | undefined): string;
   multiple(value: number | null | undefined): string;
   timestamp(iso: string): string;
+  /** The colour of a change of a metric, by the shop's convention (涨红跌绿 unless its settings say otherwise). */
+  changeColour(metric: MetricName, change: number | null | undefined): string | undefined;
 }
 
 export function useFormat(): Format {
@@ -48,6 +50,7 @@ export function useFormat(): Format {
       ratio: (value) => formatRatio(value, lang),
       multiple: (value) => formatMultiple(value, lang),
       timestamp: (iso) => formatTimestamp(iso, shop.timezone, lang),
+      changeColour: (metric, change) => changeColour(metric, Math.sign(change ?? 0), shop.changeColours),
     };
-  }, [lang, shop.currency, shop.timezone]);
+  }, [lang, shop.currency, shop.timezone, shop.changeColours]);
 }

@@ -48,6 +48,6 @@ export function createPlanning(db: Db, analytics: AnalyticsService, shops: ShopD
     budgets: new Budgets(db, plans, alertSettings),
   };
   const alerts = new AlertService(db, parts, () => shops.shopIds(), log, options);
-  const reviews = new ReviewService(parts, alerts, async (shopId) => (await shops.shop(shopId)).name);
+  const reviews = new ReviewService(parts, alerts, (shopId) => shops.shop(shopId));
   return { ...parts, alerts, reviews, chromiumPath: options.chromiumPath };
 }

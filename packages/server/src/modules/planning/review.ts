@@ -1,5 +1,6 @@
 import { DEFAULT_LOCALE, metricCatalog, renderText, textOf, type Dimension, type LocalizedText, type Locale, type MetricName, type PlanPeriod, type ReviewReport, type Target } from '@flywheel/contracts';
 import { FlywheelError } from '../../platform/errors';
+import type { ShopContext } from '../../platform/shop-lookup';
 import { addDays, daysBetween } from '../../platform/timezone';
 import { MIN_CHANNEL_UV, risksAndActions } from './actions';
 import { splitByLargestRemainder } from './allocation';
@@ -32,7 +33,8 @@ export class ReviewService {
   constructor(
     private readonly planning: Pick<Planning, 'plans' | 'pacing' | 'budgets' | 'drivers' | 'alertSettings'>,
     private readonly alerts: AlertService,
-    private readonly shopName: (shopId: string) => Promise<string>,
+    /** The shop's name and how it colours changes. */
+    private readonly shopOf: (shopId: string) => Promise<Pick<ShopContext, 'name' | 'changeColours'>>,
   ) {}
 
   async report(shopId: string, q: { month?: string; quarter?: string; planId?: string; asOf?: string; lang?: Locale }): Promise<ReviewReport> {
@@ -169,8 +171,9 @@ export class ReviewService {
     const risks = found.risks.map((r) => ({ kind: r.kind, severity: r.severity, message: say(r.text), text: r.text }));
     const nextActions = found.nextActions.map((a) => ({ action: say(a.action), because: say(a.because), text: a }));
 
+    const shop = await this.shopOf(shopId);
     return {
-      shopId, shopName: await this.shopName(shopId), currency, timezone, locale, period, measured, previous, asOf, targetShare,
+      shopId, shopName: shop.name, currency, timezone, locale, changeColours: shop.changeColours, period, measured, previous, asOf, targetShare,
       plan: plan ? { id: plan.id, name: plan.name } : null,
       kpis, salesVariance: salesVarianceOut, gapByChannel, gapByCategory, topMovers, roi, daily, risks, nextActions,
     };

@@ -81,4 +81,9 @@ export const shopMigrations: Migration[] = [
     id: 'shops/003_login_attempts',
     statements: [`alter table login_failures add column attempt text`],
   },
+  {
+    // 涨红跌绿 unless the shop asks for good news in green (changeColours in contracts' metric-catalog.ts).
+    id: 'shops/004_change_colours',
+    statements: [`alter table shops add column change_colours text not null default 'red_up' check (change_colours in ('red_up','good_green'))`],
+  },
 ];

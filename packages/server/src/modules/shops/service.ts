@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ChannelMapping, InitResult, LoginResult, Role, Shop } from '@flywheel/contracts';
+import type { ChangeConvention, ChannelMapping, InitResult, LoginResult, Role, Shop } from '@flywheel/contracts';
 import type { Db } from '../../platform/db';
 import { FlywheelError } from '../../platform/errors';
 import { newId, sha256 } from '../../platform/ids';
@@ -58,16 +58,18 @@ export class ShopService {
     const row = await this.db.selectFrom('shops').selectAll().where('id', '=', shopId).executeTakeFirst();
     if (!row) throw new FlywheelError('not_found', `shop ${shopId} does not exist`);
     const mapping = typeof row.channel_mapping === 'string' ? JSON.parse(row.channel_mapping) : row.channel_mapping;
-    return { id: row.id, name: row.name, timezone: row.timezone, currency: row.currency, createdAt: new Date(row.created_at).toISOString(), channelMapping: mapping ?? null };
+    return { id: row.id, name: row.name, timezone: row.timezone, currency: row.currency, changeColours: row.change_colours, createdAt: new Date(row.created_at).toISOString(), channelMapping: mapping ?? null };
   }
 
   async listShops(): Promise<Shop[]> {
     const rows = await this.db.selectFrom('shops').selectAll().orderBy('created_at').execute();
-    return rows.map((row) => ({ id: row.id, name: row.name, timezone: row.timezone, currency: row.currency, createdAt: new Date(row.created_at).toISOString() }));
+    return rows.map((row) => ({ id: row.id, name: row.name, timezone: row.timezone, currency: row.currency, changeColours: row.change_colours, createdAt: new Date(row.created_at).toISOString() }));
   }
 
-  async updateShop(shopId: string, patch: { name?: string; timezone?: string; currency?: string }) {
-    if (Object.keys(patch).length > 0) await this.db.updateTable('shops').set(patch).where('id', '=', shopId).execute();
+  async updateShop(shopId: string, patch: { name?: string; timezone?: string; currency?: string; changeColours?: ChangeConvention }) {
+    const { changeColours, ...rest } = patch;
+    const columns = { ...rest, ...(changeColours ? { change_colours: changeColours } : {}) };
+    if (Object.keys(columns).length > 0) await this.db.updateTable('shops').set(columns).where('id', '=', shopId).execute();
     return this.getShop(shopId);
   }
 

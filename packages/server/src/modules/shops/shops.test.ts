@@ -66,6 +66,14 @@ describe('shops, operators and keys', () => {
     expect(audit.body[0].action).toBe('shop.update');
     expect((await call(fw, 'PATCH', '/v1/shop', s.secretKey, { timezone: 'Mars/Olympus' })).body.error.field).toBe('timezone');
   });
+
+  it('colours changes red up, green down unless the shop asks for good news in green', async () => {
+    const s = await newShop(fw);
+    expect((await call(fw, 'GET', '/v1/shop', s.secretKey)).body.changeColours).toBe('red_up');
+    expect((await call(fw, 'PATCH', '/v1/shop', s.secretKey, { changeColours: 'good_green' })).body.changeColours).toBe('good_green');
+    expect((await call(fw, 'GET', '/v1/shop', s.secretKey)).body).toMatchObject({ changeColours: 'good_green', timezone: 'Asia/Shanghai' });
+    expect((await call(fw, 'PATCH', '/v1/shop', s.secretKey, { changeColours: 'rainbow' })).body.error.field).toBe('changeColours');
+  });
 });
 
 describe('accounts belong to their holders', () => {

@@ -19,18 +19,21 @@ import { html } from '../../charts/html';
 
 type Level = ProductLevel;
 
-/** Which products moved sales most against the previous period: gains right in green, losses left in red. */
+/** A product by its title (the id beside it where they differ), a category or SKU by its name. */
+const nameOf = (row: ProductRow) => row.title ?? row.key;
+
+/** Which products moved sales most against the previous period: gains right, losses left, coloured as the shop colours changes. */
 function TopMovers({ movers }: { movers: ProductRow[] }) {
   const format = useFormat();
   const option = useMemo(() => ({
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: (p: { dataIndex: number }[]) => {
       const row = movers[p[0].dataIndex];
-      return html`${row.key}<br/>${format.money(row.previousSales)} → <b>${format.money(row.sales)}</b>`;
+      return html`${nameOf(row)}${row.title && row.title !== row.key ? ` (${row.key})` : ''}<br/>${format.money(row.previousSales)} → <b>${format.money(row.sales)}</b>`;
     } },
     grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
     xAxis: { type: 'value', axisLabel: { formatter: axisFormatter('sales', format) } },
-    yAxis: { type: 'category', inverse: true, data: movers.map((m) => m.key) },
-    series: [{ type: 'bar', data: movers.map((m) => ({ value: toMajor(m.salesChange, format.currency), itemStyle: { color: m.salesChange >= 0 ? '#52c41a' : '#ff4d4f' } })) }],
+    yAxis: { type: 'category', inverse: true, data: movers.map(nameOf), axisLabel: { width: 220, overflow: 'truncate', interval: 0 } },
+    series: [{ type: 'bar', data: movers.map((m) => ({ value: toMajor(m.salesChange, format.currency), itemStyle: { color: format.changeColour('sales', m.salesChange) } })) }],
   }), [movers, format]);
   return <EChart name="top-movers" option={option} height={Math.max(200, movers.length * 30 + 30)} />;
 }
@@ -45,14 +48,19 @@ export function ProductAnalyticsPage() {
   const query = useQuery({ queryKey: [shopId, 'products', path], queryFn: () => api<ProductAnalyticsResult>(path) });
 
   const columns = [
-    { title: t('products.key'), dataIndex: 'key', fixed: 'left' as const },
+    {
+      title: t('products.key'), dataIndex: 'key', fixed: 'left' as const,
+      render: (_: string, r: ProductRow) => (r.title && r.title !== r.key
+        ? <span data-testid="product-name">{r.title} <Typography.Text type="secondary" style={{ fontSize: 12 }}>{r.key}</Typography.Text></span>
+        : <span data-testid="product-name">{r.key}</span>),
+    },
     { title: t('products.views'), dataIndex: 'views', align: 'right' as const, render: (v: number) => format.count(v) },
     { title: t('products.visitors'), dataIndex: 'visitors', align: 'right' as const, render: (v: number) => format.count(v) },
     { title: t('products.addToCart'), dataIndex: 'addToCart', align: 'right' as const, render: (v: number) => format.count(v) },
     { title: label('metric', 'buyers'), dataIndex: 'buyers', align: 'right' as const, render: (v: number) => format.count(v) },
     { title: t('products.units'), dataIndex: 'units', align: 'right' as const, render: (v: number) => format.count(v) },
     { title: label('metric', 'sales'), dataIndex: 'sales', align: 'right' as const, render: (v: number) => format.money(v), sorter: (a: ProductRow, b: ProductRow) => a.sales - b.sales },
-    { title: t('products.change'), dataIndex: 'salesChange', align: 'right' as const, render: (v: number) => <Typography.Text type={v < 0 ? 'danger' : v > 0 ? 'success' : undefined}>{v > 0 ? '+' : ''}{format.money(v)}</Typography.Text>, sorter: (a: ProductRow, b: ProductRow) => a.salesChange - b.salesChange },
+    { title: t('products.change'), dataIndex: 'salesChange', align: 'right' as const, render: (v: number) => <span style={{ color: format.changeColour('sales', v) }} data-testid="product-change">{v > 0 ? '+' : ''}{format.money(v)}</span>, sorter: (a: ProductRow, b: ProductRow) => a.salesChange - b.salesChange },
     { title: t('products.conversion'), dataIndex: 'conversionRate', align: 'right' as const, render: (v: number | null) => format.ratio(v) },
     { title: label('metric', 'refund_rate'), dataIndex: 'refundRate', align: 'right' as const, render: (v: number | null) => format.ratio(v) },
     { title: label('metric', 'gross_margin'), dataIndex: 'grossMargin', align: 'right' as const, render: (v: number | null) => format.ratio(v) },
@@ -76,8 +84,8 @@ export function ProductAnalyticsPage() {
             <Col span={24}>
               <Card size="small" title={t('products.all')} extra={<ExportButtons table={() => ({
                 name: `flywheel-products-${level}-${period.from}-${period.to}`,
-                headers: columns.map((c) => c.title),
-                rows: data.items.map((r) => [r.key, r.views, r.visitors, r.addToCart, r.buyers, r.units, toMajor(r.sales, format.currency), toMajor(r.salesChange, format.currency), r.conversionRate, r.refundRate, r.grossMargin]),
+                headers: [t('products.id'), ...columns.map((c) => c.title)],
+                rows: data.items.map((r) => [r.key, nameOf(r), r.views, r.visitors, r.addToCart, r.buyers, r.units, toMajor(r.sales, format.currency), toMajor(r.salesChange, format.currency), r.conversionRate, r.refundRate, r.grossMargin]),
               })} />}>
                 <Table size="small" rowKey="key" dataSource={data.items} columns={columns} scroll={{ x: true }} pagination={{ pageSize: 20, hideOnSinglePage: true }} data-testid="products-table" />
               </Card>

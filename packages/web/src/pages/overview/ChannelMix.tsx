@@ -8,6 +8,7 @@ import { useFormat } from '../../format/useFormat';
 import { useI18n } from '../../i18n/i18n';
 import { usePeriod } from '../../shell/PeriodContext';
 import { html } from '../../charts/html';
+import { channelColour } from '../../charts/palette';
 
 /** Where the period's sales came from: sales by channel as a ring. */
 export function ChannelMix() {
@@ -18,11 +19,14 @@ export function ChannelMix() {
   const option = useMemo(() => {
     const rows = (query.data?.breakdown ?? []).filter((r) => (r.values.sales ?? 0) > 0);
     return {
-      tooltip: { trigger: 'item', formatter: (p: { name: string; dataIndex: number; percent: number }) => html`${p.name}<br/><b>${format.money(rows[p.dataIndex]?.values.sales)}</b> (${p.percent}%)` },
-      legend: { type: 'scroll', orient: 'vertical', right: 0, top: 'middle' },
+      tooltip: { trigger: 'item', formatter: (p: { name: string; dataIndex: number; percent: number }) => html`${p.name}<br/><b>${format.money(rows[p.dataIndex]?.values.sales)}</b> (${format.ratio(p.percent / 100)})` },
       series: [{
-        type: 'pie', radius: ['45%', '72%'], center: ['38%', '50%'], avoidLabelOverlap: true, label: { show: false },
-        data: rows.map((r) => ({ name: label('channel', r.key), value: plainMetricValue('sales', r.values.sales, format.currency) })),
+        type: 'pie', radius: ['38%', '62%'], center: ['50%', '52%'], avoidLabelOverlap: true,
+        // Each slice says its share; the smallest ones (under 2%) leave it to the tooltip rather than overlap.
+        minShowLabelAngle: 7,
+        label: { show: true, formatter: (p: { name: string; percent: number }) => `${p.name}\n${format.ratio(p.percent / 100)}`, fontSize: 11, lineHeight: 14 },
+        labelLine: { length: 8, length2: 8 },
+        data: rows.map((r) => ({ name: label('channel', r.key), value: plainMetricValue('sales', r.values.sales, format.currency), itemStyle: { color: channelColour(r.key) } })),
       }],
     };
   }, [query.data, format, label]);

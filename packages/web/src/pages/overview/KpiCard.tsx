@@ -1,5 +1,5 @@
 import { Card, Flex, Statistic, Tooltip, Typography } from 'antd';
-import { changeColour, type MetricName } from '@flywheel/contracts';
+import type { MetricName } from '@flywheel/contracts';
 import { Sparkline } from '../../components/Sparkline';
 import { useFormat } from '../../format/useFormat';
 import { useI18n } from '../../i18n/i18n';
@@ -9,16 +9,18 @@ export interface KpiCardProps {
   value: number | null;
   comparison?: { previous: number | null; change: number | null; changePct: number | null };
   series: (number | null)[];
+  /** What the comparison is against: the previous period (上期) or the same dates last year (去年同期). */
+  compare: 'previous_period' | 'previous_year' | 'none';
   selected: boolean;
   onSelect(): void;
 }
 
 /** One KPI: its value for the period, the change against the comparison period and a sparkline. */
-export function KpiCard({ metric, value, comparison, series, selected, onSelect }: KpiCardProps) {
+export function KpiCard({ metric, value, comparison, series, compare, selected, onSelect }: KpiCardProps) {
   const { label, t } = useI18n();
   const format = useFormat();
   const direction = comparison?.change ? Math.sign(comparison.change) : 0;
-  const color = changeColour(metric, direction, format.lang);
+  const color = format.changeColour(metric, direction);
   return (
     <Card
       size="small"
@@ -40,7 +42,7 @@ export function KpiCard({ metric, value, comparison, series, selected, onSelect 
           <div>
             <Typography.Text data-testid="kpi-change" style={{ color }}>{direction > 0 ? '▲ ' : direction < 0 ? '▼ ' : ''}{format.change(metric, comparison)}</Typography.Text>
             <br />
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('overview.previous', { value: format.metric(metric, comparison.previous, { compact: true }) })}</Typography.Text>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t(compare === 'previous_year' ? 'overview.lastYear' : 'overview.previous', { value: format.metric(metric, comparison.previous, { compact: true }) })}</Typography.Text>
           </div>
         ) : <span />}
         <Sparkline values={series} />

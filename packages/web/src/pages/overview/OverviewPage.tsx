@@ -35,6 +35,7 @@ export function OverviewPage() {
                     value={result.totals[metric] ?? null}
                     comparison={result.comparison?.[metric]}
                     series={(result.series ?? []).map((p) => p.values[metric] ?? null)}
+                    compare={compare}
                     selected={metric === selected}
                     onSelect={() => setSelected(metric)}
                   />

@@ -37,15 +37,25 @@ export function VarianceWaterfall({ variance }: { variance: ReviewReport['salesV
     const major = (v: number | string) => (typeof v === 'number' ? toMajor(v, format.currency) : v);
     const names = [t('review.effect.start'), ...steps.map((s) => s.name), t('review.effect.end')];
     const deltas = [variance.target, ...steps.map((s) => s.delta), variance.actual];
+    const signed = (minor: number) => `${minor > 0 ? '+' : ''}${format.money(minor, { compact: true })}`;
+    // Every bar says its amount: the totals as they are, the drivers' effects with their sign.
+    const barLabel = (i: number) => (i === 0 || i === names.length - 1 ? format.money(deltas[i], { compact: true }) : signed(deltas[i]));
+    const rise = format.changeColour('sales', 1);
+    const fall = format.changeColour('sales', -1);
     return {
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: (p: { dataIndex: number }[]) => html`${names[p[0].dataIndex]}: <b>${(p[0].dataIndex > 0 && p[0].dataIndex < names.length - 1 && deltas[p[0].dataIndex] > 0 ? '+' : '')}${format.money(deltas[p[0].dataIndex])}</b>` },
-      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
-      xAxis: { type: 'category', data: names },
+      grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },
+      // Every step named, wrapped rather than dropped or cut.
+      xAxis: { type: 'category', data: names, axisLabel: { interval: 0, width: 96, overflow: 'break', lineHeight: 14 } },
       yAxis: { type: 'value', axisLabel: { formatter: axisFormatter('sales', format) } },
       series: [
         { type: 'bar', stack: 'w', silent: true, itemStyle: { color: 'transparent' }, data: base.map(major) },
-        { type: 'bar', stack: 'w', itemStyle: { color: '#52c41a' }, data: up.map((v, i) => (i === 0 || i === up.length - 1 ? { value: major(v), itemStyle: { color: '#1677ff' } } : major(v))) },
-        { type: 'bar', stack: 'w', itemStyle: { color: '#ff4d4f' }, data: down.map(major) },
+        {
+          type: 'bar', stack: 'w', itemStyle: { color: rise },
+          label: { show: true, position: 'top', formatter: (p: { dataIndex: number }) => barLabel(p.dataIndex) },
+          data: up.map((v, i) => (i === 0 || i === up.length - 1 ? { value: major(v), itemStyle: { color: '#1677ff' } } : major(v))),
+        },
+        { type: 'bar', stack: 'w', itemStyle: { color: fall }, label: { show: true, position: 'bottom', formatter: (p: { dataIndex: number }) => barLabel(p.dataIndex) }, data: down.map(major) },
       ],
     };
   }, [variance, format, t, label]);

@@ -1,5 +1,5 @@
 import * as echarts from 'echarts';
-import { toMajor, type ReviewReport } from '@flywheel/contracts';
+import { changeColour, formatMoney, minorDigits, toMajor, type ReviewReport } from '@flywheel/contracts';
 import { wordsOf } from './markdown';
 
 /**
@@ -11,7 +11,11 @@ const COLORS = ['#1677ff', '#52c41a', '#faad14', '#ff4d4f', '#722ed1', '#13c2c2'
 
 /** Chart values are major units of the report's currency (元 for CNY, whole yen for JPY). */
 const majorOf = (r: ReviewReport) => (minor: number) => toMajor(Math.round(minor), r.currency);
-const moneyAxis = (r: ReviewReport) => (r.currency === 'CNY' && r.locale === 'zh-CN' ? '元' : r.currency);
+/** A money axis reads ¥7万 / ¥70K, not 70,000 (chart values are major units). */
+const moneyAxis = (r: ReviewReport) => ({
+  type: 'value',
+  axisLabel: { formatter: (major: number) => formatMoney(Math.round(major * 10 ** minorDigits(r.currency)), r.currency, r.locale, { compact: true, whole: true }) },
+});
 
 function render(option: echarts.EChartsCoreOption, width = 720, height = 300): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
@@ -46,15 +50,17 @@ export function varianceWaterfall(r: ReviewReport): string {
     if (s.value >= 0) { up.push(major(s.value)); down.push('-'); } else { up.push('-'); down.push(major(-s.value)); }
     level = next;
   }
+  const short = (minor: number) => formatMoney(minor, r.currency, r.locale, { compact: true });
+  const barLabel = (i: number) => (steps[i].total ? short(steps[i].value) : `${steps[i].value > 0 ? '+' : ''}${short(steps[i].value)}`);
   return render({
     title: { text: say('report.chart.variance'), left: 'center', textStyle: { fontSize: 14 } },
-    grid: { left: 90, right: 20, top: 50, bottom: 30 },
-    xAxis: { type: 'category', data: steps.map((s) => s.name) },
-    yAxis: { type: 'value', name: moneyAxis(r) },
+    grid: { left: 16, right: 20, top: 56, bottom: 16, containLabel: true },
+    xAxis: { type: 'category', data: steps.map((s) => s.name), axisLabel: { interval: 0, width: 110, overflow: 'break' } },
+    yAxis: moneyAxis(r),
     series: [
       { type: 'bar', stack: 'w', data: base, itemStyle: { color: 'transparent' }, silent: true },
-      { type: 'bar', stack: 'w', name: 'up', data: up, itemStyle: { color: '#52c41a' }, label: { show: true, position: 'top' } },
-      { type: 'bar', stack: 'w', name: 'down', data: down, itemStyle: { color: '#ff4d4f' }, label: { show: true, position: 'bottom' } },
+      { type: 'bar', stack: 'w', name: 'up', data: up.map((v, i) => (steps[i].total ? { value: v, itemStyle: { color: COLORS[0] } } : v)), itemStyle: { color: changeColour('sales', 1, r.changeColours) }, label: { show: true, position: 'top', formatter: (p: { dataIndex: number }) => barLabel(p.dataIndex) } },
+      { type: 'bar', stack: 'w', name: 'down', data: down, itemStyle: { color: changeColour('sales', -1, r.changeColours) }, label: { show: true, position: 'bottom', formatter: (p: { dataIndex: number }) => barLabel(p.dataIndex) } },
     ],
   });
 }
@@ -89,7 +95,7 @@ export function channelGap(r: ReviewReport): string | null {
     legend: { bottom: 0 },
     grid: { left: 90, right: 20, top: 50, bottom: 60 },
     xAxis: { type: 'category', data: rows.map((x) => value('channel', x.key)), axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0 } },
-    yAxis: { type: 'value', name: moneyAxis(r) },
+    yAxis: moneyAxis(r),
     series: [
       { type: 'bar', name: say('report.target'), data: rows.map((x) => (x.target === null ? '-' : major(x.target))) },
       { type: 'bar', name: say('report.actual'), data: rows.map((x) => major(x.actual)) },
@@ -106,7 +112,7 @@ export function dailySales(r: ReviewReport): string {
     legend: { bottom: 0 },
     grid: { left: 90, right: 20, top: 50, bottom: 50 },
     xAxis: { type: 'category', data: r.daily.map((d) => d.date.slice(5)) },
-    yAxis: { type: 'value', name: moneyAxis(r) },
+    yAxis: moneyAxis(r),
     series: [
       { type: 'line', name: r.period.label, data: r.daily.map((d) => major(d.sales)), showSymbol: false },
       { type: 'line', name: say('report.previous'), data: r.daily.map((d) => (d.previous === null ? '-' : major(d.previous))), showSymbol: false, lineStyle: { type: 'dashed' } },
