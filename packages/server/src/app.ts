@@ -96,7 +96,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     const shops = new ShopService(db);
     const lookup = new ShopLookup(async (shopId) => {
       const s = await shops.getShop(shopId);
-      return { shopId, name: s.name, timezone: s.timezone, currency: s.currency, channelMapping: s.channelMapping };
+      return { shopId, name: s.name, timezone: s.timezone, currency: s.currency, changeColours: s.changeColours, channelMapping: s.channelMapping };
     });
     const commerce = new CommerceService(db, async (shopId) => (await lookup.get(shopId)).currency);
     const tracking = new TrackingService(store, (shopId) => lookup.get(shopId), config.dedupeWindowHours);
