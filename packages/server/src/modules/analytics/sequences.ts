@@ -456,7 +456,10 @@ export class EventSequences {
       if (EMPTY_SEQUENCE_BYTES + Number(events!.n) * 14 > this.budgetBytes - this.bytes) continue;
       // Shops come most recently used first, and keep that time: one that does not fit after all is the one dropped.
       await this.turns.run(shop.shop_id, () => this.caughtUp(shop.shop_id, coverFrom, usedAt));
-      if (this.shops.has(shop.shop_id)) loaded++;
+      if (!this.shops.has(shop.shop_id)) continue;
+      loaded++;
+      // As `funnel_shops` has it already: the first funnel need not write it again.
+      this.remembered.set(shop.shop_id, { coverFrom, at: usedAt });
     }
     return loaded;
   }

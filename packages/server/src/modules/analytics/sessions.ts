@@ -1,5 +1,8 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { addDays } from '@flywheel/contracts';
 import type { AnalyticsSchema, AnalyticsStore } from '../../platform/analytics-store';
-import { numberedEventsSql, sessionizeSql } from './session-rule';
+import { startOfLocalDay } from '../../platform/timezone';
+import { localDaySql, numberedEventsSql, sessionizeSql, walkKeySql } from './session-rule';
 
 /**
  * `sessions`: the sessions of PRODUCT.md (session-rule.ts), one row per session, with its person,
@@ -23,11 +26,20 @@ export const sessionsAnalyticsSchema: AnalyticsSchema = {
 };
 
 /**
- * An event's columns as the session rule reads them, from `events e` joined to its device's link `l`;
- * `zone`: the SQL of the shop's time zone (its local day).
+ * An event's columns as the session rule reads them (`numberedEventsSql`), from `events e` joined to
+ * its device's link `l`; `day`: the SQL of its local date.
  */
-const eventColumns = (zone: string) => `coalesce(e.user_id, l.user_id, e.anonymous_id) as person_id, timezone(${zone}, e.ts)::date as day, e.ts,
-  coalesce(e.channel, 'direct') as channel, e.utm_campaign as campaign, e.type = 'page' as page, e.event = 'Product Added' as carted`;
+const eventColumns = (day: string) => `coalesce(e.user_id, l.user_id, e.anonymous_id) as person_id, ${day} as day, e.ts,
+  coalesce(e.channel, 'direct') as channel, e.utm_campaign as campaign, e.type = 'page' as page, e.event = 'Product Added' as carted,
+  e.rowid as event_row, ${walkKeySql('e.ts', "coalesce(e.channel, 'direct')")} as walk_key`;
+
+/**
+ * Of `events e` (with its link `l`), those of the persons in `touched` (person_id, day): the events of
+ * a customer and of the devices linked to them, or of a device, found by their ids before anything is
+ * resolved (resolving every event of a month to its person would cost more than the rest).
+ */
+const ofTouchedPersons = (touched: string, links: string) => `(e.user_id in (select person_id from ${touched})
+  or e.anonymous_id in (select person_id from ${touched} union all select anonymous_id from ${links} where user_id in (select person_id from ${touched})))`;
 
 /**
  * The sessions of one shop ($shop, $tz) that start in [lower, upper) (SQL expressions of two local
@@ -64,9 +76,10 @@ export function sessionRowsSql(lower: string, upper: string, persons?: string, p
   ${prefix}span as (select min(timezone($tz, day::timestamp)) as first, max(timezone($tz, (day + 1)::timestamp)) as last from ${prefix}touched),
   ${prefix}events as (
     select $shop as shop_id, x.* from (
-      select ${eventColumns('$tz')}
+      select ${eventColumns('timezone($tz, e.ts)::date')}
       from events e left join ${prefix}links l on l.anonymous_id = e.anonymous_id
-      where e.shop_id = $shop and e.ts >= (select first from ${prefix}span) and e.ts < (select last from ${prefix}span)) x
+      where e.shop_id = $shop and e.ts >= (select first from ${prefix}span) and e.ts < (select last from ${prefix}span)
+        and ${ofTouchedPersons(`${prefix}touched`, `${prefix}links`)}) x
     semi join ${prefix}touched t on t.person_id = x.person_id and t.day = x.day),
   ${prefix}rows as (
     select s.person_id, s.day, s.started_at, s.ended_at, s.events, s.pages, s.carted, s.channel, s.campaign from sessions s
@@ -84,10 +97,10 @@ export function sessionRowsSql(lower: string, upper: string, persons?: string, p
  * sessions are whole too.
  */
 export function eventsWithSessionChannelSql(): string {
-  const rows = `(select $shop as shop_id, e.category, e.utm_campaign, e.sku, e.product_id, e.event, e.type, e.user_id, e.anonymous_id, ${eventColumns('$tz')}
+  const rows = `(select $shop as shop_id, e.category, e.utm_campaign, e.sku, e.product_id, e.event, e.type, e.user_id, e.anonymous_id, ${eventColumns('timezone($tz, e.ts)::date')}
     from events e left join (select anonymous_id, arg_min(user_id, ts) as user_id from identities where shop_id = $shop group by all) l on l.anonymous_id = e.anonymous_id
     where e.shop_id = $shop and e.ts >= $start and e.ts < $end)`;
-  return `(select * exclude (n, starts), max(case when starts then channel end) over (partition by person_id, day, n) as session_channel
+  return `(select * exclude (n, starts, first_key), max(case when starts then channel end) over (partition by person_id, day, n) as session_channel
     from ${numberedEventsSql(rows)})`;
 }
 
@@ -105,13 +118,14 @@ export class SessionRollup {
 
   /**
    * `timezoneOf`: a shop's time zone (local midnight cuts sessions). `minRows`: in the background,
-   * fewer new events than this wait for the next tick (the queries re-compute what waits).
+   * fewer new events than this wait for the next tick (the queries re-compute what waits: kept lower
+   * than the visits rollup's, as re-cutting a person's day costs more than adding up its visits).
    */
   constructor(
     private readonly store: AnalyticsStore,
     private readonly timezoneOf: (shopId: string) => Promise<string>,
     private readonly batchRows = 2_000_000,
-    private readonly minRows = 100_000,
+    private readonly minRows = 25_000,
   ) {}
 
   /** Rolls up every event and identity link committed so far; resolves with the number of events rolled up. */
@@ -136,61 +150,80 @@ export class SessionRollup {
       // The shops with something to roll up, and their zones, are looked up before the write transaction.
       const zones = await this.zonesOfPending();
       const batch = await this.store.write(async (conn) => {
-        const read = async (sql: string) => Number((await conn.runAndReadAll(sql)).getRowObjectsJS()[0].n);
+        const read = async <T = number>(sql: string, params: Record<string, string> = {}) => (await conn.runAndReadAll(sql, params)).getRowObjectsJS().map((r) => r) as Record<string, T>[];
+        const one = async (sql: string) => Number((await read(sql))[0].n);
         const marks = {
-          events: await read(`select event_rows as n from rollup_marks where name = 'sessions'`),
-          identities: await read(`select event_rows as n from rollup_marks where name = 'session_identities'`),
+          events: await one(`select event_rows as n from rollup_marks where name = 'sessions'`),
+          identities: await one(`select event_rows as n from rollup_marks where name = 'session_identities'`),
         };
-        const rows = await read('select count(*) as n from events');
-        const links = await read('select count(*) as n from identities');
+        const rows = await one('select count(*) as n from events');
+        const links = await one('select count(*) as n from identities');
         const pending = rows - marks.events;
         if (pending === 0 && links === marks.identities) return { rolled: 0, left: 0 };
         if (pending < Math.max(1, minRows) && (minRows > 0 || links === marks.identities)) return { rolled: 0, left: 0 };
         const upTo = Math.min(rows, marks.events + this.batchRows);
-        // A shop that appeared after the zones were read (rare): looked up now.
-        const shops = (await conn.runAndReadAll(`select distinct shop_id from events where rowid >= ${marks.events} and rowid < ${upTo}
-          union select distinct shop_id from identities where rowid >= ${marks.identities} and rowid < ${links}`)).getRowObjectsJS().map((r) => String(r.shop_id));
-        for (const shop of shops) if (!zones.has(shop)) zones.set(shop, await this.timezoneOf(shop));
-        await conn.run(`create or replace temp table session_zones (shop_id varchar, tz varchar)`);
-        if (shops.length > 0) {
-          await conn.run(`insert into session_zones select unnest(from_json($z::json, '["VARCHAR"]')), unnest(from_json($t::json, '["VARCHAR"]'))`,
-            { z: JSON.stringify(shops), t: JSON.stringify(shops.map((s) => zones.get(s)!)) });
+        const span = { events: [marks.events, upTo], identities: [marks.identities, links] } as const;
+        const shops = await read<string>(`select distinct shop_id from events where rowid >= ${marks.events} and rowid < ${upTo}
+          union select distinct shop_id from identities where rowid >= ${marks.identities} and rowid < ${links}`);
+        for (const { shop_id: shop } of shops) {
+          // A shop that appeared after the zones were read (rare) is looked up now.
+          const tz = zones.get(shop) ?? await this.timezoneOf(shop);
+          await this.rollUpShop(conn, read, shop, tz, span);
         }
-        await conn.run(`create or replace temp table session_touched as
-          with linked as (select distinct shop_id, anonymous_id from identities where rowid >= ${marks.identities} and rowid < ${links}),
-          before as (
-            select i.shop_id, i.anonymous_id, arg_min(i.user_id, i.ts) as user_id from identities i semi join linked d on d.shop_id = i.shop_id and d.anonymous_id = i.anonymous_id
-            where i.rowid < ${marks.identities} group by all),
-          now as (
-            select i.shop_id, i.anonymous_id, arg_min(i.user_id, i.ts) as user_id from identities i semi join linked d on d.shop_id = i.shop_id and d.anonymous_id = i.anonymous_id
-            where i.rowid < ${links} group by all),
-          moved as (
-            select d.shop_id, coalesce(b.user_id, d.anonymous_id) as before, coalesce(n.user_id, d.anonymous_id) as now
-            from linked d left join before b on b.shop_id = d.shop_id and b.anonymous_id = d.anonymous_id left join now n on n.shop_id = d.shop_id and n.anonymous_id = d.anonymous_id
-            where coalesce(b.user_id, d.anonymous_id) <> coalesce(n.user_id, d.anonymous_id))
-          select distinct shop_id, person_id, day from (
-            select e.shop_id, coalesce(e.user_id, l.user_id, e.anonymous_id) as person_id, timezone(z.tz, e.ts)::date as day
-            from events e join session_zones z on z.shop_id = e.shop_id left join identity_links l on l.shop_id = e.shop_id and l.anonymous_id = e.anonymous_id
-            where e.rowid >= ${marks.events} and e.rowid < ${upTo}
-            union all
-            select m.shop_id, unnest([m.before, m.now]) as person_id, s.day from moved m join sessions s on s.shop_id = m.shop_id and s.person_id = m.before)`);
-        await conn.run(`delete from sessions s using session_touched t where s.shop_id = t.shop_id and s.person_id = t.person_id and s.day = t.day`);
-        await conn.run(`insert into sessions select * from ${sessionizeSql(`(
-          select x.* from (
-            select e.shop_id, ${eventColumns('z.tz')}
-            from events e join session_zones z on z.shop_id = e.shop_id left join identity_links l on l.shop_id = e.shop_id and l.anonymous_id = e.anonymous_id
-            where e.ts >= (select min(timezone(z.tz, t.day::timestamp)) from session_touched t join session_zones z using (shop_id))
-              and e.ts < (select max(timezone(z.tz, (t.day + 1)::timestamp)) from session_touched t join session_zones z using (shop_id))) x
-          semi join session_touched t on t.shop_id = x.shop_id and t.person_id = x.person_id and t.day = x.day)`)}`);
         await conn.run(`update rollup_marks set event_rows = ${upTo} where name = 'sessions'`);
         await conn.run(`update rollup_marks set event_rows = ${links} where name = 'session_identities'`);
-        await conn.run('drop table session_touched');
-        await conn.run('drop table session_zones');
         return { rolled: upTo - marks.events, left: rows - upTo };
       });
       done += batch.rolled;
       if (batch.left === 0) return done;
     }
+  }
+
+  /**
+   * One shop's part of a roll-up, in its transaction: the (person, day) pairs that the events and the
+   * identity links of the rowids in `span` ([from, to) each) touch, their sessions deleted and written
+   * again from all their events.
+   */
+  private async rollUpShop(conn: DuckDBConnection, read: <T>(sql: string, params?: Record<string, string>) => Promise<Record<string, T>[]>, shop: string, tz: string,
+    span: { events: readonly [number, number]; identities: readonly [number, number] }) {
+    const params = { shop };
+    const rowsOf = `rowid >= ${span.events[0]} and rowid < ${span.events[1]}`;
+    const [range] = await read<number | null>(`select epoch_ms(min(ts)) as first, epoch_ms(max(ts)) as last from events where shop_id = $shop and ${rowsOf}`, params);
+    const newDay = localDaySql('e.ts', tz, Number(range.first ?? 0), Number(range.last ?? 0));
+    const shopLinks = `(select anonymous_id, arg_min(user_id, ts) as user_id from identities where shop_id = $shop group by all)`;
+    await conn.run(`create or replace temp table session_touched as
+      with linked as (select distinct anonymous_id from identities where shop_id = $shop and rowid >= ${span.identities[0]} and rowid < ${span.identities[1]}),
+      before as (
+        select anonymous_id, arg_min(user_id, ts) as user_id from identities
+        where shop_id = $shop and rowid < ${span.identities[0]} and anonymous_id in (select anonymous_id from linked) group by all),
+      now as (
+        select anonymous_id, arg_min(user_id, ts) as user_id from identities
+        where shop_id = $shop and rowid < ${span.identities[1]} and anonymous_id in (select anonymous_id from linked) group by all),
+      moved as (
+        select coalesce(b.user_id, d.anonymous_id) as before, coalesce(n.user_id, d.anonymous_id) as now
+        from linked d left join before b on b.anonymous_id = d.anonymous_id left join now n on n.anonymous_id = d.anonymous_id
+        where coalesce(b.user_id, d.anonymous_id) <> coalesce(n.user_id, d.anonymous_id))
+      select distinct person_id, day from (
+        select coalesce(e.user_id, l.user_id, e.anonymous_id) as person_id, ${newDay} as day
+        from events e left join ${shopLinks} l on l.anonymous_id = e.anonymous_id
+        where e.shop_id = $shop and e.${rowsOf}
+        union all
+        select unnest([m.before, m.now]) as person_id, s.day from moved m join sessions s on s.shop_id = $shop and s.person_id = m.before)`, params);
+    const [days] = await read<string | null>(`select min(day)::varchar as first, max(day)::varchar as last from session_touched`);
+    if (days.first !== null) {
+      const [first, last] = [startOfLocalDay(days.first!, tz).getTime(), startOfLocalDay(addDays(days.last!, 1), tz).getTime()];
+      await conn.run(`delete from sessions s using session_touched t where s.shop_id = $shop and s.person_id = t.person_id and s.day = t.day`, params);
+      await conn.run(`create or replace temp table session_links as ${shopLinks}`, params);
+      await conn.run(`insert into sessions select * from ${sessionizeSql(`(
+        select $shop as shop_id, x.* from (
+          select ${eventColumns(localDaySql('e.ts', tz, first, last))}
+          from events e left join session_links l on l.anonymous_id = e.anonymous_id
+          where e.shop_id = $shop and e.ts >= '${new Date(first).toISOString()}'::timestamptz and e.ts < '${new Date(last).toISOString()}'::timestamptz
+            and ${ofTouchedPersons('session_touched', 'session_links')}) x
+        semi join session_touched t on t.person_id = x.person_id and t.day = x.day)`)}`, params);
+      await conn.run('drop table session_links');
+    }
+    await conn.run('drop table session_touched');
   }
 
   /** The zones of the shops whose events or links wait to be rolled up. */
