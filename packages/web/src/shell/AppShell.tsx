@@ -30,6 +30,7 @@ const navigation: NavEntry[] = [
       { path: '/customers/segments', label: 'customers.nav.segments' },
     ],
   },
+  { path: '/promotions', label: 'promotions.nav', children: [{ path: '/promotions', label: 'promotions.nav.list' }, { path: '/promotions/coupons', label: 'promotions.nav.coupons' }, { path: '/promotions/simulator', label: 'promotions.nav.simulator' }] },
   { path: '/plan', label: 'nav.plan' },
   { path: '/review', label: 'nav.review' },
   {
