@@ -13,7 +13,7 @@ let demo: DemoShop;
 beforeAll(async () => {
   fw = await startFlywheel();
   demo = await loadDemo(fw, { seed: 7, customers: 1500, days: 400, endDate: END });
-}, 300_000);
+}, 600_000);
 afterAll(async () => { await fw?.close(); });
 
 describe('the demo shop, loaded', () => {

@@ -115,7 +115,8 @@ describe('file import over HTTP', () => {
     const again = await call(fw, 'POST', '/v1/import/events?fileName=events.ndjson', s.secretKey, lines, { 'content-type': 'application/x-ndjson' });
     expect(again.body.accepted).toBe(2); // recognised as already stored...
     const rows = await fw.store.all(`select channel, ts = received_at as backfilled from events where shop_id = ? order by ts`, [s.shopId]); // ...and not stored twice
-    expect(rows).toEqual([{ channel: 'social', backfilled: true }, { channel: 'social', backfilled: true }]);
+    // Each event keeps its own channel (the landing page's UTM makes the first social); sessions carry the visit's (a184358).
+    expect(rows).toEqual([{ channel: 'social', backfilled: true }, { channel: 'direct', backfilled: true }]);
   });
 
   it('says which formats it reads when the file type is unknown', async () => {
