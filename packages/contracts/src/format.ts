@@ -64,9 +64,10 @@ export function toMajor(minor: number, currency: string): number {
   return minor / 10 ** minorDigits(currency);
 }
 
+/** 6.90%, not 6.9%: a column of percentages keeps its digits, so it lines up. */
 export function formatRatio(value: number | null | undefined, lang: Lang, digits = 2): string {
   if (value === null || value === undefined || Number.isNaN(value)) return EMPTY;
-  return numberFormat(lang, { style: 'percent', minimumFractionDigits: 0, maximumFractionDigits: digits }).format(value);
+  return numberFormat(lang, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
 }
 
 /** ROAS and the like: sales per unit of spend, read as 3.25 (i.e. 1:3.25). */

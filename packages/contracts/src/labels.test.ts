@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  channelLabel, channels, customerTypes, dimensionLabel, dimensions, dimensionValueLabel, locales, platformLabel, platforms,
+  channelLabel, channels, customerTypes, dimensionLabel, dimensions, dimensionValueLabel, ecommerceEvents, eventLabel, locales, platformLabel, platforms,
 } from './index';
 
 const cjk = /[\u4e00-\u9fff]/;
@@ -33,5 +33,11 @@ describe('names of channels, dimensions, platforms and customer types', () => {
     expect(dimensionValueLabel('campaign', '(none)', 'en')).toBe('None');
     expect(dimensionValueLabel('category', '服饰', 'en')).toBe('服饰');
     expect(channelLabel('a_channel_of_a_newer_server', 'en')).toBe('a_channel_of_a_newer_server');
+  });
+
+  it('names the standard e-commerce events in Chinese, and leaves a shop\'s own events as it named them', () => {
+    for (const e of [...ecommerceEvents, '$pageview']) expect(eventLabel(e, 'zh-CN'), e).toMatch(cjk);
+    expect(['$pageview', 'Product Viewed', 'Product Added', 'Checkout Started', 'Order Completed'].map((e) => eventLabel(e, 'zh-CN'))).toEqual(['浏览页面', '浏览商品', '加入购物车', '提交订单', '支付成功']);
+    expect(eventLabel('Lucky Draw Entered', 'zh-CN')).toBe('Lucky Draw Entered');
   });
 });

@@ -56,6 +56,33 @@ export const customerTypeLabels: Labels<CustomerType> = {
   returning: t('老客', 'Returning'),
 };
 
+/**
+ * The standard e-commerce events (tracking.ts's ecommerceEvents, Segment's names) and any page view,
+ * as an operator calls them: a funnel reads 浏览商品 → 加入购物车 → 提交订单 → 支付成功.
+ */
+export const PAGEVIEW_EVENT = '$pageview';
+export const eventLabels: Labels<string> = {
+  [PAGEVIEW_EVENT]: t('浏览页面', 'Page view'),
+  'Product Viewed': t('浏览商品', 'Product viewed'),
+  'Product Added': t('加入购物车', 'Added to cart'),
+  'Product Removed': t('移出购物车', 'Removed from cart'),
+  'Product Added to Wishlist': t('收藏商品', 'Added to wishlist'),
+  'Cart Viewed': t('查看购物车', 'Cart viewed'),
+  'Checkout Started': t('提交订单', 'Checkout started'),
+  'Order Completed': t('支付成功', 'Order paid'),
+  'Products Searched': t('搜索商品', 'Searched'),
+  'Coupon Applied': t('使用优惠券', 'Coupon applied'),
+  'Signed Up': t('注册', 'Signed up'),
+  'Signed In': t('登录', 'Signed in'),
+  'Product Shared': t('分享商品', 'Product shared'),
+  'Product Reviewed': t('评价商品', 'Product reviewed'),
+};
+
+/** An event by its operator's name; an event the shop made up is shown as the shop named it. */
+export function eventLabel(event: string, locale: Locale): string {
+  return has(eventLabels, event) ? eventLabels[event][locale] : event;
+}
+
 /** What the metric layer answers where a record names no value: a product without a category, an order without a campaign. */
 const placeholderLabels: Labels<'unknown' | '(none)' | ''> = {
   unknown: t('未知', 'Unknown'),

@@ -27,8 +27,8 @@ describe('the server texts catalog', () => {
     expect(renderText('en', alert)).toBe('ROAS of campaign 双11预热 (Paid social (feeds)) is 0.50 month to date, under its floor of 2.00 (marketing spend ¥20,000, sales (paid) ¥10,000)');
     expect(renderText('zh-CN', alert)).toBe('活动 双11预热（信息流） 本月至今投入产出比 (ROAS)为 0.50，低于底线 2.00（推广花费 ¥20,000，支付金额 ¥10,000）');
     const anomaly = textOf('alert.kpi_anomaly', { metric: 'conversion_rate', date: '2026-10-29', value: 0.05, mean: 0.02, z: 4.26, direction: 'direction.up', days: 28 });
-    expect(renderText('en', anomaly)).toBe('Conversion rate on 2026-10-29 was 5%, 4.3σ above its 28-day level of 2%');
-    expect(renderText('zh-CN', anomaly)).toBe('支付转化率 2026-10-29 为 5%，高于近 28 天水平 2% 4.3σ');
+    expect(renderText('en', anomaly)).toBe('Conversion rate on 2026-10-29 was 5.00%, 4.3σ above its 28-day level of 2.00%');
+    expect(renderText('zh-CN', anomaly)).toBe('支付转化率 2026-10-29 为 5.00%，高于近 28 天水平 2.00% 4.3σ');
   });
 
   it('names channels and dimensions as labels.ts does, never by their ids', () => {

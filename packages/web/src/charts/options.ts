@@ -1,7 +1,7 @@
 import type { ChartOption } from './EChart';
 import { formatBucket } from '../format/dates';
 import type { Format } from '../format/useFormat';
-import { displayOf, plainMetricValue } from '../format/numbers';
+import { displayOf, formatRatio, plainMetricValue } from '../format/numbers';
 import { html, trusted } from './html';
 
 export interface SeriesPoint { start: string; values: Record<string, number | null> }
@@ -10,7 +10,8 @@ export interface SeriesPoint { start: string; values: Record<string, number | nu
 export function axisFormatter(metric: string, format: Format): (value: number) => string {
   const display = displayOf(metric);
   if (display === 'money') return (v) => format.moneyFromMajor(v, { compact: true, whole: true });
-  if (display === 'percent') return (v) => format.ratio(v);
+  // An axis tick reads 10% rather than 10.00%.
+  if (display === 'percent') return (v) => formatRatio(v, format.lang, Number.isInteger(Math.round(v * 10_000) / 100) ? 0 : 1);
   return (v) => format.count(v, { compact: true });
 }
 

@@ -22,7 +22,7 @@ describe('numbers in the locale habit', () => {
 
   it('shows ratios as percentages and their changes as points', () => {
     expect(formatRatio(0.0345, 'zh-CN')).toBe('3.45%');
-    expect(formatMetric('conversion_rate', 0.5, { lang: 'en', currency: 'CNY' })).toBe('50%');
+    expect(formatMetric('conversion_rate', 0.5, { lang: 'en', currency: 'CNY' })).toBe('50.00%');
     expect(formatPointChange(0.012, 'zh-CN')).toBe('+1.2个百分点');
     expect(formatPointChange(-0.012, 'en')).toBe('-1.2 pp');
     expect(formatChangePct(0.0667, 'en')).toBe('+6.7%');

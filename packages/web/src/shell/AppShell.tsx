@@ -103,7 +103,7 @@ function SignedInShell({ onLogout }: { onLogout: () => Promise<void> }) {
           <Flex justify="flex-end" align="center" gap={12} style={{ height: '100%' }}>
             <ShopSwitcher />
             <Tag color={session.role === 'viewer' ? 'default' : 'blue'} data-testid="role">{label('role', session.role)}</Tag>
-            <Typography.Text type="secondary">{session.operator.name || session.operator.email}</Typography.Text>
+            <Typography.Text type="secondary" data-testid="operator-name" title={session.operator.email}>{session.operator.name.trim() || session.operator.email}</Typography.Text>
             <LanguageSwitch />
             <Button size="small" onClick={() => void onLogout()}>{t('shell.logout')}</Button>
           </Flex>

@@ -41,6 +41,8 @@ export function ShopSwitcher() {
         value={session.shopId}
         onChange={(shopId) => { if (shopId !== session.shopId) setTarget(shopId); }}
         options={session.shops.map((s) => ({ value: s.id, label: `${s.name} · ${label('role', s.role)}` }))}
+        // The chosen shop by its name: the header's tag beside it already says the role.
+        labelRender={({ value }) => session.shops.find((s) => s.id === value)?.name ?? String(value)}
       />
       <Modal open={target !== null} title={t('shell.switchShop')} onCancel={close} onOk={confirm} confirmLoading={busy} okText={t('login.submit')} cancelText={t('app.cancel')} destroyOnHidden>
         <p>{t('shell.switchShopHint', { email: session.operator.email, shop: targetShop?.name ?? '' })}</p>

@@ -80,7 +80,8 @@ export const metricDefinitions: Record<MetricName, MetricDefinition> = {
     value: (m) => ratio(m.sales - m.refunds - m.cogs, m.sales - m.refunds),
   },
   spend: measure('spend'),
-  cac: { measures: ['spend', 'new_buyers'], value: (m) => money(ratio(m.spend, m.new_buyers)) },
+  // No spend, no acquisition cost to speak of: null (shown —), as ROAS is, not ¥0.00.
+  cac: { measures: ['spend', 'new_buyers'], value: (m) => (m.spend > 0 ? money(ratio(m.spend, m.new_buyers)) : null) },
   roas: { measures: ['sales', 'spend'], value: (m) => ratio(m.sales, m.spend) },
   lifecycle_prospect: measure('lifecycle_prospect'),
   lifecycle_new: measure('lifecycle_new'),

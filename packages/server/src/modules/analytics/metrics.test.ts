@@ -123,6 +123,12 @@ describe('metrics on a hand-computed month', () => {
     expect(byChannel.paid_search).toEqual({ sales: 30000, buyers: 1, spend: 20000, roas: 1.5, cac: 20000 });
   });
 
+  it('has no CAC where nothing was spent (—, as ROAS), not ¥0.00', async () => {
+    // October: c1's first order, no spend
+    const r = await metrics('metrics=new_buyers,spend,cac,roas&from=2026-10-01&to=2026-11-01');
+    expect(r.totals).toEqual({ new_buyers: 1, spend: 0, cac: null, roas: null });
+  });
+
   it('filters by a dimension and breaks down by category', async () => {
     const r = await metrics('metrics=sales,orders&from=2026-11-01&to=2026-12-01&filter.channel=paid_search');
     expect(r.totals).toEqual({ sales: 30000, orders: 1 });

@@ -17,8 +17,8 @@ const englishSentence = /[A-Za-z]+[ ,.;:]+[A-Za-z]+[ ,.;:]+[A-Za-z]+/;
 describe('risks and next actions from the numbers', () => {
   it('asks to review landing pages when a channel\'s conversion fell 10% or more', () => {
     const out = risksAndActions({ ...base, channelConversion: [{ channel: 'paid_social', previous: 0.05, current: 0.041, uv: 400 }, { channel: 'kol', previous: 0.05, current: 0.049, uv: 400 }, { channel: 'email', previous: 0.05, current: 0.01, uv: 12 }] });
-    expect(out.nextActions.map(inEnglish)).toEqual([{ action: 'Review landing pages and bids of paid_social', because: 'conversion of paid_social fell 18% (5.00% -> 4.10%)' }]);
-    expect(out.nextActions.map((a) => [zh(a.action), zh(a.because)])).toEqual([['检查 paid_social 的落地页和出价', 'paid_social 的支付转化率下降 18%（5.00% → 4.10%）']]);
+    expect(out.nextActions.map(inEnglish)).toEqual([{ action: 'Review landing pages and bids of Paid social (feeds)', because: 'conversion of Paid social (feeds) fell 18% (5.00% -> 4.10%)' }]);
+    expect(out.nextActions.map((a) => [zh(a.action), zh(a.because)])).toEqual([['检查 信息流 的落地页和出价', '信息流 的支付转化率下降 18%（5.00% → 4.10%）']]);
   });
 
   it('keeps the three channels that lost the most buyers', () => {
@@ -37,8 +37,8 @@ describe('risks and next actions from the numbers', () => {
     expect(actions[0].action).toMatch(/^Add traffic/);
     expect(actions[1].action).toMatch(/^Raise spend per buyer/);
     expect(actions[1].because).toBe('the spend per buyer cost ¥700.00 (¥500.00 against ¥500.00)');
-    expect(actions.some((a) => /paid_social.*move budget to paid_search \(ROAS 4.00\)/.test(a.action))).toBe(true);
-    expect(actions.some((a) => /Cap daily spend of paid_social/.test(a.action))).toBe(true);
+    expect(actions.some((a) => /Paid social \(feeds\).*move budget to Paid search \(ROAS 4.00\)/.test(a.action))).toBe(true);
+    expect(actions.some((a) => /Cap daily spend of Paid social \(feeds\)/.test(a.action))).toBe(true);
     expect(out.risks.map((r) => r.kind)).toEqual(['sales_gap', 'roas_below_floor', 'over_budget']);
     expect(out.risks[0].severity).toBe('critical'); // 700,000 of 1,000,000: under 90% reached
     expect(en(out.risks[0].text)).toBe('Sales (paid) are ¥3,000.00 short of the target (70.0% reached)');
@@ -50,8 +50,8 @@ describe('risks and next actions from the numbers', () => {
 
   it('flags single-channel dependency but never direct traffic', () => {
     const out = risksAndActions({ ...base, channelShares: [{ channel: 'direct', share: 0.7 }, { channel: 'paid_social', share: 0.55 }] });
-    expect(out.risks.map((r) => [r.kind, en(r.text)])).toEqual([['channel_concentration', 'paid_social carries 55.0% of sessions (limit 50%): a single-channel dependency']]);
-    expect(zh(out.risks[0].text)).toBe('55.0% 的访问次数来自 paid_social（上限 50%）：单一流量依赖');
+    expect(out.risks.map((r) => [r.kind, en(r.text)])).toEqual([['channel_concentration', 'Paid social (feeds) carries 55.0% of sessions (limit 50%): a single-channel dependency']]);
+    expect(zh(out.risks[0].text)).toBe('55.0% 的访问次数来自 信息流（上限 50%）：单一流量依赖');
   });
 
   it('asks for data when there is nothing to review', () => {

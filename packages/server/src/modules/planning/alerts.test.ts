@@ -75,8 +75,8 @@ describe('alert episodes and webhook delivery', () => {
 
     const first = await evaluate(shop.secretKey, '2026-10-15');
     expect(first.opened.map((a) => a.conditionKey)).toEqual(['roas_below_floor:2026-10:paid_social:']);
-    expect(first.opened[0].message).toBe('渠道 paid_social 本月至今投入产出比 (ROAS)为 0.50，低于底线 2.00（推广花费 ¥200.00，支付金额 ¥100.00）');
-    expect(renderText('en', first.opened[0].text)).toMatch(/^ROAS of channel paid_social is 0.50 month to date, under its floor of 2.00/);
+    expect(first.opened[0].message).toBe('渠道 信息流 本月至今投入产出比 (ROAS)为 0.50，低于底线 2.00（推广花费 ¥200.00，支付金额 ¥100.00）');
+    expect(renderText('en', first.opened[0].text)).toMatch(/^ROAS of channel Paid social \(feeds\) is 0.50 month to date, under its floor of 2.00/);
     expect(first.opened[0].delivery).toMatchObject({ status: 'delivered', attempts: 1 });
     expect(mine()).toHaveLength(1);
     expect(mine()[0]).toMatchObject({ path: '/hook', key: first.opened[0].id, body: { type: 'alert.opened', alert: { id: first.opened[0].id, kind: 'roas_below_floor' } } });
@@ -146,7 +146,7 @@ describe('alert conditions', () => {
     expect(byKind.kpi_anomaly.message).toMatch(/^支付金额 2026-10-29 为 ¥600.00，高于近 28 天水平 ¥100.00 \d+\.\dσ$/);
     const en = (kind: string) => renderText('en', byKind[kind].text);
     expect(en('kpi_anomaly')).toMatch(/^Sales \(paid\) on 2026-10-29 was ¥600.00, \d+\.\dσ above its 28-day level of ¥100.00/);
-    expect(en('channel_concentration')).toMatch(/^paid_social carries 66.7% of sessions/);
+    expect(en('channel_concentration')).toMatch(/^Paid social \(feeds\) carries 66.7% of sessions/);
     expect(en('target_off_track')).toMatch(/^Sales \(paid\) 2026-10 is off track/);
     expect(en('cac_above_ceiling')).toMatch(/brought no new buyers/);
     expect(byKind.target_off_track.message).toMatch(/^支付金额 2026-10 进度落后/);

@@ -43,7 +43,8 @@ export class ShopService {
       let operator = await trx.selectFrom('operators').select(['id']).where('email', '=', ownerEmail).executeTakeFirst();
       if (!operator) {
         operator = { id: newId('op', 12) };
-        await trx.insertInto('operators').values({ id: operator.id, email: ownerEmail, name: 'Owner', password_hash: passwordHash }).execute();
+        // No name until the person gives one: the console shows the email rather than an English "Owner".
+        await trx.insertInto('operators').values({ id: operator.id, email: ownerEmail, name: '', password_hash: passwordHash }).execute();
       }
       await trx.insertInto('shop_members').values({ shop_id: shopId, operator_id: operator.id, role: 'owner' }).execute();
       await trx.insertInto('api_keys').values([

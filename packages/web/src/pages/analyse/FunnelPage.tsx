@@ -1,9 +1,10 @@
 import { useMemo, useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { AutoComplete, Button, Card, Col, Input, Row, Select, Space, Switch, Table, Typography } from 'antd';
-import { ecommerceEvents, type FunnelRequest, type FunnelResult } from '@flywheel/contracts';
+import { ecommerceEvents, eventLabel, type FunnelRequest, type FunnelResult } from '@flywheel/contracts';
 import { api } from '../../api/client';
 import { EChart } from '../../charts/EChart';
+import { axisFormatter } from '../../charts/options';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { PeriodPicker } from '../../components/PeriodPicker';
@@ -18,8 +19,9 @@ type FunnelStepResult = FunnelResult['steps'][number];
 const windows = ['30m', '1h', '1d', '7d', '14d', '30d'];
 
 function StepEditor({ steps, onChange }: { steps: StepDraft[]; onChange(steps: StepDraft[]): void }) {
-  const { t } = useI18n();
-  const eventOptions = [{ value: PAGEVIEW, label: `${PAGEVIEW} (${t('funnel.pageview')})` }, ...ecommerceEvents.map((e) => ({ value: e, label: e }))];
+  const { t, lang } = useI18n();
+  // Offered by their operator's names; the event name is what the storefront sends (and what is stored).
+  const eventOptions = [PAGEVIEW, ...ecommerceEvents].map((e) => ({ value: e, label: `${eventLabel(e, lang)} · ${e}` }));
   const update = (i: number, patch: Partial<StepDraft>) => onChange(steps.map((s, k) => (k === i ? { ...s, ...patch } : s)));
   return (
     <Space direction="vertical" style={{ width: '100%' }} data-testid="funnel-steps">
@@ -38,14 +40,15 @@ function StepEditor({ steps, onChange }: { steps: StepDraft[]; onChange(steps: S
 
 /** People per step as bars, the drop-off stacked on top so the leak is visible at a glance. */
 function DropOffChart({ steps }: { steps: FunnelStepResult[] }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const format = useFormat();
   const option = useMemo(() => ({
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     legend: { top: 0 },
     grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: steps.map((s) => s.name) },
-    yAxis: { type: 'value' },
+    // Every step named, wrapped rather than dropped or cut off.
+    xAxis: { type: 'category', data: steps.map((s) => eventLabel(s.name, lang)), axisLabel: { interval: 0, width: 90, overflow: 'break', lineHeight: 14 } },
+    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => format.count(v, { compact: true }) } },
     series: [
       {
         name: t('funnel.people'), type: 'bar', stack: 'funnel', data: steps.map((s) => s.people), itemStyle: { color: '#1677ff' },
@@ -53,12 +56,12 @@ function DropOffChart({ steps }: { steps: FunnelStepResult[] }) {
       },
       { name: t('funnel.dropOff'), type: 'bar', stack: 'funnel', data: steps.map((s, i) => (i === 0 ? 0 : steps[i - 1].people - s.people)), itemStyle: { color: '#ffccc7' } },
     ],
-  }), [steps, t, format]);
+  }), [steps, t, format, lang]);
   return <EChart name="funnel" option={option} height={320} />;
 }
 
 function StepTable({ steps }: { steps: FunnelStepResult[] }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const format = useFormat();
   return (
     <Table
@@ -68,7 +71,7 @@ function StepTable({ steps }: { steps: FunnelStepResult[] }) {
       data-testid="funnel-table"
       dataSource={steps}
       columns={[
-        { title: t('funnel.steps'), dataIndex: 'name' },
+        { title: t('funnel.steps'), dataIndex: 'name', render: (name: string) => <span data-testid="funnel-step">{eventLabel(name, lang)}</span> },
         { title: t('funnel.people'), dataIndex: 'people', align: 'right', render: (v: number) => <span data-testid="funnel-people">{format.count(v)}</span> },
         { title: t('funnel.fromPrevious'), dataIndex: 'conversionFromPrevious', align: 'right', render: (v: number | null) => format.ratio(v) },
         { title: t('funnel.fromFirst'), dataIndex: 'conversionFromFirst', align: 'right', render: (v: number | null) => format.ratio(v) },
@@ -80,14 +83,14 @@ function StepTable({ steps }: { steps: FunnelStepResult[] }) {
 
 /** Per channel: people at each step and the overall conversion, best channel first. */
 function ChannelBreakdown({ rows }: { rows: NonNullable<FunnelResult['breakdown']> }) {
-  const { t, label } = useI18n();
+  const { t, label, lang } = useI18n();
   const format = useFormat();
   const stepNames = rows[0]?.steps.map((s) => s.name) ?? [];
   const sorted = [...rows].sort((a, b) => (b.steps.at(-1)?.conversionFromFirst ?? -1) - (a.steps.at(-1)?.conversionFromFirst ?? -1));
   const option = useMemo(() => ({
     tooltip: { trigger: 'axis', valueFormatter: (v: number) => format.ratio(v) },
     grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', axisLabel: { formatter: (v: number) => format.ratio(v) } },
+    xAxis: { type: 'value', axisLabel: { formatter: axisFormatter('conversion_rate', format) } },
     yAxis: { type: 'category', inverse: true, data: sorted.map((r) => label('channel', r.key)) },
     series: [{ type: 'bar', name: t('funnel.fromFirst'), data: sorted.map((r) => r.steps.at(-1)?.conversionFromFirst ?? 0), itemStyle: { color: '#36cfc9' } }],
   }), [sorted, format, label, t]);
@@ -104,7 +107,7 @@ function ChannelBreakdown({ rows }: { rows: NonNullable<FunnelResult['breakdown'
           dataSource={sorted}
           columns={[
             { title: label('dimension', 'channel'), dataIndex: 'key', render: (k: string) => label('channel', k) },
-            ...stepNames.map((name, i) => ({ title: name, key: name, align: 'right' as const, render: (_: unknown, r: (typeof sorted)[number]) => format.count(r.steps[i]?.people) })),
+            ...stepNames.map((name, i) => ({ title: eventLabel(name, lang), key: name, align: 'right' as const, render: (_: unknown, r: (typeof sorted)[number]) => format.count(r.steps[i]?.people) })),
             { title: t('funnel.fromFirst'), key: 'overall', align: 'right' as const, render: (_: unknown, r: (typeof sorted)[number]) => format.ratio(r.steps.at(-1)?.conversionFromFirst) },
           ]}
         />
@@ -123,7 +126,7 @@ export function FunnelPage() {
     mutationFn: (request: FunnelRequest) => api<FunnelResult>('/v1/funnels', { method: 'POST', body: request }),
   });
   const submit = () => run.mutate({
-    steps: steps.map((s) => ({ event: s.event.trim(), ...(parseWhere(s.where) ? { where: parseWhere(s.where) } : {}), ...(s.event === PAGEVIEW ? { name: t('funnel.pageview') } : {}) })),
+    steps: steps.map((s) => ({ event: s.event.trim(), ...(parseWhere(s.where) ? { where: parseWhere(s.where) } : {}) })),
     window: conversionWindow, from: period.from, to: period.to, ...(byChannel ? { breakdown: 'channel' as const } : {}),
   });
 
