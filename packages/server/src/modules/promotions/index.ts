@@ -16,6 +16,11 @@ export { promotionsMigrations } from './migrations';
 export { promotionsRoutes } from './routes';
 export { customerFacts, type CustomerFacts, type FactSources, type PointsWallet } from './facts';
 export type { PromotionService, CouponService, PricingService };
+/** The pure engine, for benchmarks and the demo: a cart, live promotions and customer facts in, a priced cart out. */
+export { priceCart } from './pricing/price';
+export { compileScope } from './pricing/scope';
+export { LiveIndex, type IndexedPromotion, type StoredPromotion } from './promotions';
+export type { CatalogItem, PricedCart, PricingCustomer, PricingInput, PricingPromotion } from './pricing/types';
 
 export interface Promotions {
   promotions: PromotionService;

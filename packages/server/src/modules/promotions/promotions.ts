@@ -42,35 +42,44 @@ export interface IndexedPromotion {
  * category), besides those for the whole cart. Rebuilt when the shop's promotions change.
  */
 export class LiveIndex {
-  private readonly bySku = new Map<string, IndexedPromotion[]>();
-  private readonly byCategory = new Map<string, IndexedPromotion[]>();
-  private readonly whole: IndexedPromotion[] = [];
+  private readonly bySku = new Map<string, number[]>();
+  private readonly byCategory = new Map<string, number[]>();
+  private readonly whole: number[] = [];
+  /** Marks of the promotions found for a cart, by their place in `promotions` (oldest first). */
+  private readonly marks: Uint8Array;
 
   constructor(readonly version: number, readonly promotions: readonly IndexedPromotion[]) {
-    const add = (map: Map<string, IndexedPromotion[]>, key: string, p: IndexedPromotion) => {
+    this.marks = new Uint8Array(promotions.length);
+    const add = (map: Map<string, number[]>, key: string, p: number) => {
       const list = map.get(key);
       if (list) list.push(p); else map.set(key, [p]);
     };
-    for (const p of promotions) {
+    for (const [i, p] of promotions.entries()) {
       const scope = p.pricing.scope;
       const prices = p.pricing.kind === 'timed_discount' && 'prices' in p.pricing.rule ? Object.keys(p.pricing.rule.prices) : null;
-      if (scope.all && prices) for (const sku of prices) add(this.bySku, sku, p);
-      else if (scope.all) this.whole.push(p);
+      if (scope.all && prices) for (const sku of prices) add(this.bySku, sku, i);
+      else if (scope.all) this.whole.push(i);
       else {
-        for (const sku of scope.skus) add(this.bySku, sku, p);
-        for (const c of scope.categories) add(this.byCategory, c, p);
+        for (const sku of scope.skus) add(this.bySku, sku, i);
+        for (const c of scope.categories) add(this.byCategory, c, i);
       }
     }
   }
 
   /** The promotions that may take a line of these SKUs, oldest first (the engine's tie order). */
   candidates(items: Iterable<CatalogItem>): IndexedPromotion[] {
-    const found = new Set<IndexedPromotion>(this.whole);
+    const found: number[] = [...this.whole];
+    for (const i of this.whole) this.marks[i] = 1;
+    const mark = (list: readonly number[] | undefined) => {
+      if (!list) return;
+      for (const i of list) if (this.marks[i] === 0) { this.marks[i] = 1; found.push(i); }
+    };
     for (const item of items) {
-      for (const p of this.bySku.get(item.sku) ?? []) found.add(p);
-      for (const prefix of categoryPrefixes(item.category)) for (const p of this.byCategory.get(prefix) ?? []) found.add(p);
+      mark(this.bySku.get(item.sku));
+      for (const prefix of categoryPrefixes(item.category)) mark(this.byCategory.get(prefix));
     }
-    return [...found].sort((a, b) => a.stored.seq - b.stored.seq);
+    for (const i of found) this.marks[i] = 0;
+    return found.sort((a, b) => a - b).map((i) => this.promotions[i]);
   }
 }
 

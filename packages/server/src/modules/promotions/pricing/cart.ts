@@ -43,9 +43,10 @@ export class WorkCart {
     this.points = this.left.map(() => 0);
   }
 
-  unitsOfLines(lines: Iterable<number>): number[] {
+  /** The units of these lines (ascending line indices), in cart order. */
+  unitsOfLines(lines: readonly number[]): number[] {
     const units: number[] = [];
-    for (const l of [...lines].sort((a, b) => a - b)) {
+    for (const l of lines) {
       const line = this.lines[l];
       for (let u = 0; u < line.quantity; u++) units.push(line.first + u);
     }
@@ -60,8 +61,12 @@ export class WorkCart {
 
   /** `total` spread over `units` by their amounts left, largest remainder (total <= their amount). */
   spread(total: number, units: readonly number[]): UnitAmounts {
-    const sorted = [...units].sort((a, b) => a - b);
-    return { units: sorted, amounts: allocate(total, sorted.map((u) => this.left[u])) };
+    let ascending = true;
+    for (let k = 1; k < units.length && ascending; k++) ascending = units[k - 1] < units[k];
+    const sorted = ascending ? units.slice() : [...units].sort((a, b) => a - b);
+    const weights = new Array<number>(sorted.length);
+    for (let k = 0; k < sorted.length; k++) weights[k] = this.left[sorted[k]];
+    return { units: sorted, amounts: allocate(total, weights) };
   }
 
   /** Takes a source's discounts from the units, each capped at what is left of it; returns what was taken. */

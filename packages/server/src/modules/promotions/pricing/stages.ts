@@ -154,7 +154,11 @@ function thresholdCandidate(cart: WorkCart, p: Promotion<'threshold'>, units: nu
   if (met < 0) { ex.refuse(p.id, 'threshold_not_met', { name: p.name }); return null; }
   const discount = tierDiscount(p.rule.tiers[met], amount, value, p.rule.repeat);
   if (discount <= 0) { ex.refuse(p.id, 'no_amount_left', { name: p.name }); return null; }
-  return { p, lines: new Set(units.map((u) => cart.lineOf[u])), discounts: cart.spread(discount, units), bonus: 0 };
+  return candidateOf(p, new Set(units.map((u) => cart.lineOf[u])), cart.spread(discount, units), 0);
+}
+
+function candidateOf(p: PricingPromotion, lines: Set<number>, discounts: UnitAmounts, bonus: number, gift?: GiftLine): OrderCandidate {
+  return { p, lines, discounts, bonus, gift, keys: [...lines], group: p.stacking.group, exclusive: p.stacking.exclusive };
 }
 
 function bundleCandidate(cart: WorkCart, p: Promotion<'bundle'>, units: number[], ex: Explanation): OrderCandidate | null {
@@ -183,7 +187,7 @@ function bundleCandidate(cart: WorkCart, p: Promotion<'bundle'>, units: number[]
   for (const part of parts) { discounts.units.push(part.unit); discounts.amounts.push(part.amount); }
   const total = discounts.amounts.reduce((s, a) => s + a, 0);
   if (total <= 0) { ex.refuse(p.id, 'no_amount_left', { name: p.name }); return null; }
-  return { p, lines: new Set(parts.map((x) => cart.lineOf[x.unit])), discounts, bonus: 0 };
+  return candidateOf(p, new Set(parts.map((x) => cart.lineOf[x.unit])), discounts, 0);
 }
 
 function giftCandidate(cart: WorkCart, p: Promotion<'gift'>, units: number[], catalog: (sku: string) => CatalogItem | undefined, ex: Explanation): OrderCandidate | null {
@@ -199,7 +203,7 @@ function giftCandidate(cart: WorkCart, p: Promotion<'gift'>, units: number[], ca
   if (met < 0) { ex.refuse(p.id, 'threshold_not_met', { name: p.name }); return null; }
   const { sku, quantity } = rule.tiers[met].gift;
   const item = catalog(sku) ?? { sku, price: 0, category: null, cost: null, title: null };
-  return { p, lines: new Set(units.map((u) => cart.lineOf[u])), discounts: { units: [], amounts: [] }, bonus: item.price * quantity, gift: { source: p.id, catalog: item, quantity } };
+  return candidateOf(p, new Set(units.map((u) => cart.lineOf[u])), { units: [], amounts: [] }, item.price * quantity, { source: p.id, catalog: item, quantity });
 }
 
 function isShippingRule(rule: ThresholdRule): boolean {
@@ -223,12 +227,7 @@ export function orderStage(cart: WorkCart, promotions: readonly PricingPromotion
     if (p.discountLeft !== null && worth > p.discountLeft) { ex.refuse(p.id, 'budget_exhausted', { name: p.name }); continue; }
     candidates.push(candidate);
   }
-  const sharesLine = (a: OrderCandidate, b: OrderCandidate) => { for (const l of a.lines) if (b.lines.has(l)) return true; return false; };
-  const chosen = bestCombination(candidates, (i, j) => {
-    const a = candidates[i].p.stacking;
-    const b = candidates[j].p.stacking;
-    return (a.group === b.group || a.exclusive || b.exclusive) && sharesLine(candidates[i], candidates[j]);
-  }, cart.left);
+  const chosen = bestCombination(candidates, cart.left);
   return { ...applyChosen(cart, candidates, chosen, ex), gifts: chosen.map((i) => candidates[i].gift).filter((g): g is GiftLine => g !== undefined) };
 }
 
@@ -275,14 +274,11 @@ export function couponStage(cart: WorkCart, coupons: readonly PricingCoupon[], c
     const d = coupon.discount;
     const off = 'off' in d ? Math.min(d.off, amount) : Math.min(percentOf(amount, d.percentOff), d.maxOff ?? Number.MAX_SAFE_INTEGER);
     if (off <= 0) { ex.refuse(coupon.code, 'no_amount_left', named); continue; }
-    candidates.push({ source: coupon.code, kind: 'coupon', name: named.name, coupon, discounts: cart.spread(off, units), bonus: 0 });
+    // The order is the line of coupons: one per group per order.
+    candidates.push({ source: coupon.code, kind: 'coupon', name: named.name, coupon, discounts: cart.spread(off, units), bonus: 0, keys: [0], group: coupon.stacking.group, exclusive: coupon.stacking.exclusive });
   }
   // One coupon per group per order; an exclusive one alone.
-  const chosen = bestCombination(candidates, (i, j) => {
-    const a = candidates[i].coupon.stacking;
-    const b = candidates[j].coupon.stacking;
-    return a.group === b.group || a.exclusive || b.exclusive;
-  }, cart.left);
+  const chosen = bestCombination(candidates, cart.left);
   const before = ex.applied.length;
   const { discount } = applyChosen(cart, candidates, chosen, ex);
   const used = ex.applied.slice(before).map((a) => ({ code: a.source, amount: a.amount }));
