@@ -83,7 +83,7 @@ async function walkOver(sequences: EventSequences, seq: ShopSequence, shop: Shop
     else if (codes[k] >= 0) codeMask[Math.min(codes[k], RARE_NAME)] |= 1 << k;
     if (where[k]) whereMask |= 1 << k;
   });
-  const sessions = req.breakdown === 'channel' ? new SessionCut(shop.timezone) : null;
+  const sessions = req.breakdown === 'channel' ? new SessionCut(shop.timezone, start, end + window) : null;
   return walkSequence(seq, { steps: K, codeMask, pageMask, whereMask, where, start, end, window, sessions });
 }
 

@@ -119,16 +119,23 @@ const DIRECT = channelCode('direct');
 /**
  * The rule over one person's events given in walk order (time, then `channelRanks`): `next` takes an
  * event and answers the code of the session's channel it belongs to. Local days come from the zone's
- * offset, looked up once an hour of time.
+ * offset: one number when it keeps one between `fromMs` and `toMs` (the events' span), else looked up
+ * per quarter hour of time and remembered.
  */
 export class SessionCut {
   private last = -Infinity;
   private day = NaN;
   private sessionChannel = DIRECT;
-  private offsetHour = NaN;
+  private offsetQuarter = NaN;
   private offsetMs = 0;
+  private readonly fixed: boolean;
+  private readonly quarterOffsets = new Map<number, number>();
 
-  constructor(private readonly timezone: string) {}
+  constructor(private readonly timezone: string, fromMs: number, toMs: number) {
+    const fixed = fixedOffsetMinutes(timezone, fromMs, toMs);
+    this.fixed = fixed !== null;
+    this.offsetMs = (fixed ?? 0) * 60_000;
+  }
 
   /** Starts another person. */
   reset() {
@@ -138,10 +145,13 @@ export class SessionCut {
 
   /** `code`: the event's own channel code (0 or direct: it names none). */
   next(ms: number, code: number): number {
-    const hour = Math.floor(ms / 3600_000);
-    if (hour !== this.offsetHour) {
-      this.offsetHour = hour;
-      this.offsetMs = offsetMinutesAt(ms, this.timezone) * 60_000;
+    // Offsets change on a quarter hour (every zone's, today).
+    const quarter = Math.floor(ms / 900_000);
+    if (!this.fixed && quarter !== this.offsetQuarter) {
+      this.offsetQuarter = quarter;
+      let offset = this.quarterOffsets.get(quarter);
+      if (offset === undefined) this.quarterOffsets.set(quarter, (offset = offsetMinutesAt(quarter * 900_000, this.timezone) * 60_000));
+      this.offsetMs = offset;
     }
     const day = Math.floor((ms + this.offsetMs) / 86_400_000);
     const own = code === 0 ? DIRECT : code;

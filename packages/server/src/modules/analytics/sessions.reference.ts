@@ -21,7 +21,8 @@ const order = (a: ReferenceEvent, b: ReferenceEvent) =>
   a.ts - b.ts || Number(a.channel === 'direct') - Number(b.channel === 'direct') || (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0)
   || ((a.campaign ?? '\uffff') < (b.campaign ?? '\uffff') ? -1 : (a.campaign ?? '\uffff') > (b.campaign ?? '\uffff') ? 1 : 0);
 
-export function referenceSessions(events: readonly ReferenceEvent[], timezone: string): ReferenceSession[] {
+/** `sessionOf`, when given, receives each event's session. */
+export function referenceSessions(events: readonly ReferenceEvent[], timezone: string, sessionOf?: Map<ReferenceEvent, ReferenceSession>): ReferenceSession[] {
   const byPerson = new Map<string, ReferenceEvent[]>();
   for (const e of events) byPerson.set(e.person, [...(byPerson.get(e.person) ?? []), e]);
   const sessions: ReferenceSession[] = [];
@@ -34,6 +35,7 @@ export function referenceSessions(events: readonly ReferenceEvent[], timezone: s
         open = { person, day, start: e.ts, end: e.ts, events: 0, pages: 0, carted: false, channel: e.channel, campaign: e.campaign };
         sessions.push(open);
       }
+      sessionOf?.set(e, open!);
       open!.end = e.ts;
       open!.events++;
       if (e.page) open!.pages++;

@@ -204,6 +204,26 @@ describe('sessions by event time', () => {
     expect(Object.fromEntries(visitors.body.breakdown.map((b: { key: string; values: object }) => [b.key, b.values]))).toEqual({ social: { uv: 1, pv: 1 }, email: { uv: 1, pv: 3 } });
   });
 
+  it('cuts at local midnight in a zone with daylight saving, across the switch', async () => {
+    const shop = await fw.shops.createShop({ name: 'New York shop', timezone: 'America/New_York' });
+    const at = (id: string, timestamp: string) => ({ type: 'page', messageId: id, anonymousId: 'ny', timestamp });
+    await send(shop, [
+      at('n1', '2026-03-08T01:50:00-05:00'), at('n2', '2026-03-08T03:05:00-04:00'), // 15 minutes apart: the clocks jumped from 2:00 to 3:00
+      at('n3', '2026-03-08T23:50:00-04:00'), at('n4', '2026-03-09T00:10:00-04:00'), // 20 minutes apart, but on two days
+    ]);
+    const get = async () => (await call(fw, 'GET', '/v1/metrics?metrics=sessions,bounce_rate,avg_session_duration&from=2026-03-08&to=2026-03-10&grain=day', shop.secretKey)).body;
+    const expected = {
+      totals: { sessions: 3, bounce_rate: 2 / 3, avg_session_duration: 300 },
+      series: [
+        { start: '2026-03-08', values: { sessions: 2, bounce_rate: 0.5, avg_session_duration: 450 } },
+        { start: '2026-03-09', values: { sessions: 1, bounce_rate: 1, avg_session_duration: 0 } },
+      ],
+    };
+    expect(await get()).toMatchObject(expected);
+    await fw.analytics.sessions.refresh();
+    expect(await get()).toMatchObject(expected);
+  });
+
   it('counts a customer on two devices at once as one session, also when the sign-in arrives after the rollup', async () => {
     // The cause of one session too many in arrival order: sessions were cut per device at ingest.
     const shop = await newShop(fw);

@@ -33,6 +33,10 @@ const eventColumns = (day: string) => `coalesce(e.user_id, l.user_id, e.anonymou
   coalesce(e.channel, 'direct') as channel, e.utm_campaign as campaign, e.type = 'page' as page, e.event = 'Product Added' as carted,
   e.rowid as event_row, ${walkKeySql('e.ts', "coalesce(e.channel, 'direct')")} as walk_key`;
 
+/** The customer each of some devices (a relation of anonymous_id) belongs to, as `identity_links` says, for the shop $shop. */
+const linksOf = (devices: string) => `(select anonymous_id, arg_min(user_id, ts) as user_id from identities
+  where shop_id = $shop and anonymous_id in (${devices}) group by all)`;
+
 /**
  * Of `events e` (with its link `l`), those of the persons in `touched` (person_id, day): the events of
  * a customer and of the devices linked to them, or of a device, found by their ids before anything is
@@ -55,25 +59,27 @@ const ofTouchedPersons = (touched: string, links: string) => `(e.user_id in (sel
 export function sessionRowsSql(lower: string, upper: string, persons?: string, prefix = 's_'): string {
   const only = (column: string) => (persons ? ` and ${column} in (select person_id from ${persons})` : '');
   return `${prefix}marks as (select max(event_rows) filter (where name = 'sessions') as events, max(event_rows) filter (where name = 'session_identities') as identities from rollup_marks),
-  ${prefix}links as (select anonymous_id, arg_min(user_id, ts) as user_id from identities where shop_id = $shop group by all),
+  ${prefix}fresh as (select user_id, anonymous_id, ts from events where shop_id = $shop and rowid >= (select events from ${prefix}marks) and ts >= ${lower} and ts < ${upper}),
+  ${prefix}linked as (select distinct anonymous_id from identities where shop_id = $shop and rowid >= (select identities from ${prefix}marks)),
   ${prefix}new as (
     select coalesce(e.user_id, l.user_id, e.anonymous_id) as person_id, timezone($tz, e.ts)::date as day
-    from events e left join ${prefix}links l on l.anonymous_id = e.anonymous_id
-    where e.shop_id = $shop and e.rowid >= (select events from ${prefix}marks) and e.ts >= ${lower} and e.ts < ${upper}),
-  ${prefix}linked as (select distinct anonymous_id from identities where shop_id = $shop and rowid >= (select identities from ${prefix}marks)),
+    from ${prefix}fresh e left join ${linksOf(`select anonymous_id from ${prefix}fresh where user_id is null`)} l on l.anonymous_id = e.anonymous_id),
   ${prefix}before as (
     select anonymous_id, arg_min(user_id, ts) as user_id from identities
     where shop_id = $shop and rowid < (select identities from ${prefix}marks) and anonymous_id in (select anonymous_id from ${prefix}linked) group by all),
   ${prefix}moved as (
     select coalesce(b.user_id, d.anonymous_id) as before, coalesce(l.user_id, d.anonymous_id) as now
-    from ${prefix}linked d left join ${prefix}before b on b.anonymous_id = d.anonymous_id left join ${prefix}links l on l.anonymous_id = d.anonymous_id
+    from ${prefix}linked d left join ${prefix}before b on b.anonymous_id = d.anonymous_id left join ${linksOf(`select anonymous_id from ${prefix}linked`)} l on l.anonymous_id = d.anonymous_id
     where coalesce(b.user_id, d.anonymous_id) <> coalesce(l.user_id, d.anonymous_id)),
   ${prefix}touched as (
     select person_id, day from ${prefix}new where true${only('person_id')}
     union
     select unnest([m.before, m.now]) as person_id, s.day from ${prefix}moved m
       join sessions s on s.shop_id = $shop and s.person_id = m.before and s.started_at >= ${lower} and s.started_at < ${upper}),
-  ${prefix}span as (select min(timezone($tz, day::timestamp)) as first, max(timezone($tz, (day + 1)::timestamp)) as last from ${prefix}touched),
+  ${prefix}span as (
+    select coalesce(min(timezone($tz, day::timestamp)), 'infinity'::timestamptz) as first, coalesce(max(timezone($tz, (day + 1)::timestamp)), 'infinity'::timestamptz) as last
+    from ${prefix}touched),
+  ${prefix}links as ${linksOf(`select person_id from ${prefix}touched union all select anonymous_id from identities where shop_id = $shop and user_id in (select person_id from ${prefix}touched)`)},
   ${prefix}events as (
     select $shop as shop_id, x.* from (
       select ${eventColumns('timezone($tz, e.ts)::date')}
@@ -82,9 +88,11 @@ export function sessionRowsSql(lower: string, upper: string, persons?: string, p
         and ${ofTouchedPersons(`${prefix}touched`, `${prefix}links`)}) x
     semi join ${prefix}touched t on t.person_id = x.person_id and t.day = x.day),
   ${prefix}rows as (
+    -- As one string (the day is its last 10 characters, so two pairs give one string only if they are one pair):
+    -- DuckDB then hashes the few touched pairs, not the month's sessions.
     select s.person_id, s.day, s.started_at, s.ended_at, s.events, s.pages, s.carted, s.channel, s.campaign from sessions s
-      anti join ${prefix}touched t on t.person_id = s.person_id and t.day = s.day
       where s.shop_id = $shop and s.started_at >= ${lower} and s.started_at < ${upper}${only('s.person_id')}
+        and (s.person_id || '|' || s.day) not in (select person_id || '|' || day from ${prefix}touched)
     union all
     select person_id, day, started_at, ended_at, events, pages, carted, channel, campaign from ${sessionizeSql(`${prefix}events`)}
       where started_at >= ${lower} and started_at < ${upper})`;
