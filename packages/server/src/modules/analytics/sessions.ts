@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { addDays } from '@flywheel/contracts';
 import type { AnalyticsSchema, AnalyticsStore } from '../../platform/analytics-store';
 import { startOfLocalDay } from '../../platform/timezone';
+import { Rollup } from './rollup';
 import { localDaySql, numberedEventsSql, sessionizeSql, walkKeySql } from './session-rule';
 
 /**
@@ -121,9 +122,7 @@ export function eventsWithSessionChannelSql(): string {
  * transaction. A late event is just an event past the mark: the pairs it touches are cut again as if
  * it had come on time, so it merges or splits sessions of any earlier day.
  */
-export class SessionRollup {
-  private running: Promise<number> | undefined;
-
+export class SessionRollup extends Rollup {
   /**
    * `timezoneOf`: a shop's time zone (local midnight cuts sessions). `minRows`: in the background,
    * fewer new events than this wait for the next tick (the queries re-compute what waits: kept lower
@@ -133,26 +132,13 @@ export class SessionRollup {
     private readonly store: AnalyticsStore,
     private readonly timezoneOf: (shopId: string) => Promise<string>,
     private readonly batchRows = 2_000_000,
-    private readonly minRows = 25_000,
-  ) {}
-
-  /** Rolls up every event and identity link committed so far; resolves with the number of events rolled up. */
-  refresh(): Promise<number> {
-    return this.oneAtATime(0);
+    minRows = 25_000,
+  ) {
+    super(minRows);
   }
 
-  /** The background's roll-up: only once at least `minRows` new events wait. */
-  rollUpBatch(): Promise<number> {
-    return this.oneAtATime(this.minRows);
-  }
-
-  private async oneAtATime(minRows: number): Promise<number> {
-    while (this.running) await this.running.catch(() => undefined);
-    this.running = this.rollUp(minRows);
-    try { return await this.running; } finally { this.running = undefined; }
-  }
-
-  private async rollUp(minRows: number): Promise<number> {
+  /** With `minRows` 0 (`refresh`) it also takes identity links stored with no new event. */
+  protected async rollUp(minRows: number): Promise<number> {
     let done = 0;
     for (;;) {
       // The shops with something to roll up, and their zones, are looked up before the write transaction.

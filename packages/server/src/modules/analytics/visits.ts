@@ -1,4 +1,5 @@
 import type { AnalyticsSchema, AnalyticsStore } from '../../platform/analytics-store';
+import { Rollup } from './rollup';
 
 /** The rollup's time grain. Every time zone's offset today is a whole number of quarter hours. */
 export const VISIT_BUCKET_MS = 15 * 60_000;
@@ -41,29 +42,13 @@ export function visitSourceSql(): string {
  * mark are exactly the rows rolled up. Rows of one quarter hour may be rolled up in two batches; the
  * queries sum page views and count distinct people, so that changes nothing.
  */
-export class VisitRollup {
-  private running: Promise<number> | undefined;
-
-  /** `minRows`: in the background, fewer new events than this wait for the next tick (bigger batches roll up tighter). */
-  constructor(private readonly store: AnalyticsStore, private readonly batchRows = 1_000_000, private readonly minRows = 100_000) {}
-
-  /** Rolls up every event committed so far; resolves with the number of events rolled up. */
-  refresh(): Promise<number> {
-    return this.oneAtATime(0);
+export class VisitRollup extends Rollup {
+  /** `minRows`: in the background, fewer new events than this wait for the next tick. */
+  constructor(private readonly store: AnalyticsStore, private readonly batchRows = 1_000_000, minRows = 100_000) {
+    super(minRows);
   }
 
-  /** The background's roll-up: only once at least `minRows` new events wait. */
-  rollUpBatch(): Promise<number> {
-    return this.oneAtATime(this.minRows);
-  }
-
-  private async oneAtATime(minRows: number): Promise<number> {
-    while (this.running) await this.running.catch(() => undefined);
-    this.running = this.rollUp(minRows);
-    try { return await this.running; } finally { this.running = undefined; }
-  }
-
-  private async rollUp(minRows: number): Promise<number> {
+  protected async rollUp(minRows: number): Promise<number> {
     let done = 0;
     for (;;) {
       const batch = await this.store.write(async (conn) => {
