@@ -204,6 +204,23 @@ describe('sessions by event time', () => {
     expect(Object.fromEntries(visitors.body.breakdown.map((b: { key: string; values: object }) => [b.key, b.values]))).toEqual({ social: { uv: 1, pv: 1 }, email: { uv: 1, pv: 3 } });
   });
 
+  it('cuts visitors of a category by the channel of their session, at query time, late landings included', async () => {
+    const shop = await newShop(fw);
+    const view = (id: string, time: string, category: string) => ({ type: 'track', event: 'Product Viewed', messageId: id, anonymousId: 'phone', timestamp: `2026-03-10T${time}:00+08:00`, properties: { category } });
+    await send(shop, [view('v1', '10:05', '服饰'), page('v2', '11:00', { context: { page: { url: 'https://shop.cn/?utm_source=edm&utm_medium=email' } } }), view('v3', '11:02', '美妆')]);
+    const byCategory = async (channel: string) => {
+      const res = await call(fw, 'GET', `/v1/metrics?metrics=uv,pv&breakdown=category&filter.channel=${channel}&from=2026-03-10&to=2026-03-11`, shop.secretKey);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return Object.fromEntries(res.body.breakdown.map((b: { key: string; values: object }) => [b.key, b.values]));
+    };
+    expect(await byCategory('email')).toEqual({ 美妆: { uv: 1, pv: 0 } });
+    expect(await byCategory('direct')).toEqual({ 服饰: { uv: 1, pv: 0 } });
+    // The Douyin landing the 10:05 view came from arrives late.
+    await send(shop, [page('v0', '10:00', { context: { page: { url: 'https://shop.cn/', referrer: 'https://www.douyin.com/v/2' } } })]);
+    expect(await byCategory('social')).toEqual({ 服饰: { uv: 1, pv: 0 } });
+    expect(await byCategory('direct')).toEqual({});
+  });
+
   it('cuts at local midnight in a zone with daylight saving, across the switch', async () => {
     const shop = await fw.shops.createShop({ name: 'New York shop', timezone: 'America/New_York' });
     const at = (id: string, timestamp: string) => ({ type: 'page', messageId: id, anonymousId: 'ny', timestamp });
