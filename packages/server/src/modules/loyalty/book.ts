@@ -13,17 +13,19 @@ export const QUEUES = {
   birthday: 'loyalty.birthday',
 } as const;
 
-/** Lots become available and expire by per-shop timers of ten-minute buckets: one job for every lot due in the bucket. */
+/**
+ * Lots become available and expire by per-shop timers of ten-minute buckets: one job for every lot
+ * due in the bucket, and each run takes every lot of the shop due by its time. Lots already due when
+ * they are written (history loaded late) get one job due at once for the transaction that wrote
+ * them: their own bucket's job may be done already, and enqueueing a done key does nothing.
+ */
 export const BUCKET_MS = 10 * 60_000;
 export const bucketEnd = (ms: number) => Math.ceil(ms / BUCKET_MS) * BUCKET_MS;
-export const releaseJob = (shopId: string, availableAt: number): JobInput => {
-  const at = bucketEnd(availableAt);
-  return { queue: QUEUES.release, key: `${shopId}:${new Date(at).toISOString()}`, shopId, payload: {}, runAt: new Date(at) };
-};
-export const expireJob = (shopId: string, expiresAt: number): JobInput => {
-  const at = bucketEnd(expiresAt);
-  return { queue: QUEUES.expire, key: `${shopId}:${new Date(at).toISOString()}`, shopId, payload: {}, runAt: new Date(at) };
-};
+function timer(queue: string, shopId: string, dueAt: number, now: number, lateKey: string): JobInput {
+  if (dueAt <= now) return { queue, key: `${shopId}:due:${lateKey}`, shopId, payload: {}, runAt: new Date(now) };
+  const at = bucketEnd(dueAt);
+  return { queue, key: `${shopId}:${new Date(at).toISOString()}`, shopId, payload: {}, runAt: new Date(at) };
+}
 
 export interface Member {
   customerId: string;
@@ -115,12 +117,14 @@ export class PointsBook {
   readonly entries: EntryRow[] = [];
   private readonly allocations: Record<string, unknown>[] = [];
   readonly jobs: JobInput[] = [];
+  /** Names the one job of this transaction for the lots already due. */
+  private readonly lateKey = newId('due');
 
-  private constructor(private readonly trx: Trx, readonly shopId: string, readonly members: Map<string, Member>) {}
+  private constructor(private readonly trx: Trx, readonly shopId: string, readonly members: Map<string, Member>, readonly now: Date) {}
 
   /** Opens the book of members already locked (lockMembers / lockExisting), reading their open lots. */
-  static async open(trx: Trx, shopId: string, members: Map<string, Member>, options: { lots?: boolean } = {}): Promise<PointsBook> {
-    const book = new PointsBook(trx, shopId, members);
+  static async open(trx: Trx, shopId: string, members: Map<string, Member>, options: { lots?: boolean; now?: Date } = {}): Promise<PointsBook> {
+    const book = new PointsBook(trx, shopId, members, options.now ?? new Date());
     const ids = [...members.keys()];
     for (const id of ids) book.walletOf.set(id, { lots: [], owed: members.get(id)!.owed });
     // A book for tiers alone (the monthly review) needs no lots.
@@ -191,8 +195,8 @@ export class PointsBook {
     this.lotOwner.set(row.id, customerId);
     this.changedLots.add(row.id);
     this.set(customerId, step.wallet, step.allocations, row, input.createdAt);
-    if (input.status === 'pending') this.jobs.push(releaseJob(this.shopId, input.availableAt.getTime()));
-    else if (input.expiresAt) this.jobs.push(expireJob(this.shopId, input.expiresAt.getTime()));
+    if (input.status === 'pending') this.jobs.push(timer(QUEUES.release, this.shopId, input.availableAt.getTime(), this.now.getTime(), this.lateKey));
+    else if (input.expiresAt) this.jobs.push(timer(QUEUES.expire, this.shopId, input.expiresAt.getTime(), this.now.getTime(), this.lateKey));
     return row;
   }
 
@@ -217,7 +221,7 @@ export class PointsBook {
   release(customerId: string, lotId: string, expiresAt: Date) {
     this.walletOf.set(customerId, wallets.release(this.wallet(customerId), lotId, expiresAt.getTime()));
     this.changedLots.add(lotId);
-    this.jobs.push(expireJob(this.shopId, expiresAt.getTime()));
+    this.jobs.push(timer(QUEUES.expire, this.shopId, expiresAt.getTime(), this.now.getTime(), this.lateKey));
   }
 
   /** What is left of a lot at its expiry becomes an `expire` entry. */

@@ -283,3 +283,31 @@ describe('the report', () => {
     expect([bad.status, bad.body.error.field]).toEqual([400, 'to']);
   });
 });
+
+describe('the ledger after everything above', () => {
+  it('balances are sums of entries, lots are their amounts less their allocations, what is owed is the uncovered clawbacks less what settled them', async () => {
+    const { sql } = await import('kysely');
+    const mismatched = await sql<Record<string, unknown>>`
+      with sums as (select shop_id, customer_id, sum(amount) as entries from points_entries group by 1, 2),
+      lots as (select shop_id, customer_id, sum(remaining) filter (where status = 'available') as available, sum(remaining) filter (where status = 'pending') as pending from points_lots group by 1, 2),
+      takes as (select e.shop_id, e.customer_id, sum(-e.amount - coalesce(a.taken, 0)) as uncovered
+        from points_entries e left join (select entry_id, sum(amount) as taken from points_allocations where kind = 'take' group by 1) a on a.entry_id = e.id
+        where e.amount < 0 group by 1, 2),
+      settles as (select shop_id, customer_id, sum(amount) as settled from points_allocations where kind = 'settle' group by 1, 2)
+      select m.shop_id, m.customer_id, s.entries, l.available, l.pending, m.owed, t.uncovered, st.settled
+      from loyalty_members m
+        left join sums s on s.shop_id = m.shop_id and s.customer_id = m.customer_id
+        left join lots l on l.shop_id = m.shop_id and l.customer_id = m.customer_id
+        left join takes t on t.shop_id = m.shop_id and t.customer_id = m.customer_id
+        left join settles st on st.shop_id = m.shop_id and st.customer_id = m.customer_id
+      where coalesce(s.entries, 0) <> coalesce(l.available, 0) + coalesce(l.pending, 0) - m.owed
+        or m.owed <> coalesce(t.uncovered, 0) - coalesce(st.settled, 0) or m.owed < 0`.execute(fw.db);
+    expect(mismatched.rows).toEqual([]);
+    const lots = await sql<Record<string, unknown>>`
+      select l.id, l.amount, l.remaining, coalesce(sum(a.amount), 0) as allocated from points_lots l left join points_allocations a on a.lot_id = l.id
+      group by l.id, l.amount, l.remaining having l.amount - coalesce(sum(a.amount), 0) <> l.remaining or l.remaining < 0`.execute(fw.db);
+    expect(lots.rows).toEqual([]);
+    const members = await sql<{ n: number }>`select count(*)::int as n from loyalty_members`.execute(fw.db);
+    expect(members.rows[0].n).toBeGreaterThan(10);
+  });
+});

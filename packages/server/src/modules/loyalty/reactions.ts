@@ -81,7 +81,7 @@ export async function onDomainEvents(trx: Trx, events: DomainEvent[], shopOf: Sh
     }
     if (want.size === 0) continue;
     const members = await lockMembers(trx, shopId, want, programs.at(now).tiers[0].key);
-    const book = await PointsBook.open(trx, shopId, members);
+    const book = await PointsBook.open(trx, shopId, members, { now });
     const asks: { customerId: string; at: Date; source: string }[] = [];
     const refundRows = new Map<string, Record<string, unknown>>();
 
@@ -235,7 +235,7 @@ export async function applyInteractions(
   if (!own) {
     const want = new Map<string, Date>();
     for (const r of raising) earliest(want, r.customer_id, new Date(r.at));
-    own = await PointsBook.open(trx, shopId, await lockMembers(trx, shopId, want, programs.at(now).tiers[0].key), { lots: false });
+    own = await PointsBook.open(trx, shopId, await lockMembers(trx, shopId, want, programs.at(now).tiers[0].key), { lots: false, now });
   }
   await upgradeTiers(trx, own, programs, raising.map((r) => ({ customerId: r.customer_id, at: new Date(r.at), source: r.key.startsWith('event:') ? r.kind : r.key })), shop.timezone, now);
   if (!book) await own.flush(enqueue);
@@ -250,6 +250,9 @@ async function dueLots(trx: Trx, shopId: string, where: 'release' | 'expire', at
 
 const DUE_CHUNK = 2000;
 
+/** A timer's "now": its time, or the clock when it runs late (a test's clock may run ahead of the wall's). */
+const jobNow = (job: Job) => new Date(Math.max(job.runAt.getTime(), Date.now()));
+
 /** The timer of pending lots: every lot of the shop due by the job's time becomes available, its expiry counted from when it was due. */
 export function releaseHandler(shopOf: ShopOf, enqueue: Enqueue) {
   return async (job: Job) => {
@@ -261,7 +264,7 @@ export function releaseHandler(shopOf: ShopOf, enqueue: Enqueue) {
       for (;;) {
         const lots = await dueLots(trx, shopId, 'release', job.runAt, DUE_CHUNK);
         if (lots.length === 0) return;
-        const book = await PointsBook.open(trx, shopId, await lockExisting(trx, shopId, lots.map((l) => l.customerId)));
+        const book = await PointsBook.open(trx, shopId, await lockExisting(trx, shopId, lots.map((l) => l.customerId)), { now: jobNow(job) });
         for (const lot of lots) book.release(lot.customerId, lot.id, expiresAt(lot.availableAt, lot.expiry, shop.timezone));
         await book.flush(enqueue);
       }
@@ -276,7 +279,7 @@ export function expireHandler(enqueue: Enqueue) {
     for (;;) {
       const lots = await dueLots(trx, shopId, 'expire', job.runAt, DUE_CHUNK);
       if (lots.length === 0) return;
-      const book = await PointsBook.open(trx, shopId, await lockExisting(trx, shopId, lots.map((l) => l.customerId)));
+      const book = await PointsBook.open(trx, shopId, await lockExisting(trx, shopId, lots.map((l) => l.customerId)), { now: jobNow(job) });
       for (const lot of lots) book.expire(lot.customerId, lot.id, job.runAt);
       await book.flush(enqueue);
     }
@@ -304,7 +307,7 @@ export function tierReviewHandler(shopOf: ShopOf, enqueue: Enqueue, clock: () =>
       const changes: TierChangeRow[] = [];
       for (let i = 0; i < ids.length; i += 5000) {
         const members = await lockExisting(trx, shopId, ids.slice(i, i + 5000));
-        const book = await PointsBook.open(trx, shopId, members, { lots: false });
+        const book = await PointsBook.open(trx, shopId, members, { lots: false, now: jobNow(job) });
         const list = [...members.values()];
         const growth = await growthAt(trx, shopId, programs, list.map((m) => ({ customerId: m.customerId, at })));
         list.forEach((member: Member, k) => {
@@ -344,7 +347,7 @@ export function birthdayHandler(shopOf: ShopOf, enqueue: Enqueue) {
       const programs = await loadPrograms(trx, shopId);
       const program = programs.at(job.runAt);
       const tier = program.tiers.find((t) => t.key === member.tier) ?? program.tiers[0];
-      const book = await PointsBook.open(trx, shopId, members);
+      const book = await PointsBook.open(trx, shopId, members, { now: jobNow(job) });
       const key = `birthday:${customerId}:${year}`;
       if (tier.benefits.birthdayPoints > 0 && !(await book.existing([key])).has(key)) {
         book.credit(customerId, {
