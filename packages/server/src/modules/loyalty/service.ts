@@ -73,6 +73,8 @@ export class LoyaltyService {
 
   /** Locks a member known to exist (requireKnown), creating their row when loyalty has not met them yet. */
   private async lockKnown(trx: Trx, shopId: string, customerId: string, now: Date): Promise<Map<string, Member>> {
+    const existing = await lockExisting(trx, shopId, [customerId]);
+    if (existing.has(customerId)) return existing;
     const programs = await loadPrograms(trx, shopId);
     return lockMembers(trx, shopId, new Map([[customerId, now]]), programs.at(now).tiers[0].key);
   }

@@ -17,14 +17,22 @@ export async function growthAt(trx: Trx | Db, shopId: string, programs: ProgramH
   if (asks.length === 0) return [];
   const rows = asks.map((a, i) => ({ i, customer_id: a.customerId, t: a.at.toISOString(), w_ms: windowMs(programs.at(a.at).growth.window) }));
   const result = await sql<{ i: number; spend: string | number; interactions: string | number }>`
-    select a.i,
-      coalesce((select div(sum(greatest(o.paid_amount - coalesce((select sum(r.amount) from loyalty_refunds r
-            where r.shop_id = o.shop_id and r.order_id = o.order_id and r.created_at <= a.t), 0), 0)::numeric * o.growth_rate), min(o.unit) * 10000)
-        from loyalty_orders o
-        where o.shop_id = ${shopId} and o.customer_id = a.customer_id and o.paid_at > a.t - a.w_ms * interval '1 millisecond' and o.paid_at <= a.t), 0) as spend,
-      coalesce((select sum(g.growth) from loyalty_interactions g
-        where g.shop_id = ${shopId} and g.customer_id = a.customer_id and g.at > a.t - a.w_ms * interval '1 millisecond' and g.at <= a.t), 0) as interactions
-    from json_to_recordset(${JSON.stringify(rows)}::json) as a(i integer, customer_id text, t timestamptz, w_ms bigint)`.execute(trx);
+    with asks as (select * from json_to_recordset(${JSON.stringify(rows)}::json) as a(i integer, customer_id text, t timestamptz, w_ms bigint)),
+    bounds as (select i, customer_id, t, t - w_ms * interval '1 millisecond' as since from asks),
+    paid as (
+      select b.i, b.t, o.order_id, o.paid_amount, o.growth_rate, o.unit
+      from bounds b join loyalty_orders o on o.shop_id = ${shopId} and o.customer_id = b.customer_id and o.paid_at > b.since and o.paid_at <= b.t),
+    refunded as (
+      select p.i, p.order_id, sum(r.amount) as amount
+      from paid p join loyalty_refunds r on r.shop_id = ${shopId} and r.order_id = p.order_id and r.created_at <= p.t group by p.i, p.order_id),
+    spend as (
+      select p.i, div(sum(greatest(p.paid_amount - coalesce(r.amount, 0), 0)::numeric * p.growth_rate), min(p.unit) * 10000) as spend
+      from paid p left join refunded r on r.i = p.i and r.order_id = p.order_id group by p.i),
+    interactions as (
+      select b.i, sum(g.growth) as interactions
+      from bounds b join loyalty_interactions g on g.shop_id = ${shopId} and g.customer_id = b.customer_id and g.at > b.since and g.at <= b.t group by b.i)
+    select a.i, coalesce(s.spend, 0) as spend, coalesce(g.interactions, 0) as interactions
+    from asks a left join spend s on s.i = a.i left join interactions g on g.i = a.i`.execute(trx);
   const out = new Array<number>(asks.length).fill(0);
   for (const r of result.rows) out[Number(r.i)] = Number(r.spend) + Number(r.interactions);
   return out;
