@@ -54,6 +54,7 @@ const router = createBrowserRouter([
       { path: 'promotions', element: page(() => import('./pages/promotions/PromotionsPage'), 'PromotionsPage') },
       { path: 'promotions/coupons', element: page(() => import('./pages/promotions/CouponTemplatesPage'), 'CouponTemplatesPage') },
       { path: 'promotions/simulator', element: page(() => import('./pages/promotions/QuoteSimulatorPage'), 'QuoteSimulatorPage') },
+      { path: 'loyalty', element: page(() => import('./pages/loyalty/LoyaltyPage'), 'LoyaltyPage') },
       { path: 'plan', element: page(() => import('./pages/plan/PlanPage'), 'PlanPage') },
       { path: 'review', element: page(() => import('./pages/review/ReviewPage'), 'ReviewPage') },
       { path: 'data/import', element: page(() => import('./pages/data/ImportPage'), 'ImportPage') },

@@ -31,6 +31,7 @@ const navigation: NavEntry[] = [
     ],
   },
   { path: '/promotions', label: 'promotions.nav', children: [{ path: '/promotions', label: 'promotions.nav.list' }, { path: '/promotions/coupons', label: 'promotions.nav.coupons' }, { path: '/promotions/simulator', label: 'promotions.nav.simulator' }] },
+  { path: '/loyalty', label: 'loyalty.nav' },
   { path: '/plan', label: 'nav.plan' },
   { path: '/review', label: 'nav.review' },
   {
