@@ -22,7 +22,7 @@ import { analyticsRoutes, AnalyticsService, funnelsAnalyticsSchema, sessionsAnal
 import { commerceAnalyticsSchema, commerceMigrations, commerceProjections, commerceRoutes, CommerceService, eraseCustomerAnalytics } from './modules/commerce';
 import { createCustomers, customersAnalyticsSchema, customersMigrations, customersProjections, customersRoutes, type Customers } from './modules/customers';
 import { importRoutes, ImportService } from './modules/imports';
-import { createLoyalty, loyaltyMigrations, loyaltyRoutes, type Loyalty } from './modules/loyalty';
+import { createLoyalty, loyaltyAnalyticsSchema, loyaltyMigrations, loyaltyProjections, loyaltyRoutes, type Loyalty } from './modules/loyalty';
 import { createPromotions, customerFacts, promotionsMigrations, promotionsRoutes, type Promotions } from './modules/promotions';
 import { createPlanning, DEFAULT_ALERT_INTERVAL_MS, planningMigrations, planningRoutes, type Planning } from './modules/planning';
 import { shopMigrations, shopRoutes, ShopService } from './modules/shops';
@@ -38,7 +38,7 @@ const SEGMENT_SIZES_INTERVAL_MS = 3_600_000;
 const consoleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
 export const migrations = [...outboxMigrations, ...idempotencyMigrations, ...jobMigrations, ...subscriberMigrations, ...counterMigrations, ...shopMigrations, ...commerceMigrations, ...planningMigrations, ...customersMigrations, ...loyaltyMigrations, ...promotionsMigrations];
-export const analyticsSchemas = [trackingAnalyticsSchema, commerceAnalyticsSchema, visitsAnalyticsSchema, sessionsAnalyticsSchema, funnelsAnalyticsSchema, customersAnalyticsSchema];
+export const analyticsSchemas = [trackingAnalyticsSchema, commerceAnalyticsSchema, visitsAnalyticsSchema, sessionsAnalyticsSchema, funnelsAnalyticsSchema, customersAnalyticsSchema, loyaltyAnalyticsSchema];
 
 export interface Flywheel {
   config: Config;
@@ -109,7 +109,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
         await runtime.jobs.work();
       },
     };
-    const projector = new OutboxProjector(db, store, mergeProjections(commerceProjections, customersProjections), log, config.projectorIntervalMs);
+    const projector = new OutboxProjector(db, store, mergeProjections(commerceProjections, customersProjections, loyaltyProjections), log, config.projectorIntervalMs);
     await projector.init();
     const analytics = new AnalyticsService(store, config.funnelMemoryBytes, async (shopId) => (await lookup.get(shopId)).timezone);
     const planning = createPlanning(db, analytics, { shop: (id) => lookup.get(id), shopIds: async () => (await shops.listShops()).map((s) => s.id) }, log, { delivery: { allowPrivate: config.allowPrivateWebhooks }, chromiumPath: config.chromiumPath });

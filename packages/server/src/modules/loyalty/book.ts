@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import type { PointsKind } from '@flywheel/contracts';
 import { newId } from '../../platform/ids';
 import type { JobInput, Trx } from '../../platform/jobs';
+import { enqueue as publish } from '../../platform/outbox';
+import { MEMBER_TOPIC, type MemberFacts } from './projection';
 import * as wallets from './wallet';
 import type { Insufficient, Wallet } from './wallet';
 
@@ -36,6 +38,8 @@ export interface Member {
   owed: number;
   lastSignIn: string | null;
   streak: number;
+  /** Created by this transaction (its tier goes to DuckDB with the rest). */
+  isNew?: boolean;
 }
 
 export interface EntryRow {
@@ -83,12 +87,15 @@ export async function lockMembers(trx: Trx, shopId: string, want: ReadonlyMap<st
   const ids = [...want.keys()].sort();
   const members = new Map<string, Member>();
   for (const part of chunks(ids, 1000)) {
-    await trx.insertInto('loyalty_members')
+    const upserted = await trx.insertInto('loyalty_members')
       .values(part.map((id) => ({ shop_id: shopId, customer_id: id, tier: baseTier, tier_since: want.get(id)!.toISOString(), since: want.get(id)!.toISOString() })))
       .onConflict((oc) => oc.columns(['shop_id', 'customer_id']).doUpdateSet({ since: sql`least(loyalty_members.since, excluded.since)` }))
+      // xmax is 0 for a row this statement inserted, not for one it updated.
+      .returning(['customer_id', sql<boolean>`xmax = 0`.as('inserted')])
       .execute();
+    const created = new Set(upserted.filter((r) => r.inserted === true || String(r.inserted) === 'true').map((r) => String(r.customer_id)));
     const rows = await sql<Record<string, unknown>>`select * from loyalty_members where shop_id = ${shopId} and customer_id in (${sql.join(part)}) order by customer_id for update`.execute(trx);
-    for (const r of rows.rows) members.set(String(r.customer_id), memberOf(r));
+    for (const r of rows.rows) members.set(String(r.customer_id), { ...memberOf(r), isNew: created.has(String(r.customer_id)) });
   }
   return members;
 }
@@ -126,7 +133,10 @@ export class PointsBook {
   static async open(trx: Trx, shopId: string, members: Map<string, Member>, options: { lots?: boolean; now?: Date } = {}): Promise<PointsBook> {
     const book = new PointsBook(trx, shopId, members, options.now ?? new Date());
     const ids = [...members.keys()];
-    for (const id of ids) book.walletOf.set(id, { lots: [], owed: members.get(id)!.owed });
+    for (const id of ids) {
+      book.walletOf.set(id, { lots: [], owed: members.get(id)!.owed });
+      if (members.get(id)!.isNew) book.changedMembers.add(id);
+    }
     // A book for tiers alone (the monthly review) needs no lots.
     for (const part of options.lots === false ? [] : chunks(ids, 1000)) {
       const lots = await sql<Record<string, unknown>>`select * from points_lots where shop_id = ${shopId} and customer_id in (${sql.join(part)}) and remaining > 0 order by created_at, id`.execute(trx);
@@ -236,6 +246,21 @@ export class PointsBook {
     return row;
   }
 
+  /** The members' tier and available points, to the outbox (DuckDB's loyalty_facts); last, as the outbox's lock is held to commit. */
+  private async publish(customerIds: string[]) {
+    if (customerIds.length === 0) return;
+    const points = new Map<string, number>();
+    for (const part of chunks(customerIds, 1000)) {
+      const rows = await sql<{ customer_id: string; points: number }>`select customer_id, coalesce(sum(remaining) filter (where status = 'available'), 0)::bigint as points
+        from points_lots where shop_id = ${this.shopId} and customer_id in (${sql.join(part)}) and remaining > 0 group by customer_id`.execute(this.trx);
+      for (const r of rows.rows) points.set(r.customer_id, Number(r.points));
+    }
+    await publish(this.trx, this.shopId, customerIds.map((id) => {
+      const payload: MemberFacts = { customerId: id, tier: this.members.get(id)!.tier, points: points.get(id) ?? 0 };
+      return { topic: MEMBER_TOPIC, key: id, payload };
+    }));
+  }
+
   /** Writes everything back, with the timers the lots need. */
   async flush(enqueue: (jobs: JobInput[], trx: Trx) => Promise<void>) {
     const trx = this.trx;
@@ -266,6 +291,7 @@ export class PointsBook {
     }
     const jobs = [...new Map(this.jobs.map((j) => [`${j.queue}|${j.key}`, j])).values()];
     await enqueue(jobs, trx);
+    await this.publish([...new Set([...this.changedMembers, ...lots.map((l) => l.owner)])]);
     this.entries.length = 0;
     this.allocations.length = 0;
     this.changedLots.clear();

@@ -10,6 +10,7 @@ import { LoyaltyService } from './service';
 
 /** Membership tiers (成长值, 普通/黄金/钻石) and the points ledger. The only door into the module. */
 export { loyaltyMigrations } from './migrations';
+export { loyaltyAnalyticsSchema, loyaltyProjections } from './projection';
 export { loyaltyRoutes } from './routes';
 export { InsufficientPoints } from './service';
 export type { LoyaltyService, MemberBenefits } from './service';

@@ -34,6 +34,11 @@ const upsert = async (shop: InitResult, entity: string, records: unknown[]) => {
   expect(r.body.rejected).toEqual([]);
 };
 const points = async (shop: InitResult, customer: string) => (await call(fw, 'GET', `/v1/customers/${customer}/points`, shop.secretKey)).body;
+/** What segment rules read in DuckDB: the member's tier and available points, projected from the outbox. */
+async function facts(shop: InitResult, customer: string) {
+  await fw.projector.drain();
+  return fw.store.one<{ tier: string; points: number }>('select tier, points::integer as points from loyalty_facts where shop_id = ? and customer_id = ?', [shop.shopId, customer]);
+}
 
 beforeAll(async () => { fw = await startFlywheel(); });
 afterAll(async () => { await fw?.close(); });
@@ -107,6 +112,7 @@ describe('points', () => {
     expect(localDateOf(new Date(expiresAt), 'Asia/Shanghai').slice(5)).toBe(localDateOf(due, 'Asia/Shanghai').slice(5));
     expect(new Date(expiresAt).getUTCFullYear()).toBe(due.getUTCFullYear() + 1);
     expect(available.ledger[0].expiresAt).toBe(expiresAt);
+    expect(await facts(shop, 'c1')).toEqual({ tier: 'normal', points: 123 });
   });
 
   it('cancels pending points on a refund, claws back available ones, owes the shortfall and takes it from the next earning', async () => {
@@ -227,6 +233,8 @@ describe('tiers', () => {
     expect(gold).toMatchObject({ tier: 'gold', tierName: '黄金会员', growth: 2100, nextTier: { key: 'diamond', missing: 7900 }, downgradeReviewAt: null });
     expect(gold.changes).toMatchObject([{ from: 'normal', to: 'gold', reason: 'growth_reached', growth: 2100 }]);
     expect(await fw.loyalty.service.benefitsOf(shop.shopId, 'm1')).toMatchObject({ tier: 'gold', discountPct: 5, freeShipping: false });
+    expect(await fw.loyalty.service.summaryOf(shop.shopId, ['m1', 'nobody'])).toEqual(new Map([['m1', { tier: 'gold', tierName: '黄金会员', points: 0 }]]));
+    expect(await facts(shop, 'm1')).toEqual({ tier: 'gold', points: 0 });
 
     await upsert(shop, 'refunds', [{ externalId: 'tr1', orderId: 't2', amount: 20_000, createdAt: ago(DAY) }]);
     await settle();
@@ -241,6 +249,8 @@ describe('tiers', () => {
     const normal = (await call(fw, 'GET', '/v1/loyalty/members/m1', shop.secretKey)).body;
     expect(normal).toMatchObject({ tier: 'normal' });
     expect(normal.changes[0]).toMatchObject({ from: 'gold', to: 'normal', reason: 'growth_below', growth: 1900, at: firstOfNext });
+    // By then the order's points (1,900 after the refund) are available.
+    expect(await facts(shop, 'm1')).toEqual({ tier: 'normal', points: 1900 });
   });
 
   it('adds interactions to growth: a sign-in once a day, reviews and shares, at the weights in force when they happen', async () => {
