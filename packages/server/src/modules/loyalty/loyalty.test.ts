@@ -294,6 +294,24 @@ describe('the report', () => {
   });
 });
 
+describe('erasure', () => {
+  it('moves everything loyalty keeps of a person to their anonymous id, figures unchanged', async () => {
+    const shop = await shopWith();
+    await upsert(shop, 'customers', [{ externalId: 'gone', birthday: '1990-06-01' }]);
+    await upsert(shop, 'orders', [paidOrder('g1', 'gone', 250_000, ago(DAY))]);
+    await settle();
+    const before = (await call(fw, 'GET', `/v1/loyalty/report?from=${localDateOf(new Date(Date.now() - 5 * DAY), 'Asia/Shanghai')}&to=${localDateOf(new Date(Date.now() + DAY), 'Asia/Shanghai')}`, shop.secretKey)).body;
+    expect(await fw.loyalty.service.eraseCustomer(shop.shopId, 'gone', 'anon_1')).toEqual({ found: true });
+    expect(await fw.loyalty.service.eraseCustomer(shop.shopId, 'gone', 'anon_1')).toEqual({ found: false });
+    expect((await call(fw, 'GET', '/v1/loyalty/members/anon_1', shop.secretKey)).body).toMatchObject({ tier: 'gold', growth: 2500 });
+    expect(await points(shop, 'anon_1')).toMatchObject({ pending: 2500, ledger: [{ source: 'order:g1' }] });
+    const after = (await call(fw, 'GET', `/v1/loyalty/report?from=${before.from}&to=${before.to}`, shop.secretKey)).body;
+    expect(after).toEqual(before);
+    expect(await facts(shop, 'gone')).toBeUndefined();
+    expect(await facts(shop, 'anon_1')).toEqual({ tier: 'gold', points: 0 });
+  });
+});
+
 describe('the ledger after everything above', () => {
   it('balances are sums of entries, lots are their amounts less their allocations, what is owed is the uncovered clawbacks less what settled them', async () => {
     const { sql } = await import('kysely');

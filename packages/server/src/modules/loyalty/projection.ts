@@ -5,7 +5,8 @@ import type { Projection } from '../../platform/outbox';
 /** The outbox topic of a member's tier and available points, written in the transaction that changes them. */
 export const MEMBER_TOPIC = 'loyalty.member';
 
-export interface MemberFacts { customerId: string; tier: string; points: number }
+/** A member's facts; `removed` when the member is no longer under this id (an erased customer, re-keyed to an anonymous id). */
+export interface MemberFacts { customerId: string; tier: string; points: number; removed?: boolean }
 
 /**
  * What segment rules and the customer list read of loyalty in DuckDB (the `tier` and `points`
@@ -25,7 +26,7 @@ const memberChanged: Projection = async (conn, messages) => {
   for (const [shopId, members] of byShop) {
     await deleteKeys(conn, 'loyalty_facts', shopId, 'customer_id', members.map((m) => m.customerId));
     await insertRows(conn, 'loyalty_facts', { shop_id: 'VARCHAR', customer_id: 'VARCHAR', tier: 'VARCHAR', points: 'BIGINT' },
-      members.map((m) => ({ shop_id: shopId, customer_id: m.customerId, tier: m.tier, points: m.points })));
+      members.filter((m) => !m.removed).map((m) => ({ shop_id: shopId, customer_id: m.customerId, tier: m.tier, points: m.points })));
   }
 };
 

@@ -6,8 +6,10 @@ import type { Db } from '../../platform/db';
 import { FlywheelError, type ErrorCode } from '../../platform/errors';
 import { sha256 } from '../../platform/ids';
 import type { Trx } from '../../platform/jobs';
+import { enqueue as publish } from '../../platform/outbox';
 import { addDays, localDateOf } from '../../platform/timezone';
 import { lockExisting, lockMembers, PointsBook, type EntryRow, type Member } from './book';
+import { MEMBER_TOPIC } from './projection';
 import { loadPrograms, saveProgram, type ProgramVersion } from './programs';
 import { applyInteractions, type Enqueue, type ShopOf } from './reactions';
 import { decideTier, expiresAt, nextMonthStart, nextStreak, rankOf, streakBonuses } from './rules';
@@ -247,6 +249,29 @@ export class LoyaltyService {
       }
     }
     return out;
+  }
+
+  /**
+   * Erasure (the customers module's `DELETE /v1/customers/:externalId`): everything loyalty keeps of
+   * the person moves to the anonymous id commerce gave their orders and the birthday is dropped (its
+   * timer then finds nobody), so no figure moves and nothing points back at them.
+   */
+  async eraseCustomer(shopId: string, externalId: string, anonymousId: string): Promise<{ found: boolean }> {
+    return this.db.transaction().execute(async (trx) => {
+      const members = await lockExisting(trx, shopId, [externalId]);
+      const member = members.get(externalId);
+      if (!member) return { found: false };
+      for (const table of ['loyalty_orders', 'loyalty_interactions', 'loyalty_tier_changes', 'points_entries', 'points_lots', 'points_allocations']) {
+        await sql`update ${sql.table(table)} set customer_id = ${anonymousId} where shop_id = ${shopId} and customer_id = ${externalId}`.execute(trx);
+      }
+      await sql`update loyalty_members set customer_id = ${anonymousId}, birthday = null, updated_at = now() where shop_id = ${shopId} and customer_id = ${externalId}`.execute(trx);
+      const [{ points }] = (await sql<{ points: number }>`select coalesce(sum(remaining) filter (where status = 'available'), 0)::bigint as points from points_lots where shop_id = ${shopId} and customer_id = ${anonymousId}`.execute(trx)).rows;
+      await publish(trx, shopId, [
+        { topic: MEMBER_TOPIC, key: externalId, payload: { customerId: externalId, tier: member.tier, points: 0, removed: true } },
+        { topic: MEMBER_TOPIC, key: anonymousId, payload: { customerId: anonymousId, tier: member.tier, points: Number(points) } },
+      ]);
+      return { found: true };
+    });
   }
 
   /** A member: tier, growth value now, the next tier and how far it is, benefits, when a downgrade would be reviewed, the tier history. */
