@@ -54,7 +54,8 @@ export function formatMoney(minor: number | null | undefined, currency: string, 
   const major = minor / 10 ** digits;
   const compact = options.compact && Math.abs(major) >= COMPACT_FROM;
   return numberFormat(lang, compact
-    ? { style: 'currency', currency, currencyDisplay: 'narrowSymbol', notation: 'compact', maximumFractionDigits: 2 }
+    // ¥80万, ¥77.1万: a currency's own minor digits would make every compact amount ¥80.00万.
+    ? { style: 'currency', currency, currencyDisplay: 'narrowSymbol', notation: 'compact', minimumFractionDigits: 0, maximumFractionDigits: 2 }
     : { style: 'currency', currency, currencyDisplay: 'narrowSymbol', minimumFractionDigits: options.whole ? 0 : digits, maximumFractionDigits: options.whole ? 0 : digits },
   ).format(major);
 }

@@ -41,6 +41,12 @@ export const dayOfWeek = (date: string) => (utc(date).getUTCDay() + 6) % 7;
 /** The last day inside a period, for people: [10-01, 11-01) reads 10-01 ~ 10-31. */
 export const lastDay = (p: DateRange) => addDays(p.to, -1);
 
+/**
+ * A period as people write it, first and last day: November is 2026-11-01 ~ 2026-11-30, never the
+ * exclusive end 2026-12-01 the API carries; one day is that day.
+ */
+export const dayRangeLabel = (p: DateRange) => (daysBetween(p.from, p.to) <= 1 ? p.from : `${p.from} ~ ${lastDay(p)}`);
+
 /** Whole months from one month start to another (null unless both are month starts). */
 function wholeMonths(p: DateRange): number | null {
   if (!isMonthStart(p.from) || !isMonthStart(p.to)) return null;

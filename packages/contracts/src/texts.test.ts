@@ -33,7 +33,7 @@ describe('the server texts catalog', () => {
 
   it('names channels and dimensions as labels.ts does, never by their ids', () => {
     const split = textOf('source.split_targets', { dimension: 'platform' });
-    expect(renderText('zh-CN', split)).toBe('计划中按 平台 拆分的目标');
+    expect(renderText('zh-CN', split)).toBe('计划中按平台拆分的目标');
     expect(renderText('en', split)).toBe('the plan\'s targets by Platform');
     for (const channel of channels) {
       const text = textOf('risk.over_budget', { channel, spend: 2, budget: 1, share: 2 });

@@ -175,9 +175,9 @@ const sources = {
   'source.how.days': t('天数占比', 'its share of the days'),
   'source.how.last_year': t('去年占比', 'last year\'s share'),
   'source.expected_by': t('{source:text}，截至 {date} 应完成 {expectedShare:percent1}', '{source:text}, {expectedShare:percent1} of it expected by {date}'),
-  'source.split_targets': t('计划中按 {dimension:dimension} 拆分的目标', 'the plan\'s targets by {dimension:dimension}'),
-  'source.split_targets_expected': t('计划中按 {dimension:dimension} 拆分的目标，截至 {date} 应完成 {expectedShare:percent1}', 'the plan\'s targets by {dimension:dimension}, {expectedShare:percent1} of them expected by {date}'),
-  'source.split_last_year': t('{@sales}目标按去年的 {dimension:dimension} 结构拆分', 'the sales target split by last year\'s {dimension:dimension} mix'),
+  'source.split_targets': t('计划中按{dimension:dimension}拆分的目标', 'the plan\'s targets by {dimension:dimension}'),
+  'source.split_targets_expected': t('计划中按{dimension:dimension}拆分的目标，截至 {date} 应完成 {expectedShare:percent1}', 'the plan\'s targets by {dimension:dimension}, {expectedShare:percent1} of them expected by {date}'),
+  'source.split_last_year': t('{@sales}目标按去年的{dimension:dimension}结构拆分', 'the sales target split by last year\'s {dimension:dimension} mix'),
 } as const satisfies Templates;
 
 /** The 复盘 report's own words (Markdown, HTML, PDF and their charts). */
@@ -185,13 +185,13 @@ const report = {
   'report.title': t('复盘：{shop} — {period}', 'Review: {shop} — {period}'),
   'report.doc_title': t('复盘 {period} — {shop}', 'Review {period} — {shop}'),
   'report.period_line': t(
-    '周期 {from} – {to}（不含结束日，{timezone}）· 对比 {previousFrom} – {previousTo} · 计划：{plan}{progress:text}',
-    'Period {from} – {to} (to exclusive, {timezone}) · compared with {previousFrom} – {previousTo} · plan: {plan}{progress:text}',
+    '周期 {period}（{timezone}）· 对比 {previous} · 计划：{plan}{progress:text}',
+    'Period {period} ({timezone}) · compared with {previous} · plan: {plan}{progress:text}',
   ),
   'report.no_plan': t('无', 'none'),
   'report.in_progress': t(
-    ' · 进行中：统计 {measuredFrom} – {measuredTo}，目标按去年曲线折算（{@sales} {share:percent1}）',
-    ' · in progress: measured {measuredFrom} – {measuredTo}, targets pro-rated along last year\'s curve (sales {share:percent1})',
+    ' · 进行中：已统计 {measured}，目标按去年曲线折算（{@sales} {share:percent1}）',
+    ' · in progress: measured {measured}, targets pro-rated along last year\'s curve (sales {share:percent1})',
   ),
   'report.headline': t('{@sales} {actual:money}，{against:text} {target:money}：差距 {gap:signedMoney}{reached:text}。', '{@sales} {actual:money} against {against:text} {target:money}: gap {gap:signedMoney}{reached:text}.'),
   'report.headline.reached': t('（为{against:text}的 {attainment:percent1}）', ' ({attainment:percent1} of {against:text})'),
@@ -219,6 +219,9 @@ const report = {
   'report.no_split_target': t('此拆分没有目标', 'no target for this split'),
   'report.key': t('维度值', 'Key'),
   'report.dimension': t('维度', 'Dimension'),
+  'report.appendix': t('附注', 'Notes'),
+  'report.generated': t('数据截至 {asOf}，{timezone} 时间。由 Flywheel 生成。', 'Data as of {asOf}, {timezone} time. Made with Flywheel.'),
+  'report.highlights': t('本期要点', 'At a glance'),
   'report.no_sales': t('没有销售。', 'No sales.'),
   'report.daily': t('每日{@sales}', 'Daily sales'),
   'report.movers': t('变化最大的项（对比上期）', 'Top movers (vs previous period)'),

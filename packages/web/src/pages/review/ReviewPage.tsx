@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
-import { Alert, App, Button, Card, Col, DatePicker, List, Progress, Row, Segmented, Space, Table, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, DatePicker, Flex, List, Progress, Row, Segmented, Space, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
-import type { ReviewReport } from '@flywheel/contracts';
+import { dayRangeLabel, displayOf, lastDay, type MetricName, type ReviewReport } from '@flywheel/contracts';
 import { apiBlob } from '../../api/client';
 import { reviewPath, useReview } from '../../api/planning';
 import { EChart } from '../../charts/EChart';
@@ -23,29 +23,44 @@ type GapRow = ReviewReport['gapByChannel']['rows'][number];
 function KpiTable({ report }: { report: ReviewReport }) {
   const { t, label } = useI18n();
   const format = useFormat();
+  // A ratio's gap is in percentage points, as its change is.
+  const gapOf = (metric: MetricName, gap: number | null) => (gap !== null && displayOf(metric) === 'percent' ? format.change(metric, { change: gap, changePct: null }) : format.metric(metric, gap));
   return (
     <Table size="small" rowKey="metric" pagination={false} dataSource={report.kpis} data-testid="review-kpis" scroll={{ x: true }} columns={[
       { title: t('review.kpi'), key: 'm', render: (_, k) => label('metric', k.metric) },
       { title: t('review.target'), key: 'target', align: 'right', render: (_, k) => format.metric(k.metric, k.target) },
       { title: t('review.actual'), key: 'actual', align: 'right', render: (_, k) => <b>{format.metric(k.metric, k.actual)}</b> },
-      { title: t('review.gap'), key: 'gap', align: 'right', render: (_, k) => <Typography.Text type={k.gap !== null && k.gap < 0 ? 'danger' : undefined}>{format.metric(k.metric, k.gap)}</Typography.Text> },
-      { title: t('review.attainment'), key: 'att', width: 160, render: (_, k) => (k.attainment === null ? '—' : <Progress size="small" percent={Math.round(k.attainment * 100)} status={k.attainment < 0.9 ? 'exception' : k.attainment >= 1 ? 'success' : 'normal'} />) },
+      // Gaps uncoloured: red and green say up and down here (涨红跌绿), not good and bad.
+      { title: t('review.gap'), key: 'gap', align: 'right', render: (_, k) => gapOf(k.metric, k.gap) },
+      {
+        // The number itself beside its bar (a bar alone, or a tick for 100%, says too little).
+        title: t('review.attainment'), key: 'att', width: 190, align: 'right',
+        render: (_, k) => (k.attainment === null ? '—' : (
+          <Flex align="center" gap={8} justify="flex-end" data-testid="attainment">
+            <Progress size="small" style={{ width: 90, margin: 0 }} showInfo={false} percent={Math.min(100, Math.round(k.attainment * 100))} status={k.attainment < 0.9 ? 'exception' : k.attainment >= 1 ? 'success' : 'normal'} />
+            <span style={{ minWidth: 56 }}>{format.ratio(k.attainment)}</span>
+          </Flex>
+        )),
+      },
       { title: t('review.previous'), key: 'prev', align: 'right', render: (_, k) => format.metric(k.metric, k.previous) },
-      { title: t('review.change'), key: 'chg', align: 'right', render: (_, k) => format.change(k.metric, { change: k.actual !== null && k.previous !== null ? k.actual - k.previous : null, changePct: k.changePct }) },
+      { title: t('review.change'), key: 'chg', align: 'right', render: (_, k) => {
+        const change = k.actual !== null && k.previous !== null ? k.actual - k.previous : null;
+        return <span style={{ color: format.changeColour(k.metric, change) }}>{format.change(k.metric, { change, changePct: k.changePct })}</span>;
+      } },
     ]} />
   );
 }
 
 function GapTable({ rows, dimension }: { rows: GapRow[]; dimension: 'channel' | 'category' }) {
-  const { t, valueLabel } = useI18n();
+  const { t, label, valueLabel } = useI18n();
   const format = useFormat();
   return (
     <Table size="small" rowKey="key" pagination={false} dataSource={rows} columns={[
-      { title: t('review.key'), dataIndex: 'key', render: (k: string) => valueLabel(dimension, k) },
+      { title: label('dimension', dimension), dataIndex: 'key', render: (k: string) => valueLabel(dimension, k) },
       { title: t('review.target'), dataIndex: 'target', align: 'right', render: (v: number | null) => format.money(v) },
       { title: t('review.actual'), dataIndex: 'actual', align: 'right', render: (v: number) => format.money(v) },
-      { title: t('review.gap'), dataIndex: 'gap', align: 'right', render: (v: number | null) => <Typography.Text type={v !== null && v < 0 ? 'danger' : undefined}>{format.money(v)}</Typography.Text> },
-      { title: t('review.change'), dataIndex: 'changePct', align: 'right', render: (v: number | null) => format.change('sales', { change: null, changePct: v }) },
+      { title: t('review.gap'), dataIndex: 'gap', align: 'right', render: (v: number | null) => format.money(v) },
+      { title: t('review.change'), dataIndex: 'changePct', align: 'right', render: (v: number | null) => <span style={{ color: format.changeColour('sales', v) }}>{format.change('sales', { change: null, changePct: v })}</span> },
     ]} />
   );
 }
@@ -74,7 +89,7 @@ function ReviewBody({ report }: { report: ReviewReport }) {
   return (
     <Row gutter={[12, 12]} data-testid="review-report">
       <Col span={24}>
-        <Alert type={report.plan ? 'info' : 'warning'} showIcon message={report.plan ? t('review.plan', { name: report.plan.name }) : t('review.noPlan')} description={`${report.period.label} · ${report.period.from} ~ ${report.period.to} · ${t('pacing.asOf', { date: report.asOf })}`} />
+        <Alert type={report.plan ? 'info' : 'warning'} showIcon message={report.plan ? t('review.plan', { name: report.plan.name }) : t('review.noPlan')} description={<span data-testid="review-period">{`${report.period.label} · ${dayRangeLabel(report.period)} · ${t('period.vs', { from: report.previous.from, to: lastDay(report.previous) })} · ${t('pacing.asOf', { date: report.asOf })}`}</span>} />
       </Col>
       <Col span={24}><Card size="small" title={t('review.kpis')}><KpiTable report={report} /></Card></Col>
       <Col xs={24} xl={12}>

@@ -1,6 +1,6 @@
 import * as echarts from 'echarts';
 import { changeColour, formatMoney, minorDigits, toMajor, type ReviewReport } from '@flywheel/contracts';
-import { wordsOf } from './markdown';
+import { wordsOf } from './words';
 
 /**
  * The review's charts, rendered to SVG on the server with ECharts' SSR renderer, so the HTML report
@@ -53,8 +53,7 @@ export function varianceWaterfall(r: ReviewReport): string {
   const short = (minor: number) => formatMoney(minor, r.currency, r.locale, { compact: true });
   const barLabel = (i: number) => (steps[i].total ? short(steps[i].value) : `${steps[i].value > 0 ? '+' : ''}${short(steps[i].value)}`);
   return render({
-    title: { text: say('report.chart.variance'), left: 'center', textStyle: { fontSize: 14 } },
-    grid: { left: 16, right: 20, top: 56, bottom: 16, containLabel: true },
+    grid: { left: 16, right: 20, top: 28, bottom: 16, containLabel: true },
     xAxis: { type: 'category', data: steps.map((s) => s.name), axisLabel: { interval: 0, width: 110, overflow: 'break' } },
     yAxis: moneyAxis(r),
     series: [
@@ -69,10 +68,9 @@ export function varianceWaterfall(r: ReviewReport): string {
 export function kpiAttainment(r: ReviewReport): string | null {
   const rows = r.kpis.filter((k) => k.attainment !== null);
   if (rows.length === 0) return null;
-  const { say, label } = wordsOf(r);
+  const { label } = wordsOf(r);
   return render({
-    title: { text: say('report.chart.attainment'), left: 'center', textStyle: { fontSize: 14 } },
-    grid: { left: 150, right: 40, top: 40, bottom: 30 },
+    grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
     xAxis: { type: 'value', axisLabel: { formatter: '{value}%' } },
     yAxis: { type: 'category', data: rows.map((k) => label(k.metric)), inverse: true },
     series: [{
@@ -91,14 +89,13 @@ export function channelGap(r: ReviewReport): string | null {
   if (rows.length === 0) return null;
   const { say, value } = wordsOf(r);
   return render({
-    title: { text: say('report.chart.channels'), left: 'center', textStyle: { fontSize: 14 } },
     legend: { bottom: 0 },
-    grid: { left: 90, right: 20, top: 50, bottom: 60 },
+    grid: { left: 8, right: 16, top: 16, bottom: 36, containLabel: true },
     xAxis: { type: 'category', data: rows.map((x) => value('channel', x.key)), axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0 } },
     yAxis: moneyAxis(r),
     series: [
-      { type: 'bar', name: say('report.target'), data: rows.map((x) => (x.target === null ? '-' : major(x.target))) },
-      { type: 'bar', name: say('report.actual'), data: rows.map((x) => major(x.actual)) },
+      { type: 'bar', name: say('report.target'), itemStyle: { color: '#91caff' }, data: rows.map((x) => (x.target === null ? '-' : major(x.target))) },
+      { type: 'bar', name: say('report.actual'), itemStyle: { color: COLORS[0] }, data: rows.map((x) => major(x.actual)) },
     ],
   });
 }
@@ -108,14 +105,13 @@ export function dailySales(r: ReviewReport): string {
   const major = majorOf(r);
   const { say } = wordsOf(r);
   return render({
-    title: { text: say('report.daily'), left: 'center', textStyle: { fontSize: 14 } },
     legend: { bottom: 0 },
-    grid: { left: 90, right: 20, top: 50, bottom: 50 },
+    grid: { left: 8, right: 16, top: 16, bottom: 36, containLabel: true },
     xAxis: { type: 'category', data: r.daily.map((d) => d.date.slice(5)) },
     yAxis: moneyAxis(r),
     series: [
-      { type: 'line', name: r.period.label, data: r.daily.map((d) => major(d.sales)), showSymbol: false },
-      { type: 'line', name: say('report.previous'), data: r.daily.map((d) => (d.previous === null ? '-' : major(d.previous))), showSymbol: false, lineStyle: { type: 'dashed' } },
+      { type: 'line', name: r.period.label, data: r.daily.map((d) => major(d.sales)), showSymbol: false, itemStyle: { color: COLORS[0] } },
+      { type: 'line', name: say('report.previous'), data: r.daily.map((d) => (d.previous === null ? '-' : major(d.previous))), showSymbol: false, itemStyle: { color: '#8c8c8c' }, lineStyle: { type: 'dashed' } },
     ],
   });
 }

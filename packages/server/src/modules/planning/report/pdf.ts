@@ -18,7 +18,12 @@ export async function htmlToPdf(html: string, chromiumPath?: string): Promise<Bu
     await page.setContent(html, { waitUntil: 'load' });
     await page.addStyleTag({ content: fontCss });
     await page.evaluate(() => document.fonts.ready);
-    return await page.pdf({ format: 'A4', printBackground: true, margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' } });
+    // Page numbers in the footer (digits only: the footer is drawn without the page's fonts).
+    return await page.pdf({
+      format: 'A4', printBackground: true, preferCSSPageSize: true, margin: { top: '14mm', bottom: '16mm', left: '12mm', right: '12mm' },
+      displayHeaderFooter: true, headerTemplate: '<span></span>',
+      footerTemplate: '<div style="width:100%;text-align:center;font-size:8px;color:#8c8c8c;font-family:sans-serif"><span class="pageNumber"></span> / <span class="totalPages"></span></div>',
+    });
   } finally {
     await browser.close();
   }
