@@ -1,4 +1,4 @@
-import { metricNames, type Dimension, type MetricName } from './metrics';
+import { metricNames, type Dimension, type Grain, type MetricName } from './metrics';
 
 /**
  * The metric catalog: what every metric of PRODUCT.md is called, in which unit it comes, how it is shown,
@@ -100,6 +100,13 @@ export const isMetricName = (name: string): name is MetricName => Object.prototy
 export function metricLabel(metric: string, locale: Locale): string {
   return isMetricName(metric) ? metricCatalog[metric].label[locale] : metric;
 }
+
+/**
+ * The finest grain at which a metric's trend means something. 复购率 (buyers with 2+ orders in the
+ * period / buyers) is 0 on almost every single day, whatever the month's is: its trend is drawn by week.
+ */
+export const trendGrains: Partial<Record<MetricName, Grain>> = { repurchase_rate: 'week' };
+export const trendGrainOf = (metric: MetricName): Grain => trendGrains[metric] ?? 'day';
 
 /** The colours of a rise and a fall. */
 export const changeColours = { red: '#cf1322', green: '#389e0d' } as const;

@@ -87,6 +87,7 @@ export const en: Record<MessageKey, string> = {
   'overview.trend': 'Trend',
   'overview.channelMix': 'Channel mix ({metric})',
   'overview.previous': 'Previous {value}',
+  'overview.byGrain': 'by {grain}',
   'overview.lastYear': 'Last year {value}',
   'overview.pacing': 'Target pacing',
   'overview.alerts': 'Open alerts',

@@ -85,6 +85,7 @@ export const zhCN = {
   'overview.trend': '趋势',
   'overview.channelMix': '渠道构成（{metric}）',
   'overview.previous': '上期 {value}',
+  'overview.byGrain': '按{grain}',
   'overview.lastYear': '去年同期 {value}',
   'overview.pacing': '目标进度',
   'overview.alerts': '待处理预警',

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Col, Row } from 'antd';
-import type { MetricName } from '@flywheel/contracts';
+import { trendGrainOf, type MetricName } from '@flywheel/contracts';
 import { useMetrics } from '../../api/metrics';
 import { PageHeader } from '../../components/PageHeader';
 import { PeriodPicker } from '../../components/PeriodPicker';
@@ -20,6 +20,10 @@ export function OverviewPage() {
   const { period, compare } = usePeriod();
   const [selected, setSelected] = useState<MetricName>('sales');
   const query = useMetrics({ metrics: overviewMetrics, period, grain: 'day', compare });
+  // Ratios that mean nothing day by day (复购率) are drawn by week, in one more call.
+  const weekly = overviewMetrics.filter((m) => trendGrainOf(m) === 'week');
+  const weeklyQuery = useMetrics({ metrics: weekly, period, grain: 'week' }, weekly.length > 0);
+  const seriesOf = (metric: MetricName, daily: NonNullable<typeof query.data>['series']) => (trendGrainOf(metric) === 'week' ? weeklyQuery.data?.series ?? [] : daily ?? []);
 
   return (
     <div data-testid="overview">
@@ -34,7 +38,7 @@ export function OverviewPage() {
                     metric={metric}
                     value={result.totals[metric] ?? null}
                     comparison={result.comparison?.[metric]}
-                    series={(result.series ?? []).map((p) => p.values[metric] ?? null)}
+                    series={seriesOf(metric, result.series).map((p) => p.values[metric] ?? null)}
                     compare={compare}
                     selected={metric === selected}
                     onSelect={() => setSelected(metric)}
@@ -43,7 +47,7 @@ export function OverviewPage() {
               ))}
             </Row>
             <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
-              <Col xs={24} xl={15}><TrendChart metric={selected} series={result.series ?? []} /></Col>
+              <Col xs={24} xl={15}><TrendChart metric={selected} series={seriesOf(selected, result.series)} grain={trendGrainOf(selected)} /></Col>
               <Col xs={24} xl={9}><ChannelMix /></Col>
             </Row>
           </>
