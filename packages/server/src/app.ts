@@ -22,7 +22,7 @@ import { analyticsRoutes, AnalyticsService, funnelsAnalyticsSchema, sessionsAnal
 import { commerceAnalyticsSchema, commerceMigrations, commerceProjections, commerceRoutes, CommerceService, eraseCustomerAnalytics } from './modules/commerce';
 import { createCustomers, customersAnalyticsSchema, customersMigrations, customersProjections, customersRoutes, type Customers } from './modules/customers';
 import { importRoutes, ImportService } from './modules/imports';
-import { createLoyalty, loyaltyAnalyticsSchema, loyaltyMigrations, loyaltyProjections, loyaltyRoutes, type Loyalty } from './modules/loyalty';
+import { createLoyalty, InsufficientPoints, loyaltyAnalyticsSchema, loyaltyMigrations, loyaltyProjections, loyaltyRoutes, type Loyalty } from './modules/loyalty';
 import { createPromotions, customerFacts, promotionsMigrations, promotionsRoutes, type Promotions } from './modules/promotions';
 import { createPlanning, DEFAULT_ALERT_INTERVAL_MS, planningMigrations, planningRoutes, type Planning } from './modules/planning';
 import { shopMigrations, shopRoutes, ShopService } from './modules/shops';
@@ -133,7 +133,21 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
         // A segment deleted since a promotion named it has no members.
         segmentsOf: async (shopId, customerId, segmentIds) => new Set((await Promise.all(segmentIds.map((id) => customers.segments.isMember(shopId, id, customerId).then((m) => (m ? id : null), () => null)))).filter((id): id is string => id !== null)),
         hasPurchased: (shopId, customerId) => customers.segments.matches(shopId, { field: 'lifecycle', op: 'in', value: ['new', 'active', 'dormant', 'churned'] }, customerId),
+        membership: async (shopId, customerId) => {
+          const benefits = await loyalty.service.benefitsOf(shopId, customerId);
+          return { tier: benefits.tier, discountPct: benefits.discountPct, freeShipping: benefits.freeShipping };
+        },
+        points: async (shopId, customerId) => {
+          const [{ program }, balance] = await Promise.all([loyalty.service.program(shopId), loyalty.service.balance(db, shopId, customerId)]);
+          return { available: balance.available, pointsPerYuan: program.points.redeem.pointsPerYuan, maxShare: program.points.redeem.maxShare };
+        },
       }),
+      points: {
+        async spend(trx, shopId, customerId, points, key) {
+          try { await loyalty.service.redeem(shopId, customerId, points, 'checkout', key, trx); return true; } catch (error) { if (error instanceof InsufficientPoints) return false; throw error; }
+        },
+        async giveBack(shopId, customerId, points, key) { await loyalty.service.adjust(shopId, { customerId, amount: points, reason: 'checkout released', idempotencyKey: key }); },
+      },
       runtime, log,
     });
     analytics.useSegments((shopId, segmentId) => customers.segments.membersSql(shopId, segmentId));

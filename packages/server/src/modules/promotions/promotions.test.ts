@@ -273,3 +273,57 @@ describe('checkout and holds', () => {
     expect(results.filter((r) => r.body.couponDiscount === 0).every((r) => r.body.notApplied.some((n: { code: string }) => n.code === 'coupon_held' || n.code === 'coupon_of_another_customer'))).toBe(true);
   });
 });
+
+describe('audiences from the customers module', () => {
+  let key: string;
+  beforeAll(async () => {
+    ({ key } = await shopWithCatalog('Audiences'));
+    await call(fw, 'POST', '/v1/customers/batch', key, { records: [{ externalId: 'gd', province: '广东' }, { externalId: 'zj', province: '浙江' }] });
+  });
+
+  it('new customers only: a customer without a paid order, until their first one', async () => {
+    const fresh = (await call(fw, 'POST', '/v1/promotions', key, promo({ name: '新人立减', rule: { basis: 'amount', tiers: [{ min: 100, off: 500 }] }, audience: { newCustomersOnly: true } }))).body.id;
+    const quote = (customerId?: string) => call(fw, 'POST', '/v1/pricing/quote', key, { ...(customerId ? { customerId } : {}), items: [{ sku: 'TEE', quantity: 1 }] });
+    expect((await quote('gd')).body.orderDiscount).toBe(500);
+    expect((await quote()).body.notApplied).toMatchObject([{ source: fresh, code: 'guest' }]);
+    await call(fw, 'POST', '/v1/orders/batch', key, { records: [{ externalId: 'first', customerId: 'gd', status: 'paid', placedAt: '2026-06-01T10:00:00+08:00', paidAt: '2026-06-01T10:00:00+08:00', items: [{ sku: 'TEE', quantity: 1, unitPrice: 8000 }], payableAmount: 8000 }] });
+    await fw.projector.drain();
+    expect((await quote('gd')).body.notApplied).toMatchObject([{ source: fresh, code: 'not_in_audience' }]);
+    await call(fw, 'PATCH', `/v1/promotions/${fresh}`, key, { status: 'ended' });
+  });
+
+  it('a segment: its members now', async () => {
+    await fw.projector.drain();
+    const segment = await call(fw, 'POST', '/v1/segments', key, { name: '广东', rule: { field: 'province', op: 'eq', value: '广东' } });
+    expect(segment.status).toBe(201);
+    await call(fw, 'POST', '/v1/promotions', key, promo({ name: '广东专享', rule: { basis: 'amount', tiers: [{ min: 100, off: 300 }] }, audience: { segment: segment.body.id } }));
+    const quote = (customerId: string) => call(fw, 'POST', '/v1/pricing/quote', key, { customerId, items: [{ sku: 'TEE', quantity: 1 }] });
+    expect((await quote('gd')).body.orderDiscount).toBe(300);
+    expect((await quote('zj')).body.orderDiscount).toBe(0);
+  });
+});
+
+describe('points from the loyalty module', () => {
+  let key: string;
+  beforeAll(async () => { ({ key } = await shopWithCatalog('Points')); });
+
+  it('pays at most half with points (100 a 元), spends them at checkout and gives them back when the order is cancelled', async () => {
+    const adjusted = await call(fw, 'POST', '/v1/points/adjust', key, { customerId: 'c1', amount: 10_000, reason: 'test', idempotencyKey: 'p1' });
+    expect(adjusted.status).toBeLessThan(300);
+    const available = async () => (await call(fw, 'GET', '/v1/customers/c1/points', key)).body.available;
+    expect(await available()).toBe(10_000);
+    const body = { customerId: 'c1', items: [{ sku: 'TEE', quantity: 1 }], points: 6000 };
+    const quote = await call(fw, 'POST', '/v1/pricing/quote', key, body);
+    // At most half of ¥80: ¥40 for 4,000 points.
+    expect(quote.body).toMatchObject({ pointsUsed: 4000, pointsDeduction: 4000, total: 4000 });
+    expect(quote.body.notApplied).toMatchObject([{ source: 'points', code: 'points_capped' }]);
+    const checkout = await call(fw, 'POST', '/v1/pricing/checkout', key, { ...body, orderId: 'pts-1' });
+    expect(checkout.body).toMatchObject({ pointsUsed: 4000, total: 4000 });
+    expect(await available()).toBe(6000);
+    const refund = await call(fw, 'POST', '/v1/pricing/refund-quote', key, { orderId: 'pts-1', items: [{ sku: 'TEE', quantity: 1 }] });
+    expect(refund.body).toMatchObject({ amount: 4000, points: 4000 });
+    await call(fw, 'POST', '/v1/orders/batch', key, { records: [{ externalId: 'pts-1', customerId: 'c1', status: 'cancelled', placedAt: '2026-06-18T10:00:00+08:00', cancelledAt: '2026-06-18T10:30:00+08:00', items: [{ sku: 'TEE', quantity: 1, unitPrice: 8000 }], payableAmount: 4000 }] });
+    await fw.runtime.drain();
+    expect(await available()).toBe(10_000);
+  });
+});
