@@ -11,7 +11,11 @@ export const metricNames = [
 ] as const;
 export type MetricName = (typeof metricNames)[number];
 
-export const grains = ['day', 'week', 'month', 'quarter', 'year'] as const;
+/**
+ * `hour` buckets are hours of the shop's day (`start` 2026-12-03T14:00, local time): today so far
+ * against yesterday at the same hour. The others start on a local date.
+ */
+export const grains = ['hour', 'day', 'week', 'month', 'quarter', 'year'] as const;
 export type Grain = (typeof grains)[number];
 export const comparisons = ['previous_period', 'previous_year'] as const;
 /** `sku` and `product` (SPU) cut orders by their lines (amounts allocated by line value) and events by the product they name. */
@@ -33,6 +37,7 @@ export function seriesPoints(from: string, to: string, grain: Grain): number {
   const days = (Date.parse(to) - Date.parse(from)) / DAY_MS;
   const months = (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7)) + 1;
   switch (grain) {
+    case 'hour': return days * 24;
     case 'day': return days;
     case 'week': return Math.ceil(days / 7) + 1;
     case 'month': return months;

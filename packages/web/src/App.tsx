@@ -42,6 +42,7 @@ const router = createBrowserRouter([
     children: [
       { index: true, element: <Navigate to="/overview" replace /> },
       { path: 'overview', element: page(() => import('./pages/overview/OverviewPage'), 'OverviewPage') },
+      { path: 'live', element: page(() => import('./pages/live/LivePage'), 'LivePage') },
       { path: 'analyse/metrics', element: page(() => import('./pages/analyse/MetricExplorerPage'), 'MetricExplorerPage') },
       { path: 'analyse/funnels', element: page(() => import('./pages/analyse/FunnelPage'), 'FunnelPage') },
       { path: 'analyse/cohorts', element: page(() => import('./pages/analyse/CohortPage'), 'CohortPage') },

@@ -22,9 +22,9 @@ export function metricsPath(p: MetricsParams): string {
   })}`;
 }
 
-/** `GET /v1/metrics`: totals, comparison, series and breakdown of any metrics in one call. */
-export function useMetrics(p: MetricsParams, enabled = true) {
+/** `GET /v1/metrics`: totals, comparison, series and breakdown of any metrics in one call; `refreshMs` asks again by itself (the 实时 page). */
+export function useMetrics(p: MetricsParams, enabled = true, refreshMs?: number) {
   const { shopId } = useCurrentSession();
   const path = metricsPath(p);
-  return useQuery({ queryKey: [shopId, 'metrics', path], queryFn: ({ signal }) => api<MetricsResult>(path, { signal }), enabled: enabled && p.metrics.length > 0, placeholderData: keepPreviousData });
+  return useQuery({ queryKey: [shopId, 'metrics', path], queryFn: ({ signal }) => api<MetricsResult>(path, { signal }), enabled: enabled && p.metrics.length > 0, placeholderData: keepPreviousData, refetchInterval: refreshMs });
 }

@@ -45,8 +45,9 @@ export function formatTimestamp(timestamp: string, timezone: string, lang: 'zh-C
   }).format(date);
 }
 
-/** A date label for axes: 11/11 or Nov 11 for days, 2026-11 for months. */
+/** A date label for axes: 14:00 for hours, 11/11 or Nov 11 for days, 2026-11 for months. */
 export function formatBucket(start: string, grain: string, lang: 'zh-CN' | 'en'): string {
+  if (grain === 'hour') return start.slice(11, 16);
   if (grain === 'month') return start.slice(0, 7);
   if (grain === 'year') return start.slice(0, 4);
   if (grain === 'quarter') return `${start.slice(0, 4)} Q${Math.floor((Number(start.slice(5, 7)) - 1) / 3) + 1}`;

@@ -14,6 +14,7 @@ interface NavEntry { path: string; label: MessageKey; children?: NavEntry[] }
 /** The console's map: measure, plan, review, data and settings. */
 const navigation: NavEntry[] = [
   { path: '/overview', label: 'nav.overview' },
+  { path: '/live', label: 'nav.live' },
   {
     path: '/analyse', label: 'nav.analyse', children: [
       { path: '/analyse/metrics', label: 'nav.metrics' },

@@ -71,7 +71,8 @@ function bucketExpr(level: Level, column: string, isDate = false): { g: string; 
   if (level.kind !== 'series') return { g: `''`, gStart: '$start::timestamptz' };
   const local = isDate ? column : `timezone($tz, ${column})`;
   const truncated = `date_trunc(${quote(level.grain!)}, ${local})`;
-  return { g: `strftime(${truncated}, '%Y-%m-%d')`, gStart: isDate ? truncated : `timezone($tz, ${truncated})` };
+  const key = level.grain === 'hour' ? '%Y-%m-%dT%H:00' : '%Y-%m-%d';
+  return { g: `strftime(${truncated}, '${key}')`, gStart: isDate ? truncated : `timezone($tz, ${truncated})` };
 }
 
 function checkDimension(fact: Fact, dimension: Dimension, what: 'breakdown' | 'filter', measures: Measure[]) {

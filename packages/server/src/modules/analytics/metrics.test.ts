@@ -123,6 +123,17 @@ describe('metrics on a hand-computed month', () => {
     expect(byChannel.paid_search).toEqual({ sales: 30000, buyers: 1, spend: 20000, roas: 1.5, cac: 20000 });
   });
 
+  it('answers by the hour of the shop\'s day, hours adding up to the day', async () => {
+    const r = await metrics('metrics=sales,orders&from=2026-11-11&to=2026-11-12&grain=hour');
+    expect(r.series).toHaveLength(24);
+    expect(r.series[0]).toEqual({ start: '2026-11-11T00:00', values: { sales: 20000, orders: 1 } }); // o2 at 00:00:00
+    expect(r.series.find((s: { start: string }) => s.start === '2026-11-11T12:00').values).toEqual({ sales: 30000, orders: 1 });
+    expect(r.series.reduce((a: number, s: { values: { sales: number } }) => a + s.values.sales, 0)).toBe(r.totals.sales);
+    // o1 at 23:59:59 on 11-10 is the last hour of the day before
+    const before = await metrics('metrics=sales&from=2026-11-10&to=2026-11-11&grain=hour');
+    expect(before.series[23]).toEqual({ start: '2026-11-10T23:00', values: { sales: 10000 } });
+  });
+
   it('has no CAC where nothing was spent (—, as ROAS), not ¥0.00', async () => {
     // October: c1's first order, no spend
     const r = await metrics('metrics=new_buyers,spend,cac,roas&from=2026-10-01&to=2026-11-01');

@@ -23,6 +23,7 @@ export function previousPeriod(p: Period, compare: Comparison, timezone: string)
 export function bucketStart(date: string, grain: Grain): string {
   const [y, m] = date.split('-').map(Number);
   switch (grain) {
+    case 'hour': return `${date}T00:00`;
     case 'day': return date;
     case 'week': {
       const dow = (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7;
@@ -37,6 +38,11 @@ export function bucketStart(date: string, grain: Grain): string {
 /** Every bucket start that overlaps [from, to), so a series has a row even where nothing happened. */
 export function bucketsOf(from: string, to: string, grain: Grain): string[] {
   const out: string[] = [];
+  if (grain === 'hour') {
+    // The hours of each local day (a day that changes its clocks still lists 24; the missing or doubled hour is its own).
+    for (let d = from; d < to; d = addDays(d, 1)) for (let h = 0; h < 24; h++) out.push(`${d}T${String(h).padStart(2, '0')}:00`);
+    return out;
+  }
   let b = bucketStart(from, grain);
   while (b < to) {
     out.push(b);

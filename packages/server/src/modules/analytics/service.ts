@@ -81,6 +81,7 @@ export class AnalyticsService {
     if (level.kind === 'breakdown') throw new FlywheelError('invalid_field', `breakdown: ${what} (customers at a date) cannot be broken down`, 'breakdown');
     const filter = Object.keys(filters)[0] ?? (segment ? 'segment' : undefined);
     if (filter) throw new FlywheelError('invalid_field', `filter.${filter}: ${what} (customers at a date) cannot be filtered`, `filter.${filter}`);
+    if (level.kind === 'series' && level.grain === 'hour') throw new FlywheelError('invalid_field', `grain: ${what} (customers at a date) are counted by day at the finest`, 'grain');
     const today = localDateOf(new Date(), shop.timezone);
     const lastDay = (end: string) => { const d = addDays(end, -1); return d < today ? d : today; };
     const groups = level.kind === 'total'
