@@ -43,8 +43,15 @@ export function formatCount(value: number | null | undefined, lang: Lang, option
 }
 
 /** Digits of the currency's minor unit (its ISO 4217 exponent): 2 for CNY (分) and USD, 0 for JPY and KRW. */
+const digitsOf = new Map<string, number>();
 export function minorDigits(currency: string): number {
-  return numberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  // Asked for every amount a text or a quote formats: resolvedOptions() is slow enough to show.
+  let digits = digitsOf.get(currency);
+  if (digits === undefined) {
+    digits = numberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsOf.set(currency, digits);
+  }
+  return digits;
 }
 
 /** Money arrives as an integer of minor units: 12345 with CNY is ¥123.45, with JPY ¥12,345. */
