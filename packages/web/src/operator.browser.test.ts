@@ -147,12 +147,17 @@ describe('what an operator opens first', { timeout: 180_000 }, () => {
       expect(await shown()).toBe(formatMetric('sales', before.sales, { lang, currency: 'CNY' }, { compact: true }));
       expect(await page.getByTestId('live-sales').innerText()).toContain(lang === 'zh-CN' ? '较昨日同时段' : 'vs yesterday');
       await screenshot(page, `live-${lang}`);
+      // The hours of the three days download as a spreadsheet.
+      const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+      const lines = fs.readFileSync((await csv.path())!, 'utf8').split('\r\n');
+      expect(lines[0].startsWith(`\uFEFF${lang === 'zh-CN' ? '时段' : 'Hour'},`)).toBe(true);
+      expect(lines[1].split(',')[0]).toBe('00:00');
       // An order paid a minute ago reaches the page without a reload.
       await upsert('orders', [orderAt(`LIVE-NOW-${lang}`, today, justNow(), 3_300)]);
       await fw.projector.drain();
       const after = await todayApi();
       expect(after.sales).toBe((before.sales ?? 0) + 3_300);
-      await expect.poll(shown, { timeout: 60_000, intervals: [2_000] }).toBe(formatMetric('sales', after.sales, { lang, currency: 'CNY' }, { compact: true }));
+      await expect.poll(shown, { timeout: 60_000, interval: 2_000 }).toBe(formatMetric('sales', after.sales, { lang, currency: 'CNY' }, { compact: true }));
       await context.close();
     });
   }

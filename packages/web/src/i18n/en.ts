@@ -93,6 +93,7 @@ export const en: Record<MessageKey, string> = {
   'live.vsYesterday': 'To {hour} vs yesterday',
   'live.vsLastWeek': 'vs same day last week',
   'live.yesterdayWhole': 'Yesterday, whole day: {value}',
+  'live.hour': 'Hour',
   'live.hourly': 'Hour by hour',
   'live.cumulative': 'cumulative',
   'overview.title': 'Overview',

@@ -91,6 +91,7 @@ export const zhCN = {
   'live.vsYesterday': '截至 {hour} 较昨日同时段',
   'live.vsLastWeek': '较上周同日同时段',
   'live.yesterdayWhole': '昨日全天 {value}',
+  'live.hour': '时段',
   'live.hourly': '分时趋势',
   'live.cumulative': '累计',
   'overview.title': '经营概览',

@@ -1,8 +1,9 @@
 import { useMemo, useState } from 'react';
-import { Card, Col, Row, Segmented, Statistic, Typography } from 'antd';
+import { Card, Col, Row, Segmented, Space, Statistic, Typography } from 'antd';
 import { isMetricName, metricCatalog, type MetricName, type MetricsResult } from '@flywheel/contracts';
 import { useMetrics } from '../../api/metrics';
 import { EChart } from '../../charts/EChart';
+import { ExportButtons } from '../../components/ExportButtons';
 import { axisFormatter } from '../../charts/options';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryView } from '../../components/QueryView';
@@ -119,7 +120,14 @@ export function LivePage() {
               size="small"
               style={{ marginTop: 12 }}
               title={`${t('live.hourly')} · ${label('metric', metric)}${metric === 'uv' || metric === 'buyers' ? '' : ` · ${t('live.cumulative')}`}`}
-              extra={<Segmented<MetricName> size="small" value={metric} onChange={setMetric} options={liveMetrics.map((m) => ({ value: m, label: label('metric', m) }))} />}
+              extra={<Space>
+                <Segmented<MetricName> size="small" value={metric} onChange={setMetric} options={liveMetrics.map((m) => ({ value: m, label: label('metric', m) }))} />
+                <ExportButtons table={() => ({
+                  name: `flywheel-live-${today}`,
+                  headers: [t('live.hour'), ...[today, yesterday, lastWeek].flatMap((d) => liveMetrics.map((m) => `${d} ${label('metric', m)}`))],
+                  rows: Array.from({ length: 24 }, (_, h) => [`${String(h).padStart(2, '0')}:00`, ...[result, before.data, week.data].flatMap((r) => liveMetrics.map((m) => plainMetricValue(m, r?.series?.[h]?.values[m] ?? null, format.currency)))]),
+                })} />
+              </Space>}
             >
               <EChart name="live-hourly" option={option} height={320} />
             </Card>

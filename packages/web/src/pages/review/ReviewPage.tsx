@@ -7,10 +7,11 @@ import { reviewPath, useReview } from '../../api/planning';
 import { EChart } from '../../charts/EChart';
 import { axisFormatter } from '../../charts/options';
 import { describeError } from '../../components/ApiErrorAlert';
+import { ExportButtons } from '../../components/ExportButtons';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryView } from '../../components/QueryView';
 import { addMonths } from '../../format/dates';
-import { toMajor } from '../../format/numbers';
+import { plainMetricValue, toMajor } from '../../format/numbers';
 import { download } from '../../format/table-export';
 import { useFormat } from '../../format/useFormat';
 import { useI18n } from '../../i18n/i18n';
@@ -91,7 +92,14 @@ function ReviewBody({ report }: { report: ReviewReport }) {
       <Col span={24}>
         <Alert type={report.plan ? 'info' : 'warning'} showIcon message={report.plan ? t('review.plan', { name: report.plan.name }) : t('review.noPlan')} description={<span data-testid="review-period">{`${report.period.label} · ${dayRangeLabel(report.period)} · ${t('period.vs', { from: report.previous.from, to: lastDay(report.previous) })} · ${t('pacing.asOf', { date: report.asOf })}`}</span>} />
       </Col>
-      <Col span={24}><Card size="small" title={t('review.kpis')}><KpiTable report={report} /></Card></Col>
+      <Col span={24}>
+        <Card size="small" title={t('review.kpis')} extra={<ExportButtons table={() => ({
+          name: `flywheel-review-${report.period.label}`,
+          headers: [t('review.kpi'), t('review.target'), t('review.actual'), t('review.attainment'), t('review.previous')],
+          // Money in major units, ratios as decimals: numbers a spreadsheet can add up.
+          rows: report.kpis.map((k) => [label('metric', k.metric), plainMetricValue(k.metric, k.target, format.currency), plainMetricValue(k.metric, k.actual, format.currency), k.attainment, plainMetricValue(k.metric, k.previous, format.currency)]),
+        })} />}><KpiTable report={report} /></Card>
+      </Col>
       <Col xs={24} xl={12}>
         <Card size="small" title={t('review.variance', { baseline: t(`review.baseline.${report.salesVariance.baseline}`) })}>
           <VarianceWaterfall variance={report.salesVariance} />
