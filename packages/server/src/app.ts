@@ -196,10 +196,10 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
       async close() {
         if (closed) return;
         closed = true;
+        localAccess.withdraw();
         await http.close();
         for (const task of background) await task.stop();
         await tracking.close();
-        localAccess.withdraw();
         if (runtime.counters instanceof RedisCounters) await runtime.counters.close();
         await store.close();
         await db.destroy();
