@@ -25,7 +25,7 @@ describe('the metric catalog', () => {
   it('says a ratio of money is not additive: a split of 客单价, 笔单价 or CAC need not sum to its parent', () => {
     for (const m of ['per_customer_spend', 'aov', 'cac'] as const) expect(metricCatalog[m]).toMatchObject({ unit: 'money', additive: false });
     for (const m of metricNames) if (metricCatalog[m].unit === 'ratio') expect(metricCatalog[m].additive, m).toBe(false);
-    expect(metricNames.filter((m) => metricCatalog[m].good === 'down').sort()).toEqual(['bounce_rate', 'cac', 'refund_rate', 'refunds', 'spend']);
+    expect(metricNames.filter((m) => metricCatalog[m].good === 'down').sort()).toEqual(['bounce_rate', 'cac', 'lifecycle_churned', 'lifecycle_dormant', 'refund_rate', 'refunds', 'spend']);
   });
 
   it('breaks a metric down only by what every one of its facts can be cut by', () => {

@@ -47,7 +47,7 @@ function LifecycleTrend({ today }: { today: string }) {
 }
 
 function RfmChart({ rfm }: { rfm: RfmResult }) {
-  const { t } = useI18n();
+  const { t, label } = useI18n();
   const format = useFormat();
   const navigate = useNavigate();
   const option = useMemo(() => ({
@@ -61,7 +61,7 @@ function RfmChart({ rfm }: { rfm: RfmResult }) {
     ],
     series: [
       { name: t('customers.layers.customers'), type: 'bar', data: rfm.classes.map((c) => c.customers), tooltip: { valueFormatter: (v: number) => format.count(v) } },
-      { name: t('customers.layers.netSales'), type: 'bar', yAxisIndex: 1, data: rfm.classes.map((c) => toMajor(c.netSales, format.currency)), tooltip: { valueFormatter: (v: number) => format.moneyFromMajor(v) } },
+      { name: label('metric', 'net_sales'), type: 'bar', yAxisIndex: 1, data: rfm.classes.map((c) => toMajor(c.netSales, format.currency)), tooltip: { valueFormatter: (v: number) => format.moneyFromMajor(v) } },
     ],
   }), [rfm, format, t]);
   return <EChart name="rfm-classes" option={option} height={320} onClick={(p) => navigate(`/customers?rfmClass=${rfm.classes[p.dataIndex].class}`)} />;
@@ -69,7 +69,7 @@ function RfmChart({ rfm }: { rfm: RfmResult }) {
 
 /** 客户分层: the customer base by lifecycle stage over time, and the 8 RFM classes as of a date, each one click from its customers. */
 export function CustomerLayersPage() {
-  const { t } = useI18n();
+  const { t, label } = useI18n();
   const format = useFormat();
   const { shopId } = useCurrentSession();
   const today = todayIn(format.timezone);
@@ -103,7 +103,7 @@ export function CustomerLayersPage() {
                 { title: t('customers.layers.rule'), key: 'rule', render: (_: unknown, r: RfmResult['classes'][number]) => classRule[r.class].map(hl).join(' / ') },
                 { title: t('customers.layers.customers'), dataIndex: 'customers', align: 'right' as const, render: (v: number) => format.count(v) },
                 { title: t('customers.layers.share'), dataIndex: 'share', align: 'right' as const, render: (v: number | null) => format.ratio(v) },
-                { title: t('customers.layers.netSales'), dataIndex: 'netSales', align: 'right' as const, render: (v: number) => format.money(v) },
+                { title: label('metric', 'net_sales'), dataIndex: 'netSales', align: 'right' as const, render: (v: number) => format.money(v) },
                 { title: '', key: 'link', render: (_: unknown, r: RfmResult['classes'][number]) => (asOf === today ? <Link to={`/customers?rfmClass=${r.class}`}>{t('customers.layers.viewMembers')}</Link> : null) },
               ]} />
             </Card>

@@ -14,14 +14,14 @@ import { useI18n } from '../../i18n/i18n';
 import { lifecycleColors } from './CustomersPage';
 
 function FavouriteCategories({ categories }: { categories: CustomerProfile['favouriteCategories'] }) {
-  const { t } = useI18n();
+  const { t, label } = useI18n();
   const format = useFormat();
   const option = useMemo(() => ({
     tooltip: { trigger: 'axis', valueFormatter: (v: number) => format.moneyFromMajor(v) },
     grid: { left: 8, right: 150, top: 8, bottom: 8, containLabel: true },
     xAxis: { type: 'value', axisLabel: { formatter: (v: number) => format.moneyFromMajor(v, { compact: true, whole: true }) } },
     yAxis: { type: 'category', inverse: true, data: categories.map((c) => c.category) },
-    series: [{ type: 'bar', name: t('customers.profile.netSales'), data: categories.map((c) => toMajor(c.netSales, format.currency)), label: { show: true, position: 'right', formatter: (p: { dataIndex: number }) => t('customers.profile.categoryLine', { orders: categories[p.dataIndex].orders, amount: format.money(categories[p.dataIndex].netSales) }) } }],
+    series: [{ type: 'bar', name: label('metric', 'net_sales'), data: categories.map((c) => toMajor(c.netSales, format.currency)), label: { show: true, position: 'right', formatter: (p: { dataIndex: number }) => t('customers.profile.categoryLine', { orders: categories[p.dataIndex].orders, amount: format.money(categories[p.dataIndex].netSales) }) } }],
   }), [categories, format, t]);
   if (categories.length === 0) return <Empty description={t('customers.profile.none')} image={Empty.PRESENTED_IMAGE_SIMPLE} />;
   return <EChart name="favourite-categories" option={option} height={Math.max(120, categories.length * 40 + 24)} />;
@@ -93,8 +93,8 @@ export function CustomerProfilePage() {
                 <Card size="small">
                   <Row gutter={12}>
                     <Col span={8}><Statistic title={t('customers.profile.orders')} value={format.count(p.orders)} /></Col>
-                    <Col span={8}><Statistic title={t('customers.profile.netSales')} value={format.money(p.netSales)} /></Col>
-                    <Col span={8}><Statistic title={t('customers.profile.aov')} value={format.money(p.aov)} /></Col>
+                    <Col span={8}><Statistic title={label('metric', 'net_sales')} value={format.money(p.netSales)} /></Col>
+                    <Col span={8}><Statistic title={label('metric', 'aov')} value={format.money(p.aov)} /></Col>
                   </Row>
                   <Typography.Paragraph style={{ marginTop: 12, marginBottom: 0 }} data-testid="profile-rfm">
                     <Typography.Text strong>{t('customers.profile.rfm')}：</Typography.Text>

@@ -20,7 +20,7 @@ const SORTS = ['-netSales', '-orders', '-lastOrderAt', 'externalId'] as const sa
 
 /** 客户列表: search, filters (kept in the address, so a class of the RFM page links here), pages of 50. */
 export function CustomersPage() {
-  const { t } = useI18n();
+  const { t, label } = useI18n();
   const format = useFormat();
   const { shopId, role } = useCurrentSession();
   const [params, setParams] = useSearchParams();
@@ -60,7 +60,7 @@ export function CustomersPage() {
     { title: t('customers.col.lifecycle'), dataIndex: 'lifecycle', render: (s: LifecycleStage) => <Tag color={lifecycleColors[s]}>{t(`customers.lifecycle.${s}`)}</Tag> },
     { title: t('customers.col.rfm'), key: 'rfm', render: (_: unknown, c: CustomerListItem) => (c.rfm ? t(`customers.rfm.${c.rfm.class}`) : '—') },
     { title: t('customers.col.orders'), dataIndex: 'orders', align: 'right' as const, render: (v: number) => format.count(v) },
-    { title: t('customers.col.netSales'), dataIndex: 'netSales', align: 'right' as const, render: (v: number) => format.money(v) },
+    { title: label('metric', 'net_sales'), dataIndex: 'netSales', align: 'right' as const, render: (v: number) => format.money(v) },
     { title: t('customers.col.lastOrderAt'), dataIndex: 'lastOrderAt', render: (v: string | null) => (v ? format.timestamp(v).slice(0, 10) : '—') },
     { title: t('customers.col.tags'), dataIndex: 'tags', render: (tags: string[]) => tags.map((tag) => <Tag key={tag}>{tag}</Tag>) },
   ];

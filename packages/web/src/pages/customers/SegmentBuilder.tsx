@@ -79,7 +79,7 @@ function ValueInput({ condition, onChange }: ValueProps) {
 }
 
 function ConditionRow({ condition, onChange, onRemove }: { condition: DraftCondition; onChange: (c: DraftCondition) => void; onRemove: () => void }) {
-  const { t } = useI18n();
+  const { t, label } = useI18n();
   const segments = useSegments();
   const ops = operatorsFor(condition);
   const opSelect = (c: Exclude<DraftCondition, { kind: 'segment' }>) => (
@@ -105,7 +105,7 @@ function ConditionRow({ condition, onChange, onRemove }: { condition: DraftCondi
       {condition.kind === 'orders' && <>
         <Select style={{ width: 120 }} value={condition.within ?? ''} options={withinOptions(t)} onChange={(w: string) => onChange({ ...condition, within: w || null })} />
         <Input style={{ width: 180 }} placeholder={t('segments.category')} value={condition.category} onChange={(e) => onChange({ ...condition, category: e.target.value })} />
-        <Select style={{ width: 140 }} value={condition.measure} options={orderMeasures.map((m) => ({ value: m, label: t(`segments.measure.${m}`) }))}
+        <Select style={{ width: 140 }} value={condition.measure} options={orderMeasures.map((m) => ({ value: m, label: { count: t('segments.measure.count'), net_sales: label('metric', 'net_sales'), aov: t('segments.measure.aov') }[m] }))}
           onChange={(measure) => onChange({ ...condition, measure, value: undefined })} />
         {opSelect(condition)}
       </>}

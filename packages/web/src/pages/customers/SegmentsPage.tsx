@@ -31,14 +31,14 @@ function useSettled<T>(value: T, ms = 400): T {
 }
 
 function SampleTable({ customers }: { customers: CustomerListItem[] }) {
-  const { t } = useI18n();
+  const { t, label } = useI18n();
   const format = useFormat();
   return (
     <Table size="small" rowKey="externalId" pagination={false} dataSource={customers} data-testid="segment-sample" columns={[
       { title: t('customers.col.customer'), key: 'c', render: (_: unknown, c: CustomerListItem) => <Link to={`/customers/${encodeURIComponent(c.externalId)}`}>{c.name ?? c.externalId}</Link> },
       { title: t('customers.col.phone'), dataIndex: 'phone', render: (p: string | null) => p ?? '—' },
       { title: t('customers.col.lifecycle'), dataIndex: 'lifecycle', render: (s: CustomerListItem['lifecycle']) => <Tag color={lifecycleColors[s]}>{t(`customers.lifecycle.${s}`)}</Tag> },
-      { title: t('customers.col.netSales'), dataIndex: 'netSales', align: 'right' as const, render: (v: number) => format.money(v) },
+      { title: label('metric', 'net_sales'), dataIndex: 'netSales', align: 'right' as const, render: (v: number) => format.money(v) },
     ]} />
   );
 }
