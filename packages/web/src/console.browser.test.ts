@@ -5,58 +5,32 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { metricCatalog, type InitResult, type MetricsResult } from '@flywheel/contracts';
-import { launchBrowser, startFlywheel } from '../../server/src/testing/harness';
 import { addDays, presetPeriod, todayIn } from './format/dates';
 import { formatMetric, formatMoney } from './format/numbers';
+import { ConsoleHarness, type Fw } from './testing/console-harness';
 import { customers, catalog, orderRecords, plannedOrders, spendRecords, trackingCalls } from './testing/demo-data';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const distIndex = path.resolve(here, '../dist/index.html');
-const artifacts = path.resolve(here, '../../../artifacts/console');
+let artifacts: string;
 const TIMEZONE = 'Asia/Shanghai';
 const overviewMetrics = ['sales', 'orders', 'buyers', 'per_customer_spend', 'uv', 'conversion_rate', 'repurchase_rate', 'roas'] as const;
 /** Three Latin words in a row: an English sentence (ids such as paid_social and acronyms such as ROAS are not). */
 const englishSentence = /[A-Za-z]+[ ,.;:]+[A-Za-z]+[ ,.;:]+[A-Za-z]+/;
 
-type Fw = Awaited<ReturnType<typeof startFlywheel>>;
+let h: ConsoleHarness;
 let fw: Fw;
 let baseUrl: string;
 let shop: InitResult;
-let browser: Browser;
 const viewer = { email: `viewer-${Date.now()}@shop.example`, password: 'viewer-pass-1', name: '只读同学' };
 
-async function http<T = unknown>(method: string, url: string, key: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${baseUrl}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try { parsed = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: response.status, body: parsed as T };
-}
+const http = <T = unknown>(method: string, url: string, key: string, body?: unknown) => h.http<T>(method, url, key, body);
 
-/** Invites the viewer person to a shop and accepts with their password, as the invitation link does. */
-async function invite(key: string, role: string) {
-  const invitation = await http<{ token: string }>('POST', '/v1/operators', key, { email: viewer.email, name: viewer.name, role });
-  expect(invitation.status, JSON.stringify(invitation.body)).toBe(201);
-  const accepted = await http('POST', '/v1/auth/accept-invitation', '', { token: invitation.body.token, password: viewer.password, name: viewer.name });
-  expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
-}
+/** Invites the viewer person to a shop with a role, as the invitation link does. */
+const invite = (key: string, role: string) => h.invite(key, viewer, role);
 
-async function upsert(entity: string, records: unknown[]) {
-  for (let i = 0; i < records.length; i += 1000) {
-    const r = await http<{ accepted: number; rejected: unknown[] }>('POST', `/v1/${entity}/batch`, shop.secretKey, { records: records.slice(i, i + 1000) });
-    expect(r.status, JSON.stringify(r.body)).toBe(200);
-    expect(r.body.rejected, `${entity} rejected`).toEqual([]);
-  }
-}
+const upsert = (entity: string, records: unknown[]) => h.upsert(shop.secretKey, entity, records);
 
 async function loadShop(today: string) {
   const orders = plannedOrders(today);
@@ -73,49 +47,23 @@ async function loadShop(today: string) {
   return orders;
 }
 
-async function newPage(locale = 'zh-CN'): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ locale, timezoneId: 'Europe/London', viewport: { width: 1440, height: 960 } });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error('[browser error]', error.message));
-  return { context, page };
-}
+const newPage = (locale = 'zh-CN') => h.newPage(locale);
 
-async function login(page: Page, email: string, password: string) {
-  await page.goto(`${baseUrl}/login`);
-  await page.locator('#email').fill(email);
-  await page.locator('#password').fill(password);
-  await page.locator('button[type=submit]').click();
-}
+const login = (page: Page, email: string, password: string) => h.login(page, email, password);
 
-async function screenshot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
-}
+const screenshot = (page: Page, name: string) => h.screenshot(page, name);
 
-/** Waits until ECharts says every chart on the page has finished drawing. */
-async function chartsDrawn(page: Page) {
-  await page.waitForFunction(() => {
-    const charts = [...document.querySelectorAll('[data-chart]')];
-    return charts.length > 0 && charts.every((c) => c.getAttribute('data-drawn') === 'true');
-  }, undefined, { timeout: 30_000 });
-}
+const chartsDrawn = (page: Page) => h.chartsDrawn(page);
 
 beforeAll(async () => {
-  if (!fs.existsSync(distIndex)) {
-    throw new Error(`The console is not built (${distIndex} is missing): run \`npm run build -w @flywheel/web\` (npm install does it too) before this test.`);
-  }
-  fs.mkdirSync(artifacts, { recursive: true });
-  fw = await startFlywheel();
-  await fw.http.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(fw.http.server.address() as AddressInfo).port}`;
+  h = await ConsoleHarness.start();
+  ({ fw, baseUrl, artifacts } = h);
   shop = await fw.shops.createShop({ name: '西湖小铺' });
   await invite(shop.secretKey, 'viewer');
-  // A fresh temporary profile (user-data-dir) of its own, removed on close.
-  browser = await launchBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await fw?.close();
+  await h?.close();
 });
 
 describe('console in Chromium', { timeout: 120_000 }, () => {

@@ -4,40 +4,22 @@
  * builder with its live preview, in Chinese and in English, for an owner and for a viewer (masked
  * phones). Screenshots land in artifacts/console/ (gitignored).
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { InitResult, RfmResult } from '@flywheel/contracts';
-import { serveCjkFont } from '../../server/src/platform/browser';
-import { launchBrowser, startFlywheel } from '../../server/src/testing/harness';
 import { addDays, todayIn } from './format/dates';
+import { ConsoleHarness, rowsOf, type Fw } from './testing/console-harness';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const distIndex = path.resolve(here, '../dist/index.html');
-const artifacts = path.resolve(here, '../../../artifacts/console');
 const TIMEZONE = 'Asia/Shanghai';
-
-type Fw = Awaited<ReturnType<typeof startFlywheel>>;
+let h: ConsoleHarness;
 let fw: Fw;
-let baseUrl: string;
 let shop: InitResult;
-let browser: Browser;
 const viewer = { email: `viewer-${Date.now()}@shop.example`, password: 'viewer-pass-1', name: '只读同学' };
-
-async function http<T = unknown>(method: string, url: string, key: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${baseUrl}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try { parsed = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: response.status, body: parsed as T };
-}
+const http = <T = unknown>(method: string, url: string, key: string, body?: unknown) => h.http<T>(method, url, key, body);
+/** Pages with the packaged Chinese font (the machine may have none), so screenshots read. */
+const newPage = (lang: 'zh-CN' | 'en' = 'zh-CN') => h.newPage(lang, { font: true });
+const login = (page: Page, email: string, password: string) => h.loggedIn(page, email, password);
+const chartsDrawn = (page: Page) => h.chartsDrawn(page);
 
 /** Eight customers: three in 广东, with orders from 3 to 300 days ago, one who never bought. */
 async function loadShop() {
@@ -61,51 +43,17 @@ async function loadShop() {
   await fw.projector.drain();
 }
 
-/** Pages with the packaged Chinese font (the machine may have none), so screenshots read; CSP is bypassed for its test-only host. */
-const fontCss = new WeakMap<Page, string>();
-async function newPage(lang: 'zh-CN' | 'en' = 'zh-CN'): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ locale: lang, timezoneId: 'Europe/London', viewport: { width: 1440, height: 960 }, bypassCSP: true });
-  await context.addInitScript((l) => localStorage.setItem('flywheel.lang', l), lang);
-  const page = await context.newPage();
-  fontCss.set(page, await serveCjkFont(page));
-  page.on('pageerror', (error) => console.error('[browser error]', error.message));
-  return { context, page };
-}
-
-async function login(page: Page, email: string, password: string) {
-  await page.goto(`${baseUrl}/login`);
-  await page.locator('#email').fill(email);
-  await page.locator('#password').fill(password);
-  await page.locator('button[type=submit]').click();
-  await page.waitForURL(/\/overview$/);
-  await page.addStyleTag({ content: `${fontCss.get(page)}\nbody, body * { font-family: 'Noto Sans SC', sans-serif !important; }` });
-}
-
-async function chartsDrawn(page: Page) {
-  await page.waitForFunction(() => {
-    const charts = [...document.querySelectorAll('[data-chart]')];
-    return charts.length > 0 && charts.every((c) => c.getAttribute('data-drawn') === 'true');
-  }, undefined, { timeout: 30_000 });
-}
-
-const rowsOf = (page: Page, table: string) => page.getByTestId(table).locator('tbody tr.ant-table-row');
 
 beforeAll(async () => {
-  if (!fs.existsSync(distIndex)) throw new Error(`The console is not built (${distIndex} is missing): run \`npm run build -w @flywheel/web\` before this test.`);
-  fs.mkdirSync(artifacts, { recursive: true });
-  fw = await startFlywheel();
-  await fw.http.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(fw.http.server.address() as AddressInfo).port}`;
+  h = await ConsoleHarness.start();
+  fw = h.fw;
   shop = await fw.shops.createShop({ name: '客户页测试店' });
-  const invitation = await http<{ token: string }>('POST', '/v1/operators', shop.secretKey, { email: viewer.email, name: viewer.name, role: 'viewer' });
-  await http('POST', '/v1/auth/accept-invitation', '', { token: invitation.body.token, password: viewer.password, name: viewer.name });
+  await h.invite(shop.secretKey, viewer, 'viewer');
   await loadShop();
-  browser = await launchBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await fw?.close();
+  await h?.close();
 });
 
 describe('customers pages in Chromium', { timeout: 120_000 }, () => {
@@ -137,7 +85,7 @@ describe('customers pages in Chromium', { timeout: 120_000 }, () => {
     await page.getByTestId('tag-input').press('Enter');
     await expect.poll(() => page.getByTestId('profile-tags').innerText()).toContain('回访');
     await chartsDrawn(page);
-    await page.screenshot({ path: path.join(artifacts, 'customer-profile.png'), fullPage: true });
+    await h.screenshot(page, 'customer-profile');
   });
 
   it('shows the RFM classes as the API gives them, each a click from its customers', async () => {
@@ -150,7 +98,7 @@ describe('customers pages in Chromium', { timeout: 120_000 }, () => {
     await expect.poll(() => rowsOf(page, 'rfm-table').count()).toBe(8);
     const counts = await rowsOf(page, 'rfm-table').locator('td:nth-child(3)').allInnerTexts();
     expect(counts.map(Number)).toEqual(api.body.classes.map((c) => c.customers));
-    await page.screenshot({ path: path.join(artifacts, 'customer-layers.png'), fullPage: true });
+    await h.screenshot(page, 'customer-layers');
     const biggest = api.body.classes.reduce((a, b) => (b.customers > a.customers ? b : a));
     await rowsOf(page, 'rfm-table').nth(api.body.classes.indexOf(biggest)).getByRole('link').click();
     await page.waitForURL(new RegExp(`/customers\\?rfmClass=${biggest.class}$`));
@@ -170,7 +118,7 @@ describe('customers pages in Chromium', { timeout: 120_000 }, () => {
     await page.getByTestId('segment-save').click();
     await expect.poll(() => rowsOf(page, 'segments-table').count()).toBe(1);
     expect(await rowsOf(page, 'segments-table').first().innerText()).toMatch(/广东客户\s+3/);
-    await page.screenshot({ path: path.join(artifacts, 'segments.png'), fullPage: true });
+    await h.screenshot(page, 'segments');
     await rowsOf(page, 'segments-table').first().click();
     await page.getByTestId('segment-drawer').getByTestId('segment-sample').waitFor();
     await chartsDrawn(page);
@@ -194,7 +142,7 @@ describe('customers pages in Chromium', { timeout: 120_000 }, () => {
     await page.getByTestId('navigation').getByText('Lifecycle & RFM').click();
     await chartsDrawn(page);
     expect(await page.getByTestId('rfm-table').innerText()).toContain('Important value');
-    await page.screenshot({ path: path.join(artifacts, 'customer-layers-en.png'), fullPage: true });
+    await h.screenshot(page, 'customer-layers-en');
     await context.close();
   });
 });

@@ -5,39 +5,21 @@
  * refused by the server beside its field, a good change saved as version 1), a member's points
  * ledger, and the page in English for a viewer (read only). Screenshots land in artifacts/console/.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { CustomerPoints, InitResult, LoyaltyProgramResult, LoyaltyReport } from '@flywheel/contracts';
-import { serveCjkFont } from '../../server/src/platform/browser';
-import { launchBrowser, startFlywheel } from '../../server/src/testing/harness';
+import { ConsoleHarness, rowsOf, type Fw } from './testing/console-harness';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const distIndex = path.resolve(here, '../dist/index.html');
-const artifacts = path.resolve(here, '../../../artifacts/console');
 const DAY = 86_400_000;
-
-type Fw = Awaited<ReturnType<typeof startFlywheel>>;
+let h: ConsoleHarness;
 let fw: Fw;
-let baseUrl: string;
 let shop: InitResult;
-let browser: Browser;
 const viewer = { email: `viewer-${Date.now()}@loyalty.example`, password: 'viewer-pass-1', name: '只读同学' };
-
-async function http<T = unknown>(method: string, url: string, key: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${baseUrl}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try { parsed = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: response.status, body: parsed as T };
-}
+const http = <T = unknown>(method: string, url: string, key: string, body?: unknown) => h.http<T>(method, url, key, body);
+/** Pages with the packaged Chinese font (the machine may have none), so screenshots read. */
+const newPage = (lang: 'zh-CN' | 'en' = 'zh-CN') => h.newPage(lang, { font: true });
+const login = (page: Page, email: string, password: string) => h.loggedIn(page, email, password);
+const chartsDrawn = (page: Page) => h.chartsDrawn(page);
 
 /** Four customers: c1 spends 2,500元 (gold), c2 12,000元 (diamond), c3 300元, c4 nothing; c3 signs in, c4 gets 50 points by hand. */
 async function loadShop() {
@@ -57,51 +39,18 @@ async function loadShop() {
   expect((await http('POST', '/v1/points/adjust', shop.secretKey, { customerId: 'c4', amount: 50, reason: '客服补偿', idempotencyKey: 'b-1' })).status).toBe(200);
 }
 
-const fontCss = new WeakMap<Page, string>();
-async function newPage(lang: 'zh-CN' | 'en' = 'zh-CN'): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ locale: lang, timezoneId: 'Europe/London', viewport: { width: 1440, height: 960 }, bypassCSP: true });
-  await context.addInitScript((l) => localStorage.setItem('flywheel.lang', l), lang);
-  const page = await context.newPage();
-  fontCss.set(page, await serveCjkFont(page));
-  page.on('pageerror', (error) => console.error('[browser error]', error.message));
-  return { context, page };
-}
-
-async function login(page: Page, email: string, password: string) {
-  await page.goto(`${baseUrl}/login`);
-  await page.locator('#email').fill(email);
-  await page.locator('#password').fill(password);
-  await page.locator('button[type=submit]').click();
-  await page.waitForURL(/\/overview$/);
-  await page.addStyleTag({ content: `${fontCss.get(page)}\nbody, body * { font-family: 'Noto Sans SC', sans-serif !important; }` });
-}
-
-async function chartsDrawn(page: Page) {
-  await page.waitForFunction(() => {
-    const charts = [...document.querySelectorAll('[data-chart]')];
-    return charts.length >= 2 && charts.every((c) => c.getAttribute('data-drawn') === 'true');
-  }, undefined, { timeout: 30_000 });
-}
-
-const rowsOf = (page: Page, table: string) => page.getByTestId(table).locator('tbody tr.ant-table-row');
 const tierRow = (page: Page, i: number) => page.getByTestId('loyalty-tiers-table').locator('tbody tr.ant-table-row').nth(i);
 
 beforeAll(async () => {
-  if (!fs.existsSync(distIndex)) throw new Error(`The console is not built (${distIndex} is missing): run \`npm run build -w @flywheel/web\` before this test.`);
-  fs.mkdirSync(artifacts, { recursive: true });
-  fw = await startFlywheel();
-  await fw.http.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(fw.http.server.address() as AddressInfo).port}`;
+  h = await ConsoleHarness.start();
+  fw = h.fw;
   shop = await fw.shops.createShop({ name: '会员页测试店' });
-  const invitation = await http<{ token: string }>('POST', '/v1/operators', shop.secretKey, { email: viewer.email, name: viewer.name, role: 'viewer' });
-  await http('POST', '/v1/auth/accept-invitation', '', { token: invitation.body.token, password: viewer.password, name: viewer.name });
+  await h.invite(shop.secretKey, viewer, 'viewer');
   await loadShop();
-  browser = await launchBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await fw?.close();
+  await h?.close();
 });
 
 describe('the 会员 page in Chromium', { timeout: 120_000 }, () => {
@@ -131,7 +80,7 @@ describe('the 会员 page in Chromium', { timeout: 120_000 }, () => {
     expect(report.points.outstanding).toBe(14_800);
     expect(await page.getByTestId('loyalty-liability').innerText()).toContain('¥148.00');
     expect(await page.getByTestId('loyalty-kpis').innerText()).toContain('14,800');
-    await page.screenshot({ path: path.join(artifacts, 'loyalty.png'), fullPage: true });
+    await h.screenshot(page, 'loyalty');
   });
 
   it('shows a member\'s tier, balances and ledger', async () => {
@@ -144,7 +93,7 @@ describe('the 会员 page in Chromium', { timeout: 120_000 }, () => {
     await expect.poll(() => rowsOf(page, 'loyalty-ledger').count()).toBe(api.ledger.length);
     expect(await rowsOf(page, 'loyalty-ledger').first().innerText()).toContain('消费获得');
     expect(await page.getByTestId('loyalty-member-balance').innerText()).toContain(api.available.toLocaleString('en-US'));
-    await page.screenshot({ path: path.join(artifacts, 'loyalty-member.png'), fullPage: true });
+    await h.screenshot(page, 'loyalty-member');
   });
 
   it('refuses a threshold below the tier before on the page, a key used twice at its field, and saves a good change as version 1', async () => {
@@ -169,7 +118,7 @@ describe('the 会员 page in Chromium', { timeout: 120_000 }, () => {
     const saved = (await http<LoyaltyProgramResult>('GET', '/v1/loyalty/program', shop.secretKey)).body;
     expect([saved.version, saved.tiers[2].minGrowth, saved.tiers[1].key]).toEqual([1, 8000, 'gold']);
     await expect.poll(() => page.getByTestId('loyalty-program-version').innerText()).toContain('第 1 版');
-    await page.screenshot({ path: path.join(artifacts, 'loyalty-program.png'), fullPage: true });
+    await h.screenshot(page, 'loyalty-program');
   });
 
   it('reads in English for a viewer, who may not change the program', async () => {
@@ -184,7 +133,7 @@ describe('the 会员 page in Chromium', { timeout: 120_000 }, () => {
     expect(header).toMatch(/Tier[\s\S]*Members[\s\S]*Sales \(paid\) per member/);
     expect(await page.getByTestId('loyalty-kpis').innerText()).toMatch(/Points liability[\s\S]*¥148\.00/);
     expect(await page.getByTestId('loyalty-program').innerText()).toContain('Version 1, in force since');
-    await page.screenshot({ path: path.join(artifacts, 'loyalty-en.png'), fullPage: true });
+    await h.screenshot(page, 'loyalty-en');
     await context.close();
   });
 });

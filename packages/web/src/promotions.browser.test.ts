@@ -5,37 +5,20 @@
  * allocation and the hints, the promotion's results after a paid checkout, and the list in English.
  * Screenshots land in artifacts/console/ (gitignored).
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { InitResult } from '@flywheel/contracts';
-import { serveCjkFont } from '../../server/src/platform/browser';
-import { launchBrowser, startFlywheel } from '../../server/src/testing/harness';
+import { ConsoleHarness, rowsOf, type Fw } from './testing/console-harness';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const distIndex = path.resolve(here, '../dist/index.html');
-const artifacts = path.resolve(here, '../../../artifacts/console');
-
-type Fw = Awaited<ReturnType<typeof startFlywheel>>;
+let h: ConsoleHarness;
 let fw: Fw;
-let baseUrl: string;
 let shop: InitResult;
-let browser: Browser;
-
-async function http<T = unknown>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${baseUrl}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${shop.secretKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try { parsed = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: response.status, body: parsed as T };
-}
+/** Calls with the shop's secret key. */
+const http = <T = unknown>(method: string, url: string, body?: unknown) => h.http<T>(method, url, shop.secretKey, body);
+/** Pages with the packaged Chinese font, in the shop's time zone. */
+const newPage = (lang: 'zh-CN' | 'en' = 'zh-CN') => h.newPage(lang, { font: true, timezoneId: 'Asia/Shanghai' });
+const withFont = (page: Page) => h.withFont(page);
+const login = (page: Page) => h.loggedIn(page, shop.ownerEmail, shop.ownerPassword);
 
 async function loadShop() {
   const products = [
@@ -47,46 +30,15 @@ async function loadShop() {
   await fw.runtime.drain();
 }
 
-const fontCss = new WeakMap<Page, string>();
-async function newPage(lang: 'zh-CN' | 'en' = 'zh-CN'): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ locale: lang, timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 960 }, bypassCSP: true });
-  await context.addInitScript((l) => localStorage.setItem('flywheel.lang', l), lang);
-  const page = await context.newPage();
-  fontCss.set(page, await serveCjkFont(page));
-  page.on('pageerror', (error) => console.error('[browser error]', error.message));
-  return { context, page };
-}
-
-/** The packaged Chinese font, again after every full load of the page. */
-async function withFont(page: Page) {
-  await page.addStyleTag({ content: `${fontCss.get(page)}\nbody, body * { font-family: 'Noto Sans SC', sans-serif !important; }` });
-}
-
-async function login(page: Page) {
-  await page.goto(`${baseUrl}/login`);
-  await page.locator('#email').fill(shop.ownerEmail);
-  await page.locator('#password').fill(shop.ownerPassword);
-  await page.locator('button[type=submit]').click();
-  await page.waitForURL(/\/overview$/);
-  await withFont(page);
-}
-
-const rowsOf = (page: Page, table: string) => page.getByTestId(table).locator('tbody tr.ant-table-row');
-
 beforeAll(async () => {
-  if (!fs.existsSync(distIndex)) throw new Error(`The console is not built (${distIndex} is missing): run \`npm run build -w @flywheel/web\` before this test.`);
-  fs.mkdirSync(artifacts, { recursive: true });
-  fw = await startFlywheel();
-  await fw.http.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(fw.http.server.address() as AddressInfo).port}`;
+  h = await ConsoleHarness.start();
+  fw = h.fw;
   shop = await fw.shops.createShop({ name: '营销页测试店' });
   await loadShop();
-  browser = await launchBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await fw?.close();
+  await h?.close();
 });
 
 describe('营销 pages in Chromium', { timeout: 120_000 }, () => {
@@ -116,13 +68,13 @@ describe('营销 pages in Chromium', { timeout: 120_000 }, () => {
     await expect.poll(() => form.getByTestId('rule-preview').innerText()).toBe('规则预览：满¥200减¥20；满¥300减¥40');
     await form.getByTestId('scope-categories').locator('input').fill('服饰');
     await form.getByTestId('scope-categories').locator('input').press('Enter');
-    await page.screenshot({ path: path.join(artifacts, 'promotion-form.png'), fullPage: true });
+    await h.screenshot(page, 'promotion-form');
     await form.getByTestId('promotion-publish').click();
     await expect.poll(() => rowsOf(page, 'promotions-table').count()).toBe(1);
     expect(await rowsOf(page, 'promotions-table').first().innerText()).toMatch(/服饰满200减20[\s\S]*满减 \/ 满折[\s\S]*满¥200减¥20；满¥300减¥40[\s\S]*进行中/);
     const api = await http<{ promotions: { scope: { categories: string[] }; rule: unknown }[] }>('GET', '/v1/promotions');
     expect(api.body.promotions[0]).toMatchObject({ scope: { categories: ['服饰'] }, rule: { basis: 'amount', tiers: [{ min: 20000, off: 2000 }, { min: 30000, off: 4000 }], repeat: false } });
-    await page.screenshot({ path: path.join(artifacts, 'promotions.png'), fullPage: true });
+    await h.screenshot(page, 'promotions');
   });
 
   it('makes a coupon template and shows its claim counts', async () => {
@@ -142,7 +94,7 @@ describe('营销 pages in Chromium', { timeout: 120_000 }, () => {
     await page.reload();
     await withFont(page);
     await expect.poll(() => rowsOf(page, 'coupons-table').first().innerText()).toMatch(/满100减10券\s+减¥10\s+¥100\s+领取后 7 天\s+1\s+999\s+0\s+0/);
-    await page.screenshot({ path: path.join(artifacts, 'coupons.png'), fullPage: true });
+    await h.screenshot(page, 'coupons');
   });
 
   it('prices a pasted cart in 试算 with each line\'s allocation and the hints', async () => {
@@ -156,7 +108,7 @@ describe('营销 pages in Chromium', { timeout: 120_000 }, () => {
     const allocations = await page.getByTestId('sim-allocation').allInnerTexts();
     expect(allocations).toEqual(['服饰满200减20 ¥13.04', '服饰满200减20 ¥6.96']);
     expect(await page.getByTestId('sim-hints').innerText()).toContain('再买¥70.00 可减¥40');
-    await page.screenshot({ path: path.join(artifacts, 'quote-simulator.png'), fullPage: true });
+    await h.screenshot(page, 'quote-simulator');
   });
 
   it('shows a promotion\'s results after a paid checkout', async () => {
@@ -175,7 +127,7 @@ describe('营销 pages in Chromium', { timeout: 120_000 }, () => {
     expect(await report.getByTestId('report-ratio').innerText()).toContain('6.50');
     expect(await report.innerText()).toContain('支付金额');
     await page.waitForFunction(() => document.querySelector('[data-chart="promotion-daily"]')?.getAttribute('data-drawn') === 'true', undefined, { timeout: 30_000 });
-    await page.screenshot({ path: path.join(artifacts, 'promotion-report.png'), fullPage: true });
+    await h.screenshot(page, 'promotion-report');
   });
 
   it('reads in English', async () => {
@@ -192,7 +144,7 @@ describe('营销 pages in Chromium', { timeout: 120_000 }, () => {
     await page.getByTestId('sim-cart').fill('TEE 3');
     await page.getByTestId('sim-run').click();
     await expect.poll(() => page.getByTestId('sim-hints').innerText()).toContain('Spend');
-    await page.screenshot({ path: path.join(artifacts, 'quote-simulator-en.png'), fullPage: true });
+    await h.screenshot(page, 'quote-simulator-en');
     await context.close();
   });
 });

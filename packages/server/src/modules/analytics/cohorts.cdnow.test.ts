@@ -3,40 +3,19 @@
  * January 1997 on, the log of the customer-lifetime-value literature), loaded through the public API.
  * Eight of its orders are of amount 0: a purchase all the same, as for `buyers`.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Flywheel } from '../../app';
+import { cdnowLines, loadCdnow } from '../../testing/cdnow';
 import { call, startFlywheel } from '../../testing/harness';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const sample = path.resolve(here, '../../../../../../shared/data/cdnow/CDNOW_sample.txt');
-
-if (!fs.existsSync(sample)) throw new Error(`${sample} is missing: this test reads the project's shared folder (shared/data/cdnow), kept beside the repository`);
-
-interface Line { customer: string; date: string; cents: number }
-const lines: Line[] = fs.readFileSync(sample, 'utf8').trim().split('\n').map((row) => {
-  const [customer, , ymd, , amount] = row.trim().split(/\s+/);
-  return { customer, date: `${ymd.slice(0, 4)}-${ymd.slice(4, 6)}-${ymd.slice(6, 8)}`, cents: Math.round(Number(amount) * 100) };
-});
+const lines = cdnowLines();
 
 let fw: Flywheel;
 let key: string;
 
 beforeAll(async () => {
   fw = await startFlywheel();
-  const shop = await fw.shops.createShop({ name: 'CDNOW', currency: 'USD', timezone: 'UTC' });
-  key = shop.secretKey;
-  const orders = lines.map((l, i) => ({
-    externalId: `t${i}`, customerId: l.customer, status: 'paid', placedAt: `${l.date}T12:00:00Z`, paidAt: `${l.date}T12:00:00Z`,
-    items: [{ sku: 'CD', quantity: 1, unitPrice: l.cents }], payableAmount: l.cents, currency: 'USD',
-  }));
-  for (let i = 0; i < orders.length; i += 1000) {
-    const r = await call(fw, 'POST', '/v1/orders/batch', key, { records: orders.slice(i, i + 1000) });
-    expect(r.body.rejected).toEqual([]);
-  }
-  await fw.projector.drain();
+  key = await loadCdnow(fw, lines);
 });
 afterAll(async () => { await fw?.close(); });
 
