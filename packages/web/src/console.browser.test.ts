@@ -11,7 +11,7 @@ import { metricCatalog, type InitResult, type MetricsResult } from '@flywheel/co
 import { addDays, presetPeriod, todayIn } from './format/dates';
 import { formatMetric, formatMoney } from './format/numbers';
 import { ConsoleHarness, type Fw } from './testing/console-harness';
-import { customers, catalog, orderRecords, plannedOrders, spendRecords, trackingCalls } from './testing/demo-data';
+import { catalog } from './testing/demo-data';
 
 let artifacts: string;
 const TIMEZONE = 'Asia/Shanghai';
@@ -32,20 +32,7 @@ const invite = (key: string, role: string) => h.invite(key, viewer, role);
 
 const upsert = (entity: string, records: unknown[]) => h.upsert(shop.secretKey, entity, records);
 
-async function loadShop(today: string) {
-  const orders = plannedOrders(today);
-  await upsert('products', catalog);
-  await upsert('customers', customers());
-  await upsert('orders', orderRecords(orders));
-  await upsert('spend', spendRecords(today));
-  const calls = trackingCalls(orders, today);
-  for (let i = 0; i < calls.length; i += 500) {
-    const r = await http<{ accepted: number }>('POST', '/v1/batch', shop.publishableKey, { batch: calls.slice(i, i + 500) });
-    expect(r.status, JSON.stringify(r.body)).toBe(200);
-  }
-  await fw.projector.drain();
-  return orders;
-}
+const loadShop = (today: string) => h.loadDemoShop(shop, today);
 
 const newPage = (locale = 'zh-CN') => h.newPage(locale);
 

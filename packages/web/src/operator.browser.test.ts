@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { dayRangeLabel, formatMetric, metricCatalog, type InitResult, type MetricsResult } from '@flywheel/contracts';
 import { addDays, todayIn } from './format/dates';
 import { ConsoleHarness, type Fw } from './testing/console-harness';
-import { catalog, customers, orderRecords, plannedOrders, spendRecords, trackingCalls } from './testing/demo-data';
+import { catalog } from './testing/demo-data';
 
 let artifacts: string;
 const TIMEZONE = 'Asia/Shanghai';
@@ -55,13 +55,7 @@ beforeAll(async () => {
   ({ fw, baseUrl, browser, artifacts } = h);
   shop = await fw.shops.createShop({ name: '西湖小铺' });
   today = todayIn(TIMEZONE);
-  const orders = plannedOrders(today);
-  await upsert('products', catalog);
-  await upsert('customers', customers());
-  await upsert('orders', orderRecords(orders));
-  await upsert('spend', spendRecords(today));
-  const calls = trackingCalls(orders, today);
-  for (let i = 0; i < calls.length; i += 500) expect((await http('POST', '/v1/batch', shop.publishableKey, { batch: calls.slice(i, i + 500) })).status).toBe(200);
+  await h.loadDemoShop(shop, today);
   // Today so far, yesterday and the same day last week, at early hours (before any "now").
   await upsert('orders', [orderAt('LIVE-T1', today, '00:05', 12_000), orderAt('LIVE-Y1', addDays(today, -1), '00:10', 8_000), orderAt('LIVE-W1', addDays(today, -7), '00:20', 5_000)]);
   await fw.projector.drain();

@@ -12,6 +12,7 @@ import { expect } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { serveCjkFont } from '../../../server/src/platform/browser';
 import { launchBrowser, startFlywheel } from '../../../server/src/testing/harness';
+import { catalog, customers, orderRecords, plannedOrders, spendRecords, trackingCalls } from './demo-data';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const distIndex = path.resolve(here, '../../dist/index.html');
@@ -67,6 +68,26 @@ export class ConsoleHarness {
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       expect(r.body.rejected, `${entity} rejected`).toEqual([]);
     }
+  }
+
+  /**
+   * The console tests' shop (testing/demo-data.ts): its catalogue, customers, the orders planned for
+   * the days before `today`, spend and the visits that led to them, sent through the API and projected.
+   * Returns the planned orders, for counting by hand.
+   */
+  async loadDemoShop(shop: { secretKey: string; publishableKey: string }, today: string) {
+    const orders = plannedOrders(today);
+    await this.upsert(shop.secretKey, 'products', catalog);
+    await this.upsert(shop.secretKey, 'customers', customers());
+    await this.upsert(shop.secretKey, 'orders', orderRecords(orders));
+    await this.upsert(shop.secretKey, 'spend', spendRecords(today));
+    const calls = trackingCalls(orders, today);
+    for (let i = 0; i < calls.length; i += 500) {
+      const r = await this.http('POST', '/v1/batch', shop.publishableKey, { batch: calls.slice(i, i + 500) });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+    }
+    await this.fw.projector.drain();
+    return orders;
   }
 
   /** Invites a person to the shop of `key` with a role and accepts with their password, as the invitation link does. */
