@@ -5,14 +5,16 @@ import os from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import { databaseEnv } from '../testing/database';
 import { startFlywheel } from '../testing/harness';
 
 const bin = path.resolve(__dirname, '../../bin/flywheel.js');
 
 /** Runs the CLI without blocking this worker (a blocked worker misses vitest's heartbeats under load). */
-function flywheel(dataDir: string, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+async function flywheel(dataDir: string, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const env = { ...process.env, ...(await databaseEnv(dataDir)), LOG_LEVEL: 'warn' };
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, '--data-dir', dataDir, ...args], { env: { ...process.env, LOG_LEVEL: 'warn' } });
+    const child = spawn(process.execPath, [bin, '--data-dir', dataDir, ...args], { env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -111,7 +113,7 @@ describe('flywheel CLI', () => {
     const shop = JSON.parse((await flywheel(dir, 'init', '--json')).stdout);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const server = spawn(process.execPath, [bin, '--data-dir', dir, 'serve', '--port', String(port), '--host', '127.0.0.1'], { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+    const server = spawn(process.execPath, [bin, '--data-dir', dir, 'serve', '--port', String(port), '--host', '127.0.0.1'], { env: { ...process.env, ...(await databaseEnv(dir)), LOG_LEVEL: 'warn' }, stdio: 'ignore' });
     try {
       await waitForHealth(url);
       const events = Array.from({ length: 500 }, (_, i) => ({ type: 'track', event: 'Product Viewed', anonymousId: `a${i % 37}`, messageId: `kill-${i}` }));

@@ -5,15 +5,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SERVER_FILE } from '../platform/local-access';
+import { databaseEnv } from '../testing/database';
 import { call, startFlywheel } from '../testing/harness';
 import { reviewCommand } from './review';
 
 const bin = path.resolve(__dirname, '../../bin/flywheel.js');
 
 /** Runs the CLI without blocking the test worker (a blocked worker cannot answer vitest while the child runs). */
-function flywheel(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+async function flywheel(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const dataDir = args[args.indexOf('--data-dir') + 1];
+  const env = { ...process.env, ...(args.includes('--data-dir') ? await databaseEnv(dataDir) : {}), LOG_LEVEL: 'warn' };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, LOG_LEVEL: 'warn' } });
+    const child = spawn(process.execPath, [bin, ...args], { env });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
@@ -98,7 +101,7 @@ describe('flywheel review', () => {
   it('works beside a running server, which holds the data dir: it asks that server', async () => {
     const local = await flywheel('--data-dir', dir, 'review', '--month', '2026-10', '--format', 'json', '--shop', shopId, '--as-of', '2026-11-02');
     const port = await freePort();
-    const server = spawn(process.execPath, [bin, '--data-dir', dir, 'serve', '--port', String(port), '--host', '127.0.0.1'], { env: { ...process.env, LOG_LEVEL: 'warn' } });
+    const server = spawn(process.execPath, [bin, '--data-dir', dir, 'serve', '--port', String(port), '--host', '127.0.0.1'], { env: { ...process.env, ...(await databaseEnv(dir)), LOG_LEVEL: 'warn' } });
     const exited = new Promise((resolve) => server.once('exit', resolve));
     try {
       const file = path.join(dir, SERVER_FILE);

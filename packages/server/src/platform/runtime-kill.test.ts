@@ -3,14 +3,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { databaseEnv } from '../testing/database';
 import { newShop, paidOrder, startFlywheel } from '../testing/harness';
 
 const worker = path.join(path.dirname(fileURLToPath(import.meta.url)), '../testing/runtime-worker.ts');
 
 /** Runs the worker until it exits, or kills it once it has printed `killAtLine` lines (one per batch of events or job applied, just before its commit). */
-function runWorker(dataDir: string, killAtLine?: number): Promise<'done' | 'killed'> {
+async function runWorker(dataDir: string, killAtLine?: number): Promise<'done' | 'killed'> {
+  const env = { ...process.env, ...(await databaseEnv(dataDir)) };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', worker, dataDir], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', worker, dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let lines = 0;
     child.stderr.on('data', (d) => (stderr += d));

@@ -4,14 +4,15 @@ import path from 'node:path';
 import type { InitResult } from '@flywheel/contracts';
 import { openFlywheel, type Flywheel } from '../app';
 import { loadConfig, type Config } from '../platform/config';
+import { databaseEnv } from './database';
 
 /**
  * A real Flywheel for tests: embedded PGlite (or the Postgres named by DATABASE_URL, as CI's second
- * run does) and a DuckDB file in a fresh temporary data dir. Tests isolate themselves by shop.
+ * run does: a database of its own per data dir) and a DuckDB file in a fresh temporary data dir.
  */
 export async function startFlywheel(overrides: Partial<Config> = {}): Promise<Flywheel & { dataDir: string }> {
   const dataDir = overrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-test-'));
-  const config = loadConfig({ dataDir, logLevel: (process.env.TEST_LOG_LEVEL as Config['logLevel']) ?? 'silent', projectorIntervalMs: 20, rateLimitPerSecond: 100_000, ...overrides });
+  const config = loadConfig({ dataDir, databaseUrl: (await databaseEnv(dataDir)).DATABASE_URL, logLevel: (process.env.TEST_LOG_LEVEL as Config['logLevel']) ?? 'silent', projectorIntervalMs: 20, rateLimitPerSecond: 100_000, ...overrides });
   const fw = await openFlywheel(config);
   return Object.assign(fw, { dataDir });
 }

@@ -11,6 +11,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { databaseEnv } from '../../testing/database';
 import { newShop, startFlywheel } from '../../testing/harness';
 
 const bin = path.resolve(__dirname, '../../../bin/flywheel.js');
@@ -41,7 +42,7 @@ async function startServer(dataDir: string): Promise<Server> {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [bin, '--data-dir', dataDir, 'serve', '--port', String(port), '--host', '127.0.0.1'], {
     // Subscribers drain every 10 ms, so kills land inside their batches.
-    env: { ...process.env, LOG_LEVEL: 'error', FLYWHEEL_PROJECTOR_INTERVAL_MS: '10' }, stdio: 'ignore',
+    env: { ...process.env, ...(await databaseEnv(dataDir)), LOG_LEVEL: 'error', FLYWHEEL_PROJECTOR_INTERVAL_MS: '10' }, stdio: 'ignore',
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const until = Date.now() + 90_000;
