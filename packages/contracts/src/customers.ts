@@ -427,6 +427,8 @@ export const customerExport = z.object({
   manualTags: z.array(z.object({ tag: z.string(), state: z.enum(['added', 'removed']), at: z.string(), by: z.string().nullable() })),
   orders: z.array(z.record(z.string(), z.unknown())),
   refunds: z.array(z.record(z.string(), z.unknown())),
+  /** Tier, growth value, tier history, points and the points ledger (null when not a member). */
+  loyalty: z.record(z.string(), z.unknown()).nullable(),
   events: z.array(z.record(z.string(), z.unknown())),
   eventsTruncated: z.boolean(),
   segments: z.array(z.object({ id: z.string(), name: z.string() })),

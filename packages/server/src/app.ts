@@ -15,6 +15,7 @@ import { ShopLookup } from './platform/shop-lookup';
 import { counterMigrations, PostgresCounters, RedisCounters, type HotCounters } from './platform/counters';
 import { EventFeed } from './platform/event-feed';
 import { IdempotencyKeys, idempotencyMigrations } from './platform/idempotency';
+import { Clock } from './platform/clock';
 import { jobMigrations, Jobs } from './platform/jobs';
 import { subscriberMigrations, Subscribers } from './platform/subscribers';
 import { mergeProjections, OutboxProjector, outboxMigrations } from './platform/outbox';
@@ -71,6 +72,8 @@ export interface LeverRuntime {
   events: EventFeed;
   jobs: Jobs;
   counters: HotCounters;
+  /** The levers' now: the wall's, or the moment being replayed while the demo loads history. */
+  clock: Clock;
   /** Runs everything the runtime has waiting (tests and one-off commands; a server does it in the background). */
   drain(): Promise<void>;
 }
@@ -101,8 +104,9 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     const commerce = new CommerceService(db, async (shopId) => (await lookup.get(shopId)).currency);
     const tracking = new TrackingService(store, (shopId) => lookup.get(shopId), config.dedupeWindowHours);
     await tracking.init();
+    const clock = new Clock();
     const runtime: LeverRuntime = {
-      subscribers: new Subscribers(db), events: new EventFeed(db, store), jobs: new Jobs(db, log), counters: config.redisUrl ? new RedisCounters(db, config.redisUrl) : new PostgresCounters(db),
+      clock, subscribers: new Subscribers(db), events: new EventFeed(db, store), jobs: new Jobs(db, log, { clock }), counters: config.redisUrl ? new RedisCounters(db, config.redisUrl) : new PostgresCounters(db),
       async drain() {
         await runtime.subscribers.drain();
         await runtime.events.drain();
@@ -113,19 +117,20 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     await projector.init();
     const analytics = new AnalyticsService(store, config.funnelMemoryBytes, async (shopId) => (await lookup.get(shopId)).timezone);
     const planning = createPlanning(db, analytics, { shop: (id) => lookup.get(id), shopIds: async () => (await shops.listShops()).map((s) => s.id) }, log, { delivery: { allowPrivate: config.allowPrivateWebhooks }, chromiumPath: config.chromiumPath });
-    const customers = createCustomers(db, store, {
-      shopOf: (id) => lookup.get(id),
-      commerce,
-      // Erasure reaches commerce's analytics tables once every batch read before it has landed.
-      eraseCustomerAnalytics: async (shopId, externalId, anonymousId) => { await projector.drain(); await store.write((conn) => eraseCustomerAnalytics(conn, shopId, externalId, anonymousId)); },
-      erasePerson: async (shopId, userId, anonymousId) => { await tracking.erasePerson(shopId, userId, anonymousId); await analytics.erasePerson(shopId, userId, anonymousId); },
-      drainOutbox: () => projector.drain(),
-    });
     const loyalty = createLoyalty(db, {
       // Inside a subscriber's transaction the shop is read through it (embedded PGlite is one connection).
       shopOf: async (id, trx) => (trx ? new ShopService(trx).getShop(id) : lookup.get(id)),
       knownCustomers: async (shopId, ids) => new Set((await commerce.customerRecords(shopId, ids)).keys()),
       runtime,
+    });
+    const customers = createCustomers(db, store, {
+      shopOf: (id) => lookup.get(id),
+      commerce,
+      loyalty: loyalty.service,
+      // Erasure reaches commerce's analytics tables once every batch read before it has landed.
+      eraseCustomerAnalytics: async (shopId, externalId, anonymousId) => { await projector.drain(); await store.write((conn) => eraseCustomerAnalytics(conn, shopId, externalId, anonymousId)); },
+      erasePerson: async (shopId, userId, anonymousId) => { await tracking.erasePerson(shopId, userId, anonymousId); await analytics.erasePerson(shopId, userId, anonymousId); },
+      drainOutbox: () => projector.drain(),
     });
     const promotions = createPromotions(db, {
       shopOf: (id) => lookup.get(id),

@@ -6,6 +6,7 @@ import { generateCatalog, generateCustomers, generateDays, type DemoEvent, type 
 import { buildDemoPlan, type MonthFigures, type QuarterFigures } from '../demo/plan';
 import { FlywheelError } from '../platform/errors';
 import { OneAhead } from '../platform/one-ahead';
+import { startOfLocalDay } from '../platform/timezone';
 
 export const DEMO_LOGIN = { email: 'demo@flywheel.local', password: 'flywheel-demo' };
 
@@ -41,6 +42,7 @@ async function upsertAll(fw: Flywheel, shopId: string, entity: EntityName, recor
  */
 export async function loadDemo(fw: Flywheel, opts: DemoOptions, onProgress?: (done: number, total: number) => void): Promise<DemoShop> {
   const shop = await fw.shops.createShop({ name: '飞轮优选旗舰店 (demo)', ownerEmail: DEMO_LOGIN.email, ownerPassword: DEMO_LOGIN.password, timezone: opts.timezone });
+  const { timezone } = await fw.shops.getShop(shop.shopId);
   const rows: Record<string, number> = { products: 0, skus: 0, customers: 0, events: 0, orders: 0, refunds: 0, spend: 0 };
   const catalog = generateCatalog(opts);
   await upsertAll(fw, shop.shopId, 'products', catalog.products);
@@ -70,11 +72,17 @@ export async function loadDemo(fw: Flywheel, opts: DemoOptions, onProgress?: (do
     rows.orders += day.orders.length;
     rows.refunds += day.refunds.length;
     rows.spend += day.spend.length;
-    // Keep the outbox short so the projector's batches stay small and memory flat.
-    if (++done % 20 === 0) await fw.projector.drain();
+    // Keep the outbox short so the projector's batches stay small and memory flat; the loyalty
+    // program runs from day one, reacting to these days at the moment they end.
+    if (++done % 20 === 0) {
+      await fw.projector.drain();
+      await replayLevers(fw, startOfLocalDay(addDays(day.date, 1), timezone));
+    }
     onProgress?.(done, opts.days);
   }
   await events.drain();
+  await fw.projector.drain();
+  await replayLevers(fw, null);
   await fw.projector.drain();
   await fw.analytics.visits.refresh();
   await fw.analytics.sessions.refresh();
@@ -84,6 +92,19 @@ export async function loadDemo(fw: Flywheel, opts: DemoOptions, onProgress?: (do
   const demo: DemoShop = { ...shop, seed: opts.seed, customers: opts.customers, days: opts.days, endDate: opts.endDate, rows };
   fs.writeFileSync(demoMarker(fw.config.dataDir), JSON.stringify(demo, null, 2));
   return demo;
+}
+
+/**
+ * Lets the levers' runtime react to the history loaded so far as if it were `at` (the wall's now
+ * when null): subscribers, behaviour triggers and the timers due by then, until none has more.
+ */
+async function replayLevers(fw: Flywheel, at: Date | null) {
+  if (at) fw.runtime.clock.replay(at);
+  else fw.runtime.clock.release();
+  for (;;) {
+    const ran = (await fw.runtime.subscribers.drain()) + (await fw.runtime.events.drain()) + (await fw.runtime.jobs.work());
+    if (ran === 0) return;
+  }
 }
 
 /** The saved segments a team starts with (issue 17): 沉睡高价值, 本周加购未买, 广东新客. */

@@ -62,4 +62,27 @@ describe('the demo shop, loaded', () => {
     expect(events).toHaveLength(500);
     expect(events.filter((e) => e.timestamp.includes('T23:59:59')).length).toBeLessThanOrEqual(5);
   });
+
+  it('runs its loyalty program from day one: tiers reached and reviewed, points earned, released and expired over the year', async () => {
+    const { body: report } = await call(fw, 'GET', `/v1/loyalty/report?from=2025-10-29&to=${END}`, demo.secretKey);
+    const members = Object.fromEntries(report.tiers.map((t: { key: string; members: number }) => [t.key, t.members]));
+    expect(members.normal).toBeGreaterThan(members.gold);
+    expect(members.gold).toBeGreaterThan(0);
+    expect(report.tierMoves.upgrades).toBeGreaterThan(0);
+    expect(report.tierMoves.downgrades).toBeGreaterThan(0);
+    // Points of the first weeks' orders were released a week after payment and expired 12 months later, inside the history.
+    expect(report.points.issued).toBeGreaterThan(0);
+    expect(report.points.expired).toBeGreaterThan(0);
+    expect(report.points.clawedBack).toBeGreaterThan(0);
+    expect(report.points.outstanding).toBeLessThan(report.points.issued - report.points.expired);
+    // The first lots (paid from 2025-10-29, released a week later) expired when due in the history, not when the demo was loaded.
+    const [expiry] = await fw.db.selectFrom('points_entries').select(['created_at']).where('shop_id', '=', demo.shopId).where('kind', '=', 'expire').orderBy('created_at').limit(1).execute();
+    expect(new Date(expiry.created_at as string).toISOString().slice(0, 10)).toMatch(/^2026-11-0[4-9]$/);
+    // The customers list sees the same tiers.
+    const list = await call(fw, 'GET', '/v1/customers?tier=gold&limit=5', demo.secretKey);
+    expect(list.status, JSON.stringify(list.body)).toBe(200);
+    const gold = list.body.customers;
+    expect(gold.length).toBeGreaterThan(0);
+    expect(gold.every((c: { tier: string; points: number }) => c.tier === 'gold' && c.points >= 0)).toBe(true);
+  });
 });

@@ -60,13 +60,13 @@ describe('durable jobs', () => {
     let release!: () => void;
     let entered!: () => void;
     const inside = new Promise<void>((r) => { entered = r; });
-    const stuck = new Jobs(fw.db, log, 1000);
+    const stuck = new Jobs(fw.db, log, { leaseMs: 1000 });
     stuck.handle(q('lease'), async (job) => {
       entered();
       await new Promise<void>((r) => { release = r; });
       return record(q('lease'), `${job.key}:stuck`, job.attempt);
     });
-    const other = new Jobs(fw.db, log, 1000);
+    const other = new Jobs(fw.db, log, { leaseMs: 1000 });
     other.handle(q('lease'), async (job) => record(q('lease'), `${job.key}:other`, job.attempt));
     await stuck.enqueue([{ queue: q('lease'), key: 'j', payload: {} }]);
     const stuckRun = stuck.work();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
+import { Clock } from './clock';
 import type { Db, Migration } from './db';
 
 export const jobMigrations: Migration[] = [
@@ -40,7 +41,10 @@ export interface Job<P = unknown> {
   payload: P;
   /** 1 on the first run. */
   attempt: number;
+  /** When it was due: a timer's moment. */
   runAt: Date;
+  /** The runtime's clock as the job runs (the replayed moment while the demo loads history). */
+  now: Date;
 }
 
 export interface JobInput<P = unknown> {
@@ -75,7 +79,14 @@ export const retryDelayMs = (attempt: number) => Math.min(3_600_000, 1000 * 2 **
 export class Jobs {
   private readonly handlers = new Map<string, JobHandler<never>>();
 
-  constructor(private readonly db: Db, private readonly log: Logger, private readonly leaseMs = 60_000) {}
+  private readonly leaseMs: number;
+  private readonly clock: Clock;
+
+  /** `leaseMs`: how long a run may take before another process takes the job over (a minute). */
+  constructor(private readonly db: Db, private readonly log: Logger, options: { leaseMs?: number; clock?: Clock } = {}) {
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.clock = options.clock ?? new Clock();
+  }
 
   handle<P>(queue: string, handler: JobHandler<P>) {
     if (this.handlers.has(queue)) throw new Error(`queue ${queue} has a handler already`);
@@ -92,7 +103,7 @@ export class Jobs {
   }
 
   /** Runs the jobs due now, batch after batch, until none is left; resolves with how many ran. */
-  async work(now = new Date(), batch = 50): Promise<number> {
+  async work(now = this.clock.now(), batch = 50): Promise<number> {
     let ran = 0;
     for (;;) {
       const claimed = await this.claim(now, batch);
@@ -112,6 +123,7 @@ export class Jobs {
   }
 
   private async claim(now: Date, batch: number): Promise<(Job & { lease: string })[]> {
+    const clock = this.clock.now();
     const queues = [...this.handlers.keys()];
     if (queues.length === 0) return [];
     const lease = randomUUID();
@@ -128,7 +140,7 @@ export class Jobs {
     return rows.rows
       .map((r) => ({
         id: Number(r.id), queue: String(r.queue), key: String(r.key), shopId: (r.shop_id as string | null) ?? null,
-        payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload, attempt: Number(r.attempts), runAt: new Date(r.run_at as string), lease,
+        payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload, attempt: Number(r.attempts), runAt: new Date(r.run_at as string), now: clock, lease,
       }))
       .sort((a, b) => a.runAt.getTime() - b.runAt.getTime() || a.id - b.id);
   }

@@ -14,7 +14,7 @@ const dataDir = process.argv[2];
 const fw = await openFlywheel(loadConfig({ dataDir, logLevel: 'silent' }));
 await sql`create table if not exists kill_effects (source text not null, shop_id text not null, key text not null)`.execute(fw.db);
 // A short lease, so a job whose run died with a killed process is taken over within the test.
-const jobs = new Jobs(fw.db, fw.log, 1500);
+const jobs = new Jobs(fw.db, fw.log, { leaseMs: 1500 });
 // Small batches: many commits, so a kill lands between and inside them.
 const subscribers = new Subscribers(fw.db, 7);
 subscribers.subscribe('kill-test', ['order.paid'], async (trx, events) => {

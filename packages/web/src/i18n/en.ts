@@ -439,6 +439,8 @@ export const en: Record<MessageKey, string> = {
   'customers.col.orders': 'Orders',
   'customers.col.lastOrderAt': 'Last order',
   'customers.col.tags': 'Tags',
+  'customers.col.tier': 'Tier',
+  'customers.col.points': 'Points',
   'customers.loadMore': 'Load more',
   'customers.shown': '{n} customers shown',
   'customers.searchTruncated': 'Too many people match: only the first 10,000 by ID were looked at. Narrow the search.',

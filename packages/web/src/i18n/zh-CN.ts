@@ -437,6 +437,8 @@ export const zhCN = {
   'customers.col.orders': '订单数',
   'customers.col.lastOrderAt': '最近下单',
   'customers.col.tags': '标签',
+  'customers.col.tier': '会员等级',
+  'customers.col.points': '可用积分',
   'customers.loadMore': '加载更多',
   'customers.shown': '已显示 {n} 位客户',
   'customers.searchTruncated': '匹配的人太多，只查看了按 ID 排序的前 10,000 位，请把搜索词写得更具体。',

@@ -6,8 +6,13 @@ import { RFM_WINDOW_DAYS, rfmClassSql, rfmScoresSql, rfmSql } from './rfm';
 /*
  * The per-customer facts in the analytics store, as SQL. Tables read: `orders`, `order_items`,
  * `products`, `refunds` and `customers` (owned by the commerce module, see commerce/projection.ts),
- * `tracked_events`, `events` and `identity_links` (owned by tracking, see tracking/schema.ts), and
- * `customer_tag_edits` and `customer_people` (this module's, see projection.ts). None is written here.
+ * `tracked_events`, `events` and `identity_links` (owned by tracking, see tracking/schema.ts),
+ * `loyalty_facts` (owned by loyalty, see loyalty/projection.ts), and `customer_tag_edits` and
+ * `customer_people` (this module's, see projection.ts). None is written here.
+ *
+ * Tier and points are the member's now, whatever the as-of date (loyalty keeps their history in its
+ * ledger, not here); someone loyalty has not met yet holds the program's first tier (`$base_tier`)
+ * with no points, as `loyalty.tierOf` says.
  *
  * A purchase is a paid order (`paid_at is not null`) that is not fully refunded, as for `buyers` and
  * cohorts; refunds count as of the date they were created, so facts "as of" a past date are what the
@@ -29,10 +34,10 @@ export interface FactsOptions {
 
 export interface FactsParts { buyers: boolean; attributes: boolean; tags: boolean }
 
-/** The parameters the facts bind: `$shop`, `$tz`, `$asof` (local date), `$asof_end` (the instant asOf ends) and the lifecycle day counts. */
-export function factsParams(shopId: string, timezone: string, asOf: string, settings: LifecycleSettings) {
+/** The parameters the facts bind: `$shop`, `$tz`, `$asof` (local date), `$asof_end` (the instant asOf ends), the lifecycle day counts and `$base_tier`. */
+export function factsParams(shopId: string, timezone: string, asOf: string, settings: LifecycleSettings, baseTier: string) {
   return {
-    shop: shopId, tz: timezone, asof: asOf, asof_end: startOfLocalDay(addDays(asOf, 1), timezone).toISOString(),
+    shop: shopId, tz: timezone, asof: asOf, base_tier: baseTier, asof_end: startOfLocalDay(addDays(asOf, 1), timezone).toISOString(),
     // The RFM window as instants: its first local day starts here (comparing instants spares converting every order's time).
     window_start: startOfLocalDay(addDays(asOf, -RFM_WINDOW_DAYS), timezone).toISOString(),
     ...lifecycleParams(settings),
@@ -57,8 +62,7 @@ const columns = {
   tags: (on: boolean) => (on
     ? 'list_sort(list_distinct(list_filter(list_concat(coalesce(c.tags, []::varchar[]), coalesce(t.added, []::varchar[])), x -> not list_contains(coalesce(t.removed, []::varchar[]), x)))) as tags'
     : '[]::varchar[] as tags'),
-  // The loyalty module (not built yet) will provide these.
-  loyalty: 'null::varchar as tier, null::bigint as points',
+  loyalty: 'coalesce(l.tier, $base_tier) as tier, coalesce(l.points, 0) as points',
 };
 
 /**
@@ -66,7 +70,7 @@ const columns = {
  * after it, or anyone with an order placed by then), with
  * customer_id, orders, net_sales, first_order_at, last_order_at, first_days, last_days, lifecycle,
  * r, f, m, rfm_class (nulls outside the RFM population),
- * gender, birthday, province, city, registered_at, channel, imported_tags, tags, tier, points.
+ * gender, birthday, province, city, registered_at, channel, imported_tags, tags, tier, points (loyalty's, now).
  * The people are `customer_people` (projection.ts): commerce's customers and order customers.
  * Also defines `purchases` (customer_id, order_id, paid_at, paid_amount, net), which segment
  * conditions on orders reuse, and with RFM `rfm_pop` (customer_id, r, f, m) and `rfm`.
@@ -103,7 +107,8 @@ export function factsCtes(options: FactsOptions): string {
       ${buyers ? 'left join buyers b on b.customer_id = p.customer_id' : ''}
       ${rfm ? 'left join rfm on rfm.customer_id = p.customer_id' : ''}
       ${attributes || tags ? 'left join customers c on c.shop_id = $shop and c.customer_id = p.customer_id' : ''}
-      ${tags ? 'left join tag_edits t on t.customer_id = p.customer_id' : ''})`;
+      ${tags ? 'left join tag_edits t on t.customer_id = p.customer_id' : ''}
+      left join loyalty_facts l on l.shop_id = $shop and l.customer_id = p.customer_id)`;
 }
 
 /**
@@ -125,6 +130,7 @@ export function pageSql(order: string): { ctes: string[]; select: string } {
     left join page_scores ps on ps.customer_id = pg.customer_id
     left join customers c on c.shop_id = $shop and c.customer_id = pg.customer_id
     left join tag_edits t on t.customer_id = pg.customer_id
+    left join loyalty_facts l on l.shop_id = $shop and l.customer_id = pg.customer_id
   order by ${order}`,
   };
 }

@@ -11,9 +11,20 @@ import { personEventsSql, type CustomerService } from './service';
 /** The most events an export lists (newest first); the answer says when there were more. */
 export const EXPORT_EVENTS_LIMIT = 10_000;
 
-/** What erasure needs of the commerce and tracking modules (their services), and of the outbox. */
+/** What the module reads of loyalty (its service). */
+export interface MemberRecords {
+  /** The tier of someone loyalty has not met (the program's first). */
+  baseTier(shopId: string): Promise<string>;
+  /** Tier, growth, points and their ledger; null for someone loyalty has not met. */
+  customerData(shopId: string, externalId: string): Promise<object | null>;
+  /** Moves what loyalty holds of the person to the anonymous id (again: nothing to do). */
+  eraseCustomer(shopId: string, externalId: string, anonymousId: string): Promise<unknown>;
+}
+
+/** What export and erasure need of the commerce, loyalty and tracking modules (their services), and of the outbox. */
 export interface ErasureParties {
   customerData(shopId: string, externalId: string): Promise<{ customer: StoredCustomer | null; orders: Record<string, unknown>[]; refunds: Record<string, unknown>[] }>;
+  loyaltyData: MemberRecords['customerData'];
   eraseCustomer(shopId: string, externalId: string, anonymousId: string): Promise<{ found: boolean; orders: number; erasedFields: string[] }>;
   /** Commerce's analytics tables follow the erasure (after the outbox is drained). */
   eraseCustomerAnalytics(shopId: string, externalId: string, anonymousId: string): Promise<void>;
@@ -38,7 +49,7 @@ export class PrivacyService {
 
   async export(shopId: string, externalId: string) {
     const shop = await this.customers.shopOf(shopId);
-    const data = await this.parties.customerData(shopId, externalId);
+    const [data, loyalty] = await Promise.all([this.parties.customerData(shopId, externalId), this.parties.loyaltyData(shopId, externalId)]);
     const events = await this.store.all<Record<string, unknown>>(
       `select message_id as "messageId", type, event, anonymous_id as "anonymousId", user_id as "userId", ts as "timestamp", session_id as "sessionId",
          channel, url, referrer, properties from (${personEventsSql()}) order by ts desc limit ${EXPORT_EVENTS_LIMIT + 1}`,
@@ -54,6 +65,7 @@ export class PrivacyService {
       manualTags: tags.map((t) => ({ tag: t.tag as string, state: t.state as 'added' | 'removed', at: new Date(t.updated_at).toISOString(), by: t.updated_by ?? null })),
       orders: data.orders,
       refunds: data.refunds,
+      loyalty: loyalty as Record<string, unknown> | null,
       events: events.slice(0, EXPORT_EVENTS_LIMIT).map((e) => ({ ...e, properties: typeof e.properties === 'string' ? JSON.parse(e.properties) : e.properties })),
       eventsTruncated: events.length > EXPORT_EVENTS_LIMIT,
       segments: all.filter((_, i) => membership[i].has(externalId)).map((s) => ({ id: s.id, name: s.name })),

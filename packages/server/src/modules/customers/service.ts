@@ -78,6 +78,8 @@ export class CustomerService {
     private readonly records: CustomerRecords,
     /** A saved segment's rule, compiled (the segment service), for `?segment=`. */
     private readonly compileSegment: (shopId: string, segmentId: string, path: string, prefix: string) => Promise<CompiledRule>,
+    /** The tier of someone loyalty has not met (the program's first), for the facts' `tier`. */
+    private readonly baseTier: (shopId: string) => Promise<string>,
   ) {}
 
   async settings(shopId: string): Promise<LifecycleSettings> {
@@ -116,7 +118,7 @@ export class CustomerService {
     const ctes = [factsCtes({ rfm, only: q.only !== undefined, parts }), ...rules.flatMap((r) => r.ctes), ...(q.more?.(joins) ?? [])].join(',\n');
     const sql = `with ${ctes}\n${q.select(joins)}`;
     const params: Record<string, string | number> = {
-      ...factsParams(shop.shopId, shop.timezone, q.asOf ?? this.today(shop), await this.settings(shop.shopId)),
+      ...factsParams(shop.shopId, shop.timezone, q.asOf ?? this.today(shop), await this.settings(shop.shopId), await this.baseTier(shop.shopId)),
       now: new Date().toISOString(),
       ...(q.only ? { only: JSON.stringify(q.only) } : {}),
       ...Object.assign({}, ...rules.map((r) => r.params)),

@@ -1,4 +1,5 @@
 import type { LoyaltyReport } from '@flywheel/contracts';
+import type { Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db';
 import type { EventFeed } from '../../platform/event-feed';
 import type { Jobs } from '../../platform/jobs';
@@ -25,18 +26,18 @@ export interface Loyalty {
 export interface LoyaltyDeps {
   shopOf: ShopOf;
   knownCustomers: (shopId: string, customerIds: readonly string[]) => Promise<Set<string>>;
-  runtime: { subscribers: Subscribers; events: EventFeed; jobs: Jobs };
+  runtime: { subscribers: Subscribers; events: EventFeed; jobs: Jobs; clock: Clock };
 }
 
 /** The names of loyalty's subscriptions (their checkpoints in subscriber_checkpoints). */
 export const LOYALTY_SUBSCRIBER = 'loyalty';
 
 export function createLoyalty(db: Db, deps: LoyaltyDeps): Loyalty {
-  const { subscribers, events, jobs } = deps.runtime;
+  const { subscribers, events, jobs, clock } = deps.runtime;
   const enqueue = (list: Parameters<Jobs['enqueue']>[0], trx: Parameters<Jobs['enqueue']>[1]) => jobs.enqueue(list, trx);
   const service = new LoyaltyService(db, { shopOf: deps.shopOf, knownCustomers: deps.knownCustomers, enqueue });
-  subscribers.subscribe(LOYALTY_SUBSCRIBER, DOMAIN_TOPICS, (trx, batch) => onDomainEvents(trx, batch, deps.shopOf, enqueue));
-  events.subscribe(LOYALTY_SUBSCRIBER, BEHAVIOUR_EVENTS, (trx, batch) => onBehaviourEvents(trx, batch, deps.shopOf, enqueue));
+  subscribers.subscribe(LOYALTY_SUBSCRIBER, DOMAIN_TOPICS, (trx, batch) => onDomainEvents(trx, batch, deps.shopOf, enqueue, clock.now()));
+  events.subscribe(LOYALTY_SUBSCRIBER, BEHAVIOUR_EVENTS, (trx, batch) => onBehaviourEvents(trx, batch, deps.shopOf, enqueue, clock.now()));
   jobs.handle(QUEUES.release, releaseHandler(deps.shopOf, enqueue));
   jobs.handle(QUEUES.expire, expireHandler(enqueue));
   jobs.handle(QUEUES.tierReview, tierReviewHandler(deps.shopOf, enqueue));

@@ -235,6 +235,7 @@ describe('tiers', () => {
     expect(await fw.loyalty.service.benefitsOf(shop.shopId, 'm1')).toMatchObject({ tier: 'gold', discountPct: 5, freeShipping: false });
     expect(await fw.loyalty.service.summaryOf(shop.shopId, ['m1', 'nobody'])).toEqual(new Map([['m1', { tier: 'gold', tierName: '黄金会员', points: 0 }]]));
     expect(await facts(shop, 'm1')).toEqual({ tier: 'gold', points: 0 });
+    expect((await call(fw, 'GET', '/v1/customers/m1', shop.secretKey)).body).toMatchObject({ tier: 'gold', points: 0 });
 
     await upsert(shop, 'refunds', [{ externalId: 'tr1', orderId: 't2', amount: 20_000, createdAt: ago(DAY) }]);
     await settle();
@@ -251,6 +252,13 @@ describe('tiers', () => {
     expect(normal.changes[0]).toMatchObject({ from: 'gold', to: 'normal', reason: 'growth_below', growth: 1900, at: firstOfNext });
     // By then the order's points (1,900 after the refund) are available.
     expect(await facts(shop, 'm1')).toEqual({ tier: 'normal', points: 1900 });
+    // The customers module lists and picks members by tier and points; someone loyalty has not met holds the first tier.
+    await upsert(shop, 'customers', [{ externalId: 'newcomer', name: '新客' }]);
+    await fw.projector.drain();
+    const normals = (await call(fw, 'GET', '/v1/customers?tier=normal&sort=externalId', shop.secretKey)).body.customers;
+    expect(normals.map((c: { externalId: string; tier: string; points: number }) => [c.externalId, c.tier, c.points])).toEqual([['m1', 'normal', 1900], ['newcomer', 'normal', 0]]);
+    const rich = (await call(fw, 'POST', '/v1/segments/preview', shop.secretKey, { rule: { all: [{ field: 'tier', op: 'eq', value: 'normal' }, { field: 'points', op: 'gte', value: 1000 }] } })).body;
+    expect({ size: rich.size, sample: rich.sample.map((c: { externalId: string }) => c.externalId) }).toEqual({ size: 1, sample: ['m1'] });
   });
 
   it('adds interactions to growth: a sign-in once a day, reviews and shares, at the weights in force when they happen', async () => {
@@ -301,14 +309,20 @@ describe('erasure', () => {
     await upsert(shop, 'orders', [paidOrder('g1', 'gone', 250_000, ago(DAY))]);
     await settle();
     const before = (await call(fw, 'GET', `/v1/loyalty/report?from=${localDateOf(new Date(Date.now() - 5 * DAY), 'Asia/Shanghai')}&to=${localDateOf(new Date(Date.now() + DAY), 'Asia/Shanghai')}`, shop.secretKey)).body;
-    expect(await fw.loyalty.service.eraseCustomer(shop.shopId, 'gone', 'anon_1')).toEqual({ found: true });
-    expect(await fw.loyalty.service.eraseCustomer(shop.shopId, 'gone', 'anon_1')).toEqual({ found: false });
-    expect((await call(fw, 'GET', '/v1/loyalty/members/anon_1', shop.secretKey)).body).toMatchObject({ tier: 'gold', growth: 2500 });
-    expect(await points(shop, 'anon_1')).toMatchObject({ pending: 2500, ledger: [{ source: 'order:g1' }] });
+    // The PII export holds what loyalty keeps of them.
+    const exported = (await call(fw, 'GET', '/v1/customers/gone/export', shop.secretKey)).body;
+    expect(exported.loyalty).toMatchObject({ member: { tier: 'gold', growth: 2500 }, points: { pending: 2500, ledger: [{ source: 'order:g1', amount: 2500 }] } });
+    const erased = await call(fw, 'DELETE', '/v1/customers/gone', shop.secretKey);
+    expect(erased.status).toBe(200);
+    const anon = erased.body.anonymousId;
+    expect(await fw.loyalty.service.eraseCustomer(shop.shopId, 'gone', anon)).toEqual({ found: false });
+    expect((await call(fw, 'GET', `/v1/loyalty/members/${anon}`, shop.secretKey)).body).toMatchObject({ tier: 'gold', growth: 2500 });
+    expect(await points(shop, anon)).toMatchObject({ pending: 2500, ledger: [{ source: 'order:g1' }] });
     const after = (await call(fw, 'GET', `/v1/loyalty/report?from=${before.from}&to=${before.to}`, shop.secretKey)).body;
     expect(after).toEqual(before);
     expect(await facts(shop, 'gone')).toBeUndefined();
-    expect(await facts(shop, 'anon_1')).toEqual({ tier: 'gold', points: 0 });
+    expect(await facts(shop, anon)).toEqual({ tier: 'gold', points: 0 });
+    expect((await call(fw, 'GET', '/v1/loyalty/members/gone', shop.secretKey)).status).toBe(404);
   });
 });
 

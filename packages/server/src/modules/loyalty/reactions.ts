@@ -250,8 +250,8 @@ async function dueLots(trx: Trx, shopId: string, where: 'release' | 'expire', at
 
 const DUE_CHUNK = 2000;
 
-/** A timer's "now": its time, or the clock when it runs late (a test's clock may run ahead of the wall's). */
-const jobNow = (job: Job) => new Date(Math.max(job.runAt.getTime(), Date.now()));
+/** A timer's "now": its time, or the runtime's clock when it runs late. */
+const jobNow = (job: Job) => new Date(Math.max(job.runAt.getTime(), job.now.getTime()));
 
 /** The timer of pending lots: every lot of the shop due by the job's time becomes available, its expiry counted from when it was due. */
 export function releaseHandler(shopOf: ShopOf, enqueue: Enqueue) {
@@ -293,7 +293,7 @@ export function expireHandler(enqueue: Enqueue) {
  * keeps it. The review of the next month is asked for while someone is above the lowest tier (and
  * always up to the present, so reviews of loaded history catch up month by month).
  */
-export function tierReviewHandler(shopOf: ShopOf, enqueue: Enqueue, clock: () => Date = () => new Date()) {
+export function tierReviewHandler(shopOf: ShopOf, enqueue: Enqueue) {
   return async (job: Job) => {
     const shopId = job.shopId!;
     const shop = await shopOf(shopId);
@@ -327,7 +327,7 @@ export function tierReviewHandler(shopOf: ShopOf, enqueue: Enqueue, clock: () =>
       }
       await recordTierChanges(trx, changes);
       const above = await trx.selectFrom('loyalty_members').select((eb) => eb.fn.countAll().as('n')).where('shop_id', '=', shopId).where('tier', '<>', base).executeTakeFirstOrThrow();
-      if (Number(above.n) > 0 || at < clock()) await enqueue([reviewJob(shopId, at, shop.timezone)], trx);
+      if (Number(above.n) > 0 || at < job.now) await enqueue([reviewJob(shopId, at, shop.timezone)], trx);
     };
   };
 }

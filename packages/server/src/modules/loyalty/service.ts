@@ -216,6 +216,19 @@ export class LoyaltyService {
     });
   }
 
+  /** The program's first tier: held by everyone loyalty has not met yet. */
+  async baseTier(shopId: string): Promise<string> {
+    return (await this.program(shopId)).program.tiers[0].key;
+  }
+
+  /** All loyalty holds of a customer, for the customers module's PII export; null when loyalty has not met them. */
+  async customerData(shopId: string, customerId: string): Promise<{ member: LoyaltyMember; points: CustomerPoints } | null> {
+    const row = await this.db.selectFrom('loyalty_members').select('customer_id').where('shop_id', '=', shopId).where('customer_id', '=', customerId).executeTakeFirst();
+    if (!row) return null;
+    const [member, points] = await Promise.all([this.member(shopId, customerId), this.points(shopId, customerId, 10_000)]);
+    return { member, points };
+  }
+
   /** The member's tier (the lowest for a customer loyalty has not met). */
   async tierOf(shopId: string, customerId: string): Promise<{ key: string; name: string; since: string | null }> {
     const program = (await this.program(shopId)).program;

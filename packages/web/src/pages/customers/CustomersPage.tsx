@@ -13,6 +13,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { useFormat } from '../../format/useFormat';
 import { useI18n } from '../../i18n/i18n';
 import { useSegments } from './useSegments';
+import { useLoyaltyProgram } from '../loyalty/useLoyaltyProgram';
 
 export const lifecycleColors: Record<LifecycleStage, string> = { prospect: 'default', new: 'green', active: 'blue', dormant: 'orange', churned: 'red' };
 
@@ -46,6 +47,8 @@ export function CustomersPage() {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.customers) ?? [], [list.data]);
+  const program = useLoyaltyProgram();
+  const tierNames = new Map(program.data?.tiers.map((tier) => [tier.key, tier.name]));
 
   const columns = [
     {
@@ -59,6 +62,8 @@ export function CustomersPage() {
     { title: t('customers.col.phone'), dataIndex: 'phone', render: (p: string | null) => p ?? '—' },
     { title: t('customers.col.lifecycle'), dataIndex: 'lifecycle', render: (s: LifecycleStage) => <Tag color={lifecycleColors[s]}>{t(`customers.lifecycle.${s}`)}</Tag> },
     { title: t('customers.col.rfm'), key: 'rfm', render: (_: unknown, c: CustomerListItem) => (c.rfm ? t(`customers.rfm.${c.rfm.class}`) : '—') },
+    { title: t('customers.col.tier'), dataIndex: 'tier', render: (key: string | null) => (key ? tierNames.get(key) ?? key : '—') },
+    { title: t('customers.col.points'), dataIndex: 'points', align: 'right' as const, render: (v: number | null) => (v === null ? '—' : format.count(v)) },
     { title: t('customers.col.orders'), dataIndex: 'orders', align: 'right' as const, render: (v: number) => format.count(v) },
     { title: label('metric', 'net_sales'), dataIndex: 'netSales', align: 'right' as const, render: (v: number) => format.money(v) },
     { title: t('customers.col.lastOrderAt'), dataIndex: 'lastOrderAt', render: (v: string | null) => (v ? format.timestamp(v).slice(0, 10) : '—') },

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { Card, Col, Row, Statistic, Table, Typography } from 'antd';
-import type { LoyaltyProgramResult, LoyaltyReport } from '@flywheel/contracts';
+import type { LoyaltyReport } from '@flywheel/contracts';
 import { api, queryString } from '../../api/client';
 import { useCurrentSession, useSession } from '../../api/session';
 import { EChart } from '../../charts/EChart';
@@ -16,6 +16,7 @@ import { useI18n } from '../../i18n/i18n';
 import { usePeriod } from '../../shell/PeriodContext';
 import { MemberPoints } from './MemberPoints';
 import { ProgramForm } from './ProgramForm';
+import { useLoyaltyProgram } from './useLoyaltyProgram';
 
 const tierColours = ['#8c8c8c', '#d4b106', '#2f54eb', '#722ed1', '#eb2f96', '#13c2c2', '#fa541c', '#52c41a', '#1677ff', '#faad14'];
 
@@ -70,7 +71,7 @@ export function LoyaltyPage() {
   const { period } = usePeriod();
   const [params, setParams] = useSearchParams();
   const customerId = params.get('customer');
-  const program = useQuery({ queryKey: [shopId, 'loyalty', 'program'], queryFn: () => api<LoyaltyProgramResult>('/v1/loyalty/program') });
+  const program = useLoyaltyProgram();
   const reportPath = `/v1/loyalty/report${queryString({ from: period.from, to: period.to })}`;
   const report = useQuery({ queryKey: [shopId, 'loyalty', 'report', reportPath], queryFn: () => api<LoyaltyReport>(reportPath) });
   const canEdit = can('write');

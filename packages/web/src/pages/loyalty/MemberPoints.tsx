@@ -7,8 +7,11 @@ import { QueryView } from '../../components/QueryView';
 import { useFormat } from '../../format/useFormat';
 import { useI18n } from '../../i18n/i18n';
 
-/** 会员积分明细: a member's tier, growth value and tier history, balances, what expires when, and the points ledger. */
-export function MemberPoints({ customerId, onSearch }: { customerId: string | null; onSearch: (id: string | null) => void }) {
+/**
+ * 会员积分明细: a member's tier, growth value and tier history, balances, what expires when, and the
+ * points ledger. With `onSearch` (the 会员 page) it asks whom to show; on a customer's profile it shows them.
+ */
+export function MemberPoints({ customerId, onSearch }: { customerId: string | null; onSearch?: (id: string | null) => void }) {
   const { t } = useI18n();
   const format = useFormat();
   const { shopId } = useCurrentSession();
@@ -19,8 +22,10 @@ export function MemberPoints({ customerId, onSearch }: { customerId: string | nu
 
   return (
     <Card size="small" title={t('loyalty.member')} data-testid="loyalty-member">
-      <Input.Search allowClear enterButton={t('loyalty.member.search')} placeholder={t('loyalty.member.placeholder')} defaultValue={customerId ?? ''}
-        onSearch={(v) => onSearch(v.trim() || null)} style={{ maxWidth: 420, marginBottom: 12 }} data-testid="loyalty-member-search" />
+      {onSearch && (
+        <Input.Search allowClear enterButton={t('loyalty.member.search')} placeholder={t('loyalty.member.placeholder')} defaultValue={customerId ?? ''}
+          onSearch={(v) => onSearch(v.trim() || null)} style={{ maxWidth: 420, marginBottom: 12 }} data-testid="loyalty-member-search" />
+      )}
       {!customerId && <Typography.Paragraph type="secondary">{t('loyalty.member.hint')}</Typography.Paragraph>}
       {customerId && (
         <QueryView query={member}>
@@ -62,7 +67,7 @@ export function MemberPoints({ customerId, onSearch }: { customerId: string | nu
               <Table<PointsEntry> size="small" rowKey="id" dataSource={p.ledger} pagination={{ pageSize: 20, hideOnSinglePage: true }} style={{ marginTop: 8 }} data-testid="loyalty-ledger" columns={[
                 { title: t('loyalty.ledger.createdAt'), dataIndex: 'createdAt', render: (v: string) => format.timestamp(v) },
                 { title: t('loyalty.ledger.kind'), dataIndex: 'kind', render: (k: PointsEntry['kind']) => t(`loyalty.kind.${k}`) },
-                { title: t('loyalty.ledger.amount'), dataIndex: 'amount', align: 'right' as const, render: (v: number) => <Typography.Text type={v < 0 ? 'danger' : 'success'}>{v > 0 ? '+' : ''}{format.count(v)}</Typography.Text> },
+                { title: t('loyalty.ledger.amount'), dataIndex: 'amount', align: 'right' as const, render: (v: number) => <span style={{ color: format.changeColour('sales', v) }}>{v > 0 ? '+' : ''}{format.count(v)}</span> },
                 { title: t('loyalty.ledger.source'), dataIndex: 'source' },
                 { title: t('loyalty.ledger.expiresAt'), dataIndex: 'expiresAt', render: (v: string | null) => (v ? format.timestamp(v) : '—') },
               ]} />
