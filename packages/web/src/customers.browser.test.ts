@@ -40,6 +40,9 @@ async function loadShop() {
     const r = await http<{ rejected: unknown[] }>('POST', `/v1/${entity}/batch`, shop.secretKey, { records });
     expect(r.body.rejected, entity).toEqual([]);
   }
+  // Loyalty earns on the orders (a week pending, then available), and the list reads its tiers.
+  await fw.projector.drain();
+  await fw.runtime.drain();
   await fw.projector.drain();
 }
 
@@ -69,8 +72,10 @@ describe('customers pages in Chromium', { timeout: 120_000 }, () => {
     await page.getByTestId('navigation').getByText('客户列表').click();
     await page.waitForURL(/\/customers$/);
     await expect.poll(() => rowsOf(page, 'customers-table').count()).toBe(8);
-    // Sorted by net sales: 赵敏 (4 orders of ¥700) first.
-    expect(await rowsOf(page, 'customers-table').first().innerText()).toContain('赵敏');
+    // Sorted by net sales: 赵敏 (4 orders of ¥700: 2,800 growth, 黄金会员; all points released) first.
+    const first = await rowsOf(page, 'customers-table').first().innerText();
+    expect(first).toContain('赵敏');
+    expect(first).toMatch(/黄金会员\s+2,800/);
     await page.getByTestId('customer-search').fill('张伟');
     await page.getByTestId('customer-search').press('Enter');
     await expect.poll(() => rowsOf(page, 'customers-table').count()).toBe(1);
@@ -81,6 +86,10 @@ describe('customers pages in Chromium', { timeout: 120_000 }, () => {
     expect(await page.getByTestId('profile-phone').innerText()).toBe('13812345678');
     await expect.poll(() => page.getByTestId('profile-timeline').locator('.ant-timeline-item').count()).toBe(2);
     expect(await page.getByTestId('profile-timeline').innerText()).toContain('订单 c1-o0（已支付）');
+    // The member's points: 100 from the order 40 days ago available, 100 from 3 days ago still pending, both in the ledger.
+    await expect.poll(() => page.getByTestId('loyalty-member-balance').innerText()).toMatch(/可用\s+100[\s\S]*待生效\s+100/);
+    expect(await page.getByTestId('loyalty-member-tier').innerText()).toContain('普通会员');
+    expect(await rowsOf(page, 'loyalty-ledger').count()).toBe(2);
     await page.getByTestId('tag-input').fill('回访');
     await page.getByTestId('tag-input').press('Enter');
     await expect.poll(() => page.getByTestId('profile-tags').innerText()).toContain('回访');
