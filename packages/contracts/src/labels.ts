@@ -37,6 +37,7 @@ export const dimensionLabels: Labels<Dimension> = {
   customer_type: t('新老客', 'New / returning'),
   sku: t('SKU', 'SKU'),
   product: t('商品 (SPU)', 'Product (SPU)'),
+  promotion: t('促销活动', 'Promotion'),
 };
 
 export type Platform = (typeof platforms)[number];

@@ -24,9 +24,9 @@ export type Fact = (typeof facts)[number];
 
 /** Which dimensions each fact can be cut by (the others make no sense for it, e.g. spend by province). */
 export const factDimensions: Record<Fact, readonly Dimension[]> = {
-  placed: ['channel', 'category', 'platform', 'campaign', 'province', 'customer_type', 'sku', 'product'],
-  paid: ['channel', 'category', 'platform', 'campaign', 'province', 'customer_type', 'sku', 'product'],
-  refunds: ['channel', 'category', 'platform', 'campaign', 'province', 'customer_type', 'sku', 'product'],
+  placed: ['channel', 'category', 'platform', 'campaign', 'province', 'customer_type', 'sku', 'product', 'promotion'],
+  paid: ['channel', 'category', 'platform', 'campaign', 'province', 'customer_type', 'sku', 'product', 'promotion'],
+  refunds: ['channel', 'category', 'platform', 'campaign', 'province', 'customer_type', 'sku', 'product', 'promotion'],
   events: ['channel', 'category', 'campaign', 'province', 'sku', 'product'],
   sessions: ['channel', 'campaign'],
   spend: ['channel', 'campaign'],

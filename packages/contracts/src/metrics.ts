@@ -18,8 +18,13 @@ export type MetricName = (typeof metricNames)[number];
 export const grains = ['hour', 'day', 'week', 'month', 'quarter', 'year'] as const;
 export type Grain = (typeof grains)[number];
 export const comparisons = ['previous_period', 'previous_year'] as const;
-/** `sku` and `product` (SPU) cut orders by their lines (amounts allocated by line value) and events by the product they name. */
-export const dimensions = ['channel', 'category', 'platform', 'campaign', 'province', 'customer_type', 'sku', 'product'] as const;
+/**
+ * `sku` and `product` (SPU) cut orders by their lines (amounts allocated by line value) and events by
+ * the product they name. `promotion` cuts orders by the promotions their checkout was priced with
+ * (keys are promotion ids, named in `label`): an order with two counts under both, one with none
+ * under `(none)`, so the keys add up to more than the total.
+ */
+export const dimensions = ['channel', 'category', 'platform', 'campaign', 'province', 'customer_type', 'sku', 'product', 'promotion'] as const;
 export type Dimension = (typeof dimensions)[number];
 
 const metricList = z
@@ -65,6 +70,7 @@ const metricsQueryFields = z.object({
   'filter.customer_type': z.enum(['new', 'returning']).optional(),
   'filter.sku': z.string().optional(),
   'filter.product': z.string().optional(),
+  'filter.promotion': z.string().optional(),
   /** Only the people who are in a saved customer segment now (not a dimension: it cuts, it does not break down). */
   'filter.segment': z.string().regex(/^seg_[a-z0-9]{1,40}$/, { error: 'must be a segment id (seg_...)' }).optional(),
 });
@@ -98,7 +104,8 @@ export const metricsResult = z.object({
   comparison: z.record(z.string(), z.object({ previous: z.number().nullable(), change: z.number().nullable(), changePct: z.number().nullable() })).optional(),
   previous: z.object({ from: z.string(), to: z.string() }).optional(),
   series: z.array(z.object({ start: z.string(), values })).optional(),
-  breakdown: z.array(z.object({ key: z.string(), values })).optional(),
+  /** `label`: what people call a key that is an id (a promotion's name). */
+  breakdown: z.array(z.object({ key: z.string(), label: z.string().optional(), values })).optional(),
   /** How many keys the breakdown has in all; `breakdown` holds the first `limit` of them. */
   breakdownKeys: z.number().int().optional(),
 });

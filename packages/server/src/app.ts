@@ -24,7 +24,7 @@ import { commerceAnalyticsSchema, commerceMigrations, commerceProjections, comme
 import { createCustomers, customersAnalyticsSchema, customersMigrations, customersProjections, customersRoutes, type Customers } from './modules/customers';
 import { importRoutes, ImportService } from './modules/imports';
 import { createLoyalty, InsufficientPoints, loyaltyAnalyticsSchema, loyaltyMigrations, loyaltyProjections, loyaltyRoutes, type Loyalty } from './modules/loyalty';
-import { createPromotions, customerFacts, promotionsMigrations, promotionsRoutes, type Promotions } from './modules/promotions';
+import { createPromotions, customerFacts, promotionsAnalyticsSchema, promotionsMigrations, promotionsProjections, promotionsRoutes, type Promotions } from './modules/promotions';
 import { createPlanning, DEFAULT_ALERT_INTERVAL_MS, planningMigrations, planningRoutes, type Planning } from './modules/planning';
 import { shopMigrations, shopRoutes, ShopService } from './modules/shops';
 import { trackingAnalyticsSchema, trackingRoutes, TrackingService } from './modules/tracking';
@@ -39,7 +39,7 @@ const SEGMENT_SIZES_INTERVAL_MS = 3_600_000;
 const consoleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
 export const migrations = [...outboxMigrations, ...idempotencyMigrations, ...jobMigrations, ...subscriberMigrations, ...counterMigrations, ...shopMigrations, ...commerceMigrations, ...planningMigrations, ...customersMigrations, ...loyaltyMigrations, ...promotionsMigrations];
-export const analyticsSchemas = [trackingAnalyticsSchema, commerceAnalyticsSchema, visitsAnalyticsSchema, sessionsAnalyticsSchema, funnelsAnalyticsSchema, customersAnalyticsSchema, loyaltyAnalyticsSchema];
+export const analyticsSchemas = [trackingAnalyticsSchema, commerceAnalyticsSchema, visitsAnalyticsSchema, sessionsAnalyticsSchema, funnelsAnalyticsSchema, customersAnalyticsSchema, loyaltyAnalyticsSchema, promotionsAnalyticsSchema];
 
 export interface Flywheel {
   config: Config;
@@ -113,7 +113,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
         await runtime.jobs.work();
       },
     };
-    const projector = new OutboxProjector(db, store, mergeProjections(commerceProjections, customersProjections, loyaltyProjections), log, config.projectorIntervalMs);
+    const projector = new OutboxProjector(db, store, mergeProjections(commerceProjections, customersProjections, loyaltyProjections, promotionsProjections), log, config.projectorIntervalMs);
     await projector.init();
     const analytics = new AnalyticsService(store, config.funnelMemoryBytes, async (shopId) => (await lookup.get(shopId)).timezone);
     const planning = createPlanning(db, analytics, { shop: (id) => lookup.get(id), shopIds: async () => (await shops.listShops()).map((s) => s.id) }, log, { delivery: { allowPrivate: config.allowPrivateWebhooks }, chromiumPath: config.chromiumPath });
@@ -157,6 +157,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     });
     analytics.useSegments((shopId, segmentId) => customers.segments.membersSql(shopId, segmentId));
     analytics.useLifecycle((shopId, asOfs) => customers.people.lifecycleCounts(shopId, asOfs));
+    analytics.useKeyNames(async (shopId, dimension, keys) => (dimension === 'promotion' ? promotions.promotions.namesOf(shopId, keys) : new Map()));
     const imports = new ImportService(commerce, tracking, (shopId) => lookup.get(shopId));
 
     const localAccess = new LocalAccess();

@@ -150,6 +150,8 @@ function orderFactSql(q: FactQuery): string {
   }
   if (needsFirsts) ctes.push(`firsts as (select customer_id, min(paid_at) as first_paid from orders where shop_id = $shop and paid_at is not null and customer_id in (select customer_id from src) group by customer_id)`);
   if (used.has('province')) ctes.push(`cust as (select customer_id, province from customers where shop_id = $shop and customer_id in (select customer_id from src))`);
+  // An order priced with several promotions is a row under each (the promotions module's order_promotions).
+  if (used.has('promotion')) ctes.push(`promos as (select order_id, promotion_id from order_promotions where shop_id = $shop and order_id in (select order_id from src))`);
 
   const dimExpr = (d: Dimension): string => ({
     channel: `coalesce(attr.channel, 'direct')`,
@@ -160,12 +162,14 @@ function orderFactSql(q: FactQuery): string {
     customer_type: `(case when f.first_paid < $start::timestamptz then 'returning' else 'new' end)`,
     sku: `b.sku`,
     product: `b.product`,
+    promotion: `coalesce(pm.promotion_id, '(none)')`,
   })[d];
   const { g, gStart } = q.level.kind === 'breakdown' ? { g: dimExpr(q.level.dimension!), gStart: '$start::timestamptz' } : bucketExpr(q.level, 'b.t');
   const joins = [
     used.has('channel') ? 'left join attr on attr.order_id = b.order_id' : '',
     needsFirsts ? 'left join firsts f on f.customer_id = b.customer_id' : '',
     used.has('province') ? 'left join cust on cust.customer_id = b.customer_id' : '',
+    used.has('promotion') ? 'left join promos pm on pm.order_id = b.order_id' : '',
     needsCost ? 'left join refunded rf on rf.order_id = b.order_id' : '',
   ].filter(Boolean).join(' ');
   const costExpr = needsCost ? `, coalesce(b.cost, 0) * (1 - least(1, coalesce(rf.refunded, 0) / nullif(b.paid_amount, 0))) as cost` : '';
@@ -226,7 +230,7 @@ function eventFactSql(q: FactQuery): string {
       user_id, anonymous_id, (type = 'page')::bigint as pages, event = 'Product Added' as carted, (event = 'Product Viewed')::bigint as views
     from ${events}`;
   const dimExpr = (d: Dimension): string => ({
-    channel: 'channel', category: 'category', campaign: 'campaign', province: `coalesce(c.province, 'unknown')`, platform: `''`, customer_type: `''`, sku: 'sku', product: 'product',
+    channel: 'channel', category: 'category', campaign: 'campaign', province: `coalesce(c.province, 'unknown')`, platform: `''`, customer_type: `''`, sku: 'sku', product: 'product', promotion: `''`,
   })[d];
   const byProvince = q.level.kind === 'breakdown' && q.level.dimension === 'province';
   const { g } = q.level.kind === 'breakdown' ? { g: dimExpr(q.level.dimension!) } : bucketExpr(q.level, 'ts');

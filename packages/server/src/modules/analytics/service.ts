@@ -1,4 +1,4 @@
-import { addDays, dimensions, type FunnelRequest, type MetricName, type MetricsQuery, type MetricsResult, type ProductAnalyticsQuery } from '@flywheel/contracts';
+import { addDays, dimensions, type Dimension, type FunnelRequest, type MetricName, type MetricsQuery, type MetricsResult, type ProductAnalyticsQuery } from '@flywheel/contracts';
 import type { AnalyticsStore } from '../../platform/analytics-store';
 import { FlywheelError } from '../../platform/errors';
 import type { ShopContext as PlatformShopContext } from '../../platform/shop-lookup';
@@ -23,6 +23,8 @@ export interface SegmentFilter { sql: string; params: Record<string, string | nu
 export type SegmentResolver = (shopId: string, segmentId: string) => Promise<SegmentFilter>;
 /** Customers per lifecycle stage as of each local date (the customers module's classification). */
 export type LifecycleCounts = (shopId: string, asOfs: readonly string[]) => Promise<Map<string, Record<string, number>>>;
+/** Names of a dimension's keys that are ids (a promotion's name for its id); keys without one are absent. */
+export type KeyNames = (shopId: string, dimension: Dimension, keys: readonly string[]) => Promise<Map<string, string>>;
 
 const change = (current: number | null, previous: number | null) => ({
   previous,
@@ -68,6 +70,11 @@ export class AnalyticsService {
   useSegments(resolver: SegmentResolver) { this.segments = resolver; }
 
   private lifecycle: LifecycleCounts | undefined;
+
+  private keyNames: KeyNames | undefined;
+
+  /** The module that owns a dimension's ids names its breakdown keys (promotions name theirs). */
+  useKeyNames(names: KeyNames) { this.keyNames = names; }
 
   /** The customers module answers the `lifecycle_*` metrics: its stages at the last day of each period or bucket. */
   useLifecycle(counts: LifecycleCounts) { this.lifecycle = counts; }
@@ -143,7 +150,9 @@ export class AnalyticsService {
       const rows = [...byKey.entries()]
         .map(([key, values]) => ({ key, values: evaluate(q.metrics, values) }))
         .sort((a, b) => (b.values[first] ?? -Infinity) - (a.values[first] ?? -Infinity) || a.key.localeCompare(b.key));
-      result.breakdown = rows.slice(0, q.limit);
+      const shown = rows.slice(0, q.limit);
+      const names = (await this.keyNames?.(shop.shopId, q.breakdown, shown.map((r) => r.key))) ?? new Map<string, string>();
+      result.breakdown = shown.map((r) => (names.has(r.key) ? { ...r, label: names.get(r.key) } : r));
       result.breakdownKeys = rows.length;
     }
     return result;

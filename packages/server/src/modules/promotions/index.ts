@@ -13,6 +13,7 @@ import { ShopVersions } from './versions';
 
 /** Promotions, coupons and cart pricing (PRODUCT.md, row 11). The only door into the module. */
 export { promotionsMigrations } from './migrations';
+export { promotionsAnalyticsSchema, promotionsProjections } from './projection';
 export { promotionsRoutes } from './routes';
 export { customerFacts, type CustomerFacts, type FactSources, type PointsWallet } from './facts';
 export type { PromotionService, CouponService, PricingService };

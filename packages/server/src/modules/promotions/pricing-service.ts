@@ -6,6 +6,7 @@ import type { Db } from '../../platform/db';
 import { FlywheelError } from '../../platform/errors';
 import { newId, sha256 } from '../../platform/ids';
 import type { Job, Jobs, Trx } from '../../platform/jobs';
+import { enqueue as publish } from '../../platform/outbox';
 import type { DomainEvent } from '../../platform/subscribers';
 import { localDateOf } from '../../platform/timezone';
 import type { Catalog } from './catalog';
@@ -16,6 +17,7 @@ import { refundQuote, RefundError } from './pricing/refund';
 import { compileScope } from './pricing/scope';
 import type { CatalogItem, PricedCart, PricedCartLine, PricingCoupon, PricingPromotion } from './pricing/types';
 import { budgetCounter, budgetResource, type IndexedPromotion, type PromotionService } from './promotions';
+import { ORDER_PROMOTIONS_TOPIC, type OrderPromotions } from './projection';
 import { nextHold, type StoredHoldState } from './states';
 
 export const HOLD_EXPIRY_QUEUE = 'promotions.hold-expiry';
@@ -70,6 +72,8 @@ const PAID = new Set(['paid', 'shipped', 'completed']);
 
 /** A hold's promotions as kept: the discount each gave, and a gift's cost. */
 interface HeldPromotion { id: string; amount: number; giftCost: number }
+
+const orderPromotions = (orderId: string, promotions: OrderPromotions['promotions']) => ({ topic: ORDER_PROMOTIONS_TOPIC, key: orderId, payload: { orderId, promotions } satisfies OrderPromotions });
 
 /**
  * Cart pricing (`/v1/pricing/*`): a quote gathers the catalogue, the live promotions (from memory),
@@ -410,6 +414,7 @@ export class PricingService {
       discount: p.amount, cost: p.amount + p.giftCost, sales: order.paidAmount ?? 0, at, key: `redeem:${shopId}:${hold.id}:${p.id}`,
     }));
     if (rows.length > 0) await trx.insertInto('promotion_ledger').values(rows).onConflict((oc) => oc.column('key').doNothing()).execute();
+    await publish(trx, shopId, [orderPromotions(order.externalId, rows.map((r) => ({ id: r.promotion_id, discount: r.discount })))]);
   }
 
   private async reverse(trx: Trx, shopId: string, hold: HoldRow, order: { externalId: string; customerId: string; cancelledAt: string | null }) {
@@ -418,6 +423,7 @@ export class PricingService {
       select shop_id, promotion_id, order_id, customer_id, 'reverse', discount, cost, sales, ${at}::timestamptz, 'reverse:' || substring(key from 8)
       from promotion_ledger where shop_id = ${shopId} and kind = 'redeem' and key like ${`redeem:${shopId}:${hold.id}:%`}
       on conflict (key) do nothing`.execute(trx);
+    await publish(trx, shopId, [orderPromotions(order.externalId, [])]);
     // A cancel comes before shipping (commerce refuses it after): the coupons come back.
     await this.undoTakes(trx, shopId, hold.id, 'returned');
   }

@@ -227,6 +227,15 @@ describe('checkout and holds', () => {
     expect(report.status).toBe(200);
     expect(report.body).toMatchObject({ orders: 1, buyers: 1, sales: 27000, discountCost: 2000, salesPerDiscount: 13.5, budgetUsed: { uses: 1, maxUses: 2, share: 0.5 }, held: { orders: 0 } });
     expect(report.body.daily).toEqual([{ date: '2026-06-18', orders: 1, sales: 27000, discountCost: 2000 }]);
+    // The metric layer cuts the shop's sales by promotion, the promotion named; an order without one is (none).
+    await call(fw, 'POST', '/v1/orders/batch', key, { records: [order('ord-plain', 'c9', 'paid', 5000, [{ sku: 'TEE', quantity: 1, unitPrice: 5000 }])] });
+    await fw.projector.drain();
+    const byPromotion = await call(fw, 'GET', '/v1/metrics?metrics=sales,orders&from=2026-06-18&to=2026-06-19&breakdown=promotion', key);
+    expect(byPromotion.body.breakdown).toEqual([
+      { key: threshold, label: '满200减20', values: { sales: 27000, orders: 1 } },
+      { key: '(none)', values: { sales: 5000, orders: 1 } },
+    ]);
+    expect((await call(fw, 'GET', `/v1/metrics?metrics=sales&from=2026-06-18&to=2026-06-19&filter.promotion=${threshold}`, key)).body.totals).toEqual({ sales: 27000 });
 
     // A refund of one unit returns what that unit paid.
     const refund = await call(fw, 'POST', '/v1/pricing/refund-quote', key, { orderId: 'ord-1', items: [{ sku: 'DRESS-S', quantity: 1 }] });
@@ -242,6 +251,8 @@ describe('checkout and holds', () => {
     expect((await call(fw, 'POST', '/v1/pricing/checkout', key, body)).body.hold.state).toBe('reversed');
     expect((await call(fw, 'GET', '/v1/coupons?customerId=c1', key)).body.coupons[0]).toMatchObject({ state: 'available' });
     expect((await call(fw, 'GET', `/v1/promotions/${threshold}/report`, key)).body).toMatchObject({ orders: 0, sales: 0, discountCost: 0 });
+    await fw.projector.drain();
+    expect((await call(fw, 'GET', `/v1/metrics?metrics=orders&from=2026-06-18&to=2026-06-19&filter.promotion=${threshold}`, key)).body.totals).toEqual({ orders: 0 });
   });
 
   it('a budget of 2 uses gives 2 orders; a released hold gives its use back', async () => {

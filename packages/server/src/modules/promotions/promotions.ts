@@ -133,6 +133,13 @@ export class PromotionService {
     return storedOf(row);
   }
 
+  /** The names of promotions by id (the metric layer's `breakdown=promotion` labels); unknown ids are absent. */
+  async namesOf(shopId: string, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.selectFrom('promotions').select(['id', 'name']).where('shop_id', '=', shopId).where('id', 'in', [...ids]).execute();
+    return new Map(rows.map((r) => [String(r.id), String(r.name)]));
+  }
+
   async get(shopId: string, id: string, now = new Date()): Promise<Promotion> {
     const p = await this.stored(shopId, id);
     return this.view(p, (await this.usage(shopId, [id])).get(id), now);

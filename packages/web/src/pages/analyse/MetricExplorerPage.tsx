@@ -57,10 +57,10 @@ export function MetricExplorerPage() {
     const first = metrics[0];
     const rows = (data.breakdown ?? []).slice(0, 20);
     return {
-      tooltip: { trigger: 'axis', formatter: (p: { dataIndex: number }[]) => html`${keyLabel(rows[p[0].dataIndex].key)}: <b>${format.metric(first, rows[p[0].dataIndex].values[first])}</b>` },
+      tooltip: { trigger: 'axis', formatter: (p: { dataIndex: number }[]) => html`${rows[p[0].dataIndex].label ?? keyLabel(rows[p[0].dataIndex].key)}: <b>${format.metric(first, rows[p[0].dataIndex].values[first])}</b>` },
       grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
       xAxis: { type: 'value', axisLabel: { formatter: axisFormatter(first, format) } },
-      yAxis: { type: 'category', inverse: true, data: rows.map((r) => keyLabel(r.key)) },
+      yAxis: { type: 'category', inverse: true, data: rows.map((r) => r.label ?? keyLabel(r.key)) },
       series: [{ type: 'bar', name: metricLabel(first), data: rows.map((r) => plainMetricValue(first, r.values[first], format.currency)), itemStyle: { color: '#1677ff' } }],
     };
   }, [query.data, metrics, grain, breakdown, format, metricLabel, keyLabel]);

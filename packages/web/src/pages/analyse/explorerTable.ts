@@ -9,7 +9,7 @@ export interface ExplorerRow { key: string; label: string; values: Record<string
 /** The explorer's rows: one per breakdown value when broken down, else one per time bucket; the totals last. */
 export function explorerRows(result: MetricsResult, grain: string, lang: 'zh-CN' | 'en', labelOf: (key: string) => string, totalLabel: string): ExplorerRow[] {
   const rows: ExplorerRow[] = result.breakdown
-    ? result.breakdown.map((b) => ({ key: b.key, label: labelOf(b.key), values: b.values }))
+    ? result.breakdown.map((b) => ({ key: b.key, label: b.label ?? labelOf(b.key), values: b.values }))
     : (result.series ?? []).map((p) => ({ key: p.start, label: grain === 'day' ? p.start : formatBucket(p.start, grain, lang), values: p.values }));
   return [...rows, { key: '__total', label: totalLabel, values: result.totals }];
 }
