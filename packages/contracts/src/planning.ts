@@ -333,6 +333,11 @@ export const reviewReport = z.object({
     campaigns: z.array(z.object({ key: z.string(), spend: z.number(), sales: z.number(), roas: z.number().nullable(), newBuyers: z.number(), cac: z.number().nullable(), budget: z.number().nullable(), roasFloor: z.number() })),
   }),
   daily: z.array(z.object({ date: z.string(), sales: z.number(), previous: z.number().nullable() })),
+  /**
+   * The promotions that priced orders paid in the measured window (the promotions module's ledger;
+   * orders cancelled since not counted): orders, sales, discount cost (gifts at cost), sales per unit of discount.
+   */
+  promotions: z.array(z.object({ id: z.string(), name: z.string(), orders: z.number().int(), sales: z.number().int(), discountCost: z.number().int(), salesPerDiscount: z.number().nullable() })),
   risks: z.array(z.object({ kind: z.string(), severity: z.enum(['info', 'warning', 'critical']), message: z.string(), text: localizedText })),
   nextActions: z.array(z.object({ action: z.string(), because: z.string(), text: z.object({ action: localizedText, because: localizedText }) })),
 });

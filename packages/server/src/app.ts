@@ -116,7 +116,11 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     const projector = new OutboxProjector(db, store, mergeProjections(commerceProjections, customersProjections, loyaltyProjections, promotionsProjections), log, config.projectorIntervalMs);
     await projector.init();
     const analytics = new AnalyticsService(store, config.funnelMemoryBytes, async (shopId) => (await lookup.get(shopId)).timezone);
-    const planning = createPlanning(db, analytics, { shop: (id) => lookup.get(id), shopIds: async () => (await shops.listShops()).map((s) => s.id) }, log, { delivery: { allowPrivate: config.allowPrivateWebhooks }, chromiumPath: config.chromiumPath });
+    const planning = createPlanning(db, analytics, {
+      shop: (id) => lookup.get(id), shopIds: async () => (await shops.listShops()).map((s) => s.id),
+      // The promotions module is made below; the 复盘 asks it only once the app runs.
+      promotionCosts: (shopId, start, end) => promotions.costs(shopId, start, end),
+    }, log, { delivery: { allowPrivate: config.allowPrivateWebhooks }, chromiumPath: config.chromiumPath });
     const loyalty = createLoyalty(db, {
       // Inside a subscriber's transaction the shop is read through it (embedded PGlite is one connection).
       shopOf: async (id, trx) => (trx ? new ShopService(trx).getShop(id) : lookup.get(id)),

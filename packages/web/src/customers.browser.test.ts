@@ -40,6 +40,9 @@ async function loadShop() {
     const r = await http<{ rejected: unknown[] }>('POST', `/v1/${entity}/batch`, shop.secretKey, { records });
     expect(r.body.rejected, entity).toEqual([]);
   }
+  // 张伟 holds a coupon.
+  const template = await http<{ id: string }>('POST', '/v1/coupon-templates', shop.secretKey, { name: '回购10元券', discount: { off: 1000 }, minSpend: 9900, validity: { days: 30 }, total: 100 });
+  expect((await http('POST', '/v1/coupons/claim', shop.secretKey, { templateId: template.body.id, customerId: 'c1', idempotencyKey: 'c1-welcome' })).status).toBe(201);
   // Loyalty earns on the orders (a week pending, then available), and the list reads its tiers.
   await fw.projector.drain();
   await fw.runtime.drain();
@@ -90,6 +93,8 @@ describe('customers pages in Chromium', { timeout: 120_000 }, () => {
     await expect.poll(() => page.getByTestId('loyalty-member-balance').innerText()).toMatch(/可用\s+100[\s\S]*待生效\s+100/);
     expect(await page.getByTestId('loyalty-member-tier').innerText()).toContain('普通会员');
     expect(await rowsOf(page, 'loyalty-ledger').count()).toBe(2);
+    await expect.poll(() => rowsOf(page, 'customer-coupons').count()).toBe(1);
+    expect(await rowsOf(page, 'customer-coupons').first().innerText()).toMatch(/回购10元券\s+减¥10\s+¥99\s+可使用/);
     await page.getByTestId('tag-input').fill('回访');
     await page.getByTestId('tag-input').press('Enter');
     await expect.poll(() => page.getByTestId('profile-tags').innerText()).toContain('回访');

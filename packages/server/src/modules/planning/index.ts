@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../platform/db';
+import type { ReviewReport } from '@flywheel/contracts';
 import type { ShopContext } from '../../platform/shop-lookup';
 import type { AnalyticsService } from '../analytics';
 import { AlertService, type AlertServiceOptions } from './alerts';
@@ -20,6 +21,8 @@ export { DEFAULT_ALERT_INTERVAL_MS } from './alerts';
 export interface ShopDirectory {
   shop(shopId: string): Promise<ShopContext>;
   shopIds(): Promise<string[]>;
+  /** What promotions cost in a window (the promotions module), for the 复盘. */
+  promotionCosts(shopId: string, start: Date, end: Date): Promise<ReviewReport['promotions']>;
 }
 
 export interface Planning {
@@ -48,6 +51,6 @@ export function createPlanning(db: Db, analytics: AnalyticsService, shops: ShopD
     budgets: new Budgets(db, plans, alertSettings),
   };
   const alerts = new AlertService(db, parts, () => shops.shopIds(), log, options);
-  const reviews = new ReviewService(parts, alerts, (shopId) => shops.shop(shopId));
+  const reviews = new ReviewService(parts, alerts, (shopId) => shops.shop(shopId), (shopId, start, end) => shops.promotionCosts(shopId, start, end));
   return { ...parts, alerts, reviews, chromiumPath: options.chromiumPath };
 }

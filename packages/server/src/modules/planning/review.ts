@@ -1,7 +1,7 @@
 import { DEFAULT_LOCALE, metricCatalog, renderText, textOf, type Dimension, type LocalizedText, type Locale, type MetricName, type PlanPeriod, type ReviewReport, type Target } from '@flywheel/contracts';
 import { FlywheelError } from '../../platform/errors';
 import type { ShopContext } from '../../platform/shop-lookup';
-import { addDays, daysBetween } from '../../platform/timezone';
+import { addDays, daysBetween, startOfLocalDay } from '../../platform/timezone';
 import { MIN_CHANNEL_UV, risksAndActions } from './actions';
 import { splitByLargestRemainder } from './allocation';
 import type { AlertService } from './alerts';
@@ -35,6 +35,8 @@ export class ReviewService {
     private readonly alerts: AlertService,
     /** The shop's name and how it colours changes. */
     private readonly shopOf: (shopId: string) => Promise<Pick<ShopContext, 'name' | 'changeColours'>>,
+    /** What promotions cost in a window (the promotions module). */
+    private readonly promotionCosts: (shopId: string, start: Date, end: Date) => Promise<ReviewReport['promotions']>,
   ) {}
 
   async report(shopId: string, q: { month?: string; quarter?: string; planId?: string; asOf?: string; lang?: Locale }): Promise<ReviewReport> {
@@ -172,10 +174,11 @@ export class ReviewService {
     const nextActions = found.nextActions.map((a) => ({ action: say(a.action), because: say(a.because), text: a }));
 
     const shop = await this.shopOf(shopId);
+    const promotions = await this.promotionCosts(shopId, startOfLocalDay(measured.from, timezone), startOfLocalDay(measured.to, timezone));
     return {
       shopId, shopName: shop.name, currency, timezone, locale, changeColours: shop.changeColours, period, measured, previous, asOf, targetShare,
       plan: plan ? { id: plan.id, name: plan.name } : null,
-      kpis, salesVariance: salesVarianceOut, gapByChannel, gapByCategory, topMovers, roi, daily, risks, nextActions,
+      kpis, salesVariance: salesVarianceOut, gapByChannel, gapByCategory, topMovers, roi, daily, promotions, risks, nextActions,
     };
   }
 

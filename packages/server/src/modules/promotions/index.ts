@@ -9,6 +9,7 @@ import { CouponService } from './coupons';
 import type { CustomerFacts, PointsWallet } from './facts';
 import { GIVE_BACK_QUEUE, HOLD_EXPIRY_QUEUE, ORDER_TOPICS, ORDERS_SUBSCRIBER, PricingService } from './pricing-service';
 import { PromotionService } from './promotions';
+import { promotionCosts, type PromotionCost } from './summary';
 import { ShopVersions } from './versions';
 
 /** Promotions, coupons and cart pricing (PRODUCT.md, row 11). The only door into the module. */
@@ -29,6 +30,8 @@ export interface Promotions {
   coupons: CouponService;
   pricing: PricingService;
   facts: CustomerFacts;
+  /** What promotions cost in a window (the 复盘's section): orders, sales, discount cost per promotion. */
+  costs(shopId: string, start: Date, end: Date): Promise<PromotionCost[]>;
 }
 
 /** What the module needs of the app: the shop's currency and zone, the customer's facts, a points wallet (loyalty) and the levers' runtime. */
@@ -53,5 +56,5 @@ export function createPromotions(db: Db, deps: PromotionsDeps): Promotions {
   deps.runtime.subscribers.subscribe(ORDERS_SUBSCRIBER, ORDER_TOPICS, (trx, events) => pricing.onOrderEvents(trx, events));
   deps.runtime.jobs.handle(HOLD_EXPIRY_QUEUE, pricing.expiryHandler());
   deps.runtime.jobs.handle(GIVE_BACK_QUEUE, pricing.giveBackHandler());
-  return { promotions, coupons, pricing, facts: deps.facts };
+  return { promotions, coupons, pricing, facts: deps.facts, costs: (shopId, start, end) => promotionCosts(db, shopId, start, end) };
 }

@@ -236,6 +236,9 @@ describe('checkout and holds', () => {
       { key: '(none)', values: { sales: 5000, orders: 1 } },
     ]);
     expect((await call(fw, 'GET', `/v1/metrics?metrics=sales&from=2026-06-18&to=2026-06-19&filter.promotion=${threshold}`, key)).body.totals).toEqual({ sales: 27000 });
+    // The 复盘 of June counts what the promotion cost.
+    const review = await call(fw, 'GET', '/v1/reviews?month=2026-06&asOf=2026-07-02', key);
+    expect(review.body.promotions).toEqual([{ id: threshold, name: '满200减20', orders: 1, sales: 27000, discountCost: 2000, salesPerDiscount: 13.5 }]);
 
     // A refund of one unit returns what that unit paid.
     const refund = await call(fw, 'POST', '/v1/pricing/refund-quote', key, { orderId: 'ord-1', items: [{ sku: 'DRESS-S', quantity: 1 }] });

@@ -12,6 +12,7 @@ import { toMajor } from '../../format/numbers';
 import { useFormat } from '../../format/useFormat';
 import { useI18n } from '../../i18n/i18n';
 import { MemberPoints } from '../loyalty/MemberPoints';
+import { CustomerCoupons } from '../promotions/CustomerCoupons';
 import { lifecycleColors } from './CustomersPage';
 
 function FavouriteCategories({ categories }: { categories: CustomerProfile['favouriteCategories'] }) {
@@ -116,6 +117,7 @@ export function CustomerProfilePage() {
               </Col>
             </Row>
             {!p.erased && <div style={{ marginTop: 12 }}><MemberPoints customerId={p.externalId} /></div>}
+            {!p.erased && <div style={{ marginTop: 12 }}><CustomerCoupons customerId={p.externalId} /></div>}
             <Card size="small" title={t('customers.profile.timeline')} style={{ marginTop: 12 }}>
               {p.timeline.length === 0 ? <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('customers.profile.none')} /> : (
                 <Timeline data-testid="profile-timeline" items={p.timeline.map((e) => ({

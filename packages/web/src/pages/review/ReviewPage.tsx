@@ -131,6 +131,17 @@ function ReviewBody({ report }: { report: ReviewReport }) {
         </Card>
       </Col>
       <Col xs={24} xl={12}>
+        <Card size="small" title={t('review.promotions')}>
+          <Table size="small" rowKey="id" pagination={false} dataSource={report.promotions} data-testid="review-promotions" locale={{ emptyText: t('review.noPromotions') }} columns={[
+            { title: t('review.promotion'), dataIndex: 'name' },
+            { title: label('metric', 'orders'), dataIndex: 'orders', align: 'right', render: (v: number) => format.count(v) },
+            { title: label('metric', 'sales'), dataIndex: 'sales', align: 'right', render: (v: number) => format.money(v) },
+            { title: t('review.discountCost'), dataIndex: 'discountCost', align: 'right', render: (v: number) => format.money(v) },
+            { title: t('review.salesPerDiscount'), dataIndex: 'salesPerDiscount', align: 'right', render: (v: number | null) => format.multiple(v) },
+          ]} />
+        </Card>
+      </Col>
+      <Col xs={24} xl={12}>
         <Card size="small" title={t('review.risks')}>
           <List size="small" dataSource={report.risks} data-testid="review-risks" locale={{ emptyText: t('app.empty') }} renderItem={(r) => (
             <List.Item><Alert style={{ width: '100%' }} type={r.severity === 'critical' ? 'error' : r.severity === 'warning' ? 'warning' : 'info'} showIcon message={text(r.text, r.message)} /></List.Item>

@@ -1,6 +1,6 @@
 import { changeColour, displayOf, renderText, type MetricName, type ReviewReport } from '@flywheel/contracts';
 import { channelGap, dailySales, kpiAttainment, varianceWaterfall } from './charts';
-import { driverRows, gapRows, headline, kpiRows, moverRows, periodLine, roiRows, salesChange, varianceNote, wordsOf } from './words';
+import { driverRows, gapRows, headline, kpiRows, moverRows, periodLine, promotionRows, roiRows, salesChange, varianceNote, wordsOf } from './words';
 
 /**
  * The 复盘 report as one self-contained HTML page (inline SVG charts, inline CSS), printable to PDF, in
@@ -114,6 +114,10 @@ export function renderHtml(r: ReviewReport): string {
   for (const [title, rows, by] of [[say('report.channels'), r.roi.channels, 'channel'], [say('report.campaigns'), r.roi.campaigns, 'campaign']] as const) {
     parts.push(`<h3>${escape(title)}</h3>${rows.length ? table([dimension(by), label('spend'), label('sales'), label('roas'), say('report.floor'), label('new_buyers'), label('cac'), say('report.budget')], roiRows(r, rows, by)) : `<p>${escape(say('report.no_spend'))}</p>`}`);
   }
+
+  parts.push(`<h2>${escape(say('report.promotions'))}</h2>${r.promotions.length
+    ? table([say('report.promotion'), label('orders'), label('sales'), say('report.discount_cost'), say('report.sales_per_discount')], promotionRows(r))
+    : `<p>${escape(say('report.no_promotions'))}</p>`}`);
 
   parts.push(`<section class="appendix"><h2>${escape(say('report.appendix'))}</h2><p>${escape(say('report.method'))}</p><p>${escape(say('report.generated', { asOf: r.asOf, timezone: r.timezone }))}</p></section>`);
 

@@ -1,5 +1,5 @@
 import { renderText, type ReviewReport } from '@flywheel/contracts';
-import { driverRows, gapRows, headline, kpiRows, moverRows, periodLine, roiRows, varianceNote, wordsOf } from './words';
+import { driverRows, gapRows, headline, kpiRows, moverRows, periodLine, promotionRows, roiRows, varianceNote, wordsOf } from './words';
 
 /** The 复盘 report as Markdown: the same sections as the HTML, tables instead of charts, in the report's language. */
 
@@ -40,6 +40,9 @@ export function renderMarkdown(r: ReviewReport): string {
     out.push(`### ${title}`, '');
     out.push(rows.length ? table([dimension(by), label('spend'), label('sales'), label('roas'), say('report.floor'), label('new_buyers'), label('cac'), say('report.budget')], roiRows(r, rows, by)) : `_${say('report.no_spend')}_`, '');
   }
+
+  out.push(`## ${say('report.promotions')}`, '');
+  out.push(r.promotions.length ? table([say('report.promotion'), label('orders'), label('sales'), say('report.discount_cost'), say('report.sales_per_discount')], promotionRows(r)) : `_${say('report.no_promotions')}_`, '');
 
   out.push(`## ${say('report.appendix')}`, '', say('report.method'), '', say('report.generated', { asOf: r.asOf, timezone: r.timezone }), '');
   return out.join('\n');

@@ -44,6 +44,7 @@ function november(locale: Locale, changeColoursOf: ReviewReport['changeColours']
       campaigns: [{ key: '双11', spend: 100_000, sales: 200_000, roas: 2, newBuyers: 5, cac: 20_000, budget: 150_000, roasFloor: 2 }],
     },
     daily: Array.from({ length: 30 }, (_, i) => ({ date: `2026-11-${String(i + 1).padStart(2, '0')}`, sales: 20_000, previous: i < 31 ? 16_000 : null })),
+    promotions: [{ id: 'prm_x1', name: '满200减20', orders: 12, sales: 300_000, discountCost: 24_000, salesPerDiscount: 12.5 }],
     risks: [{ kind: 'sales_gap', severity: 'critical', message: renderText(locale, risk), text: risk }],
     nextActions: [{ action: renderText(locale, action.action), because: renderText(locale, action.because), text: action }],
   };
@@ -52,7 +53,7 @@ function november(locale: Locale, changeColoursOf: ReviewReport['changeColours']
 /** Three Latin words in a row: an English sentence. */
 const englishSentence = /[A-Za-z]+[ ,.;:]+[A-Za-z]+[ ,.;:]+[A-Za-z]+/;
 const cjk = /[\u4e00-\u9fff]/;
-const rawIds = /paid_social|private_domain|mini_program|\bsales · |plan_x1/;
+const rawIds = /paid_social|private_domain|mini_program|\bsales · |plan_x1|prm_x1/;
 /** The words people read in an HTML page: its text, not its markup, styles or the charts' SVG. */
 const textOfHtml = (html: string) => html.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<svg[\s\S]*?<\/svg>/g, '').replace(/<[^>]+>/g, ' ').replace(/&[a-z#0-9]+;/g, ' ');
 const svgTexts = (html: string) => [...html.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
@@ -90,13 +91,18 @@ describe('the 复盘 report', () => {
     expect(zhText).not.toMatch(englishSentence);
     const en = renderHtml(november('en'));
     for (const h of headings(en)) expect(h.replace('西湖小铺', ''), h).not.toMatch(cjk);
-    expect(textOfHtml(en).replace(/西湖小铺|2026 年度经营计划|服饰|双11/g, '')).not.toMatch(cjk);
+    expect(textOfHtml(en).replace(/西湖小铺|2026 年度经营计划|服饰|双11|满200减20/g, '')).not.toMatch(cjk);
   });
 
   it('opens with the summary a boss reads first: sales, target, attainment, change, risks and next actions', () => {
     const html = renderHtml(november('zh-CN'));
     const first = textOfHtml(html.slice(0, html.indexOf('<h2>指标')));
     for (const words of ['支付金额', '¥6,000.00', '目标', '¥10,000.00', '达成率', '60.0%', '环比', '+20%', '风险', '下一步行动', '检查 信息流 的落地页和出价']) expect(first).toContain(words);
+  });
+
+  it('counts what each promotion cost against the sales it priced', () => {
+    expect(renderMarkdown(november('zh-CN'))).toContain('## 促销活动成本\n\n| 活动 | 支付订单数 | 支付金额 | 优惠成本 | 每元优惠带来的销售额 |\n| --- | ---: | ---: | ---: | ---: |\n| 满200减20 | 12 | ¥3,000.00 | ¥240.00 | 12.50 |');
+    expect(renderMarkdown({ ...november('en'), promotions: [] })).toContain('## Promotion cost\n\n_No order in this period was priced with a promotion._');
   });
 
   it('labels the waterfall\'s bars as money and reads its axes in 万, not raw numbers', () => {

@@ -102,6 +102,11 @@ export function gapRows(r: ReviewReport, rows: ReviewReport['gapByChannel']['row
   return rows.map((x) => [w.value(by, x.key), w.money(x.target), w.money(x.actual), w.signedMoney(x.gap), w.money(x.previous), w.change('sales', x.actual, x.previous, x.changePct)]);
 }
 
+export function promotionRows(r: ReviewReport): string[][] {
+  const w = wordsOf(r);
+  return r.promotions.map((x) => [x.name, w.count(x.orders), w.money(x.sales), w.money(x.discountCost), w.metric('roas', x.salesPerDiscount)]);
+}
+
 export function roiRows(r: ReviewReport, rows: ReviewReport['roi']['channels'], by: 'channel' | 'campaign'): string[][] {
   const w = wordsOf(r);
   return rows.map((x) => [w.value(by, x.key), w.money(x.spend), w.money(x.sales), w.metric('roas', x.roas), w.metric('roas', x.roasFloor), w.count(x.newBuyers), w.money(x.cac), w.money(x.budget)]);
