@@ -14,3 +14,4 @@ export * from './imports';
 export * from './labels';
 export * from './promotions';
 export * from './loyalty';
+export * from './campaigns';

@@ -25,6 +25,7 @@ import { createCustomers, customersAnalyticsSchema, customersMigrations, custome
 import { importRoutes, ImportService } from './modules/imports';
 import { createLoyalty, InsufficientPoints, loyaltyAnalyticsSchema, loyaltyMigrations, loyaltyProjections, loyaltyRoutes, type Loyalty } from './modules/loyalty';
 import { createPromotions, customerFacts, promotionsAnalyticsSchema, promotionsMigrations, promotionsProjections, promotionsRoutes, type Promotions } from './modules/promotions';
+import { campaignsMigrations, campaignsRoutes, createCampaigns, type Campaigns } from './modules/campaigns';
 import { createPlanning, DEFAULT_ALERT_INTERVAL_MS, planningMigrations, planningRoutes, type Planning } from './modules/planning';
 import { shopMigrations, shopRoutes, ShopService } from './modules/shops';
 import { trackingAnalyticsSchema, trackingRoutes, TrackingService } from './modules/tracking';
@@ -38,7 +39,7 @@ const SEGMENT_SIZES_INTERVAL_MS = 3_600_000;
 /** The console build, served at / when `npm install` has built it. */
 const consoleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
-export const migrations = [...outboxMigrations, ...idempotencyMigrations, ...jobMigrations, ...subscriberMigrations, ...counterMigrations, ...shopMigrations, ...commerceMigrations, ...planningMigrations, ...customersMigrations, ...loyaltyMigrations, ...promotionsMigrations];
+export const migrations = [...outboxMigrations, ...idempotencyMigrations, ...jobMigrations, ...subscriberMigrations, ...counterMigrations, ...shopMigrations, ...commerceMigrations, ...planningMigrations, ...customersMigrations, ...loyaltyMigrations, ...promotionsMigrations, ...campaignsMigrations];
 export const analyticsSchemas = [trackingAnalyticsSchema, commerceAnalyticsSchema, visitsAnalyticsSchema, sessionsAnalyticsSchema, funnelsAnalyticsSchema, customersAnalyticsSchema, loyaltyAnalyticsSchema, promotionsAnalyticsSchema];
 
 export interface Flywheel {
@@ -55,6 +56,7 @@ export interface Flywheel {
   customers: Customers;
   promotions: Promotions;
   loyalty: Loyalty;
+  campaigns: Campaigns;
   projector: OutboxProjector;
   /** The levers' runtime: domain-event subscribers, behaviour-event triggers, durable jobs and timers, hot counters. */
   runtime: LeverRuntime;
@@ -159,6 +161,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
       },
       runtime, log,
     });
+    const campaigns = createCampaigns(db, { runtime, log });
     analytics.useSegments((shopId, segmentId) => customers.segments.membersSql(shopId, segmentId));
     analytics.useLifecycle((shopId, asOfs) => customers.people.lifecycleCounts(shopId, asOfs));
     analytics.useKeyNames(async (shopId, dimension, keys) => (dimension === 'promotion' ? promotions.promotions.namesOf(shopId, keys) : new Map()));
@@ -185,6 +188,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
     customersRoutes(http, customers, audit);
     promotionsRoutes(http, promotions, audit);
     loyaltyRoutes(http, loyalty, audit);
+    campaignsRoutes(http, campaigns, audit);
     localAccess.routes(http, async () => (await shops.listShops()).map((s) => s.id));
     const background = [
       new Repeating('outbox projector', config.projectorIntervalMs, () => projector.drain(), log),
@@ -201,7 +205,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
 
     let closed = false;
     return {
-      config, log, db, store, shops, commerce, tracking, imports, analytics, planning, customers, promotions, loyalty, projector, runtime, http, localAccess, background,
+      config, log, db, store, shops, commerce, tracking, imports, analytics, planning, customers, promotions, loyalty, campaigns, projector, runtime, http, localAccess, background,
       startBackground() { for (const task of background) task.start(); },
       async close() {
         if (closed) return;

@@ -11,6 +11,11 @@ export const errorStatus = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  /** A lever's refusals (a 秒杀, a coupon template): nothing left, the customer's limit, outside the window. */
+  sold_out: 409,
+  limit_reached: 409,
+  not_started: 409,
+  ended: 409,
   payload_too_large: 413,
   rate_limited: 429,
   internal: 500,
