@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { addDays, addMonths, MAX_BATCH_RECORDS, type EntityName, type InitResult, type SegmentRule } from '@flywheel/contracts';
 import type { Flywheel } from '../app';
-import { generateCatalog, generateCustomers, generateDays, type DemoEvent, type DemoOptions } from '../demo/generator';
+import { generateCatalog, generateCustomers, generateDays, generateOffers, type DemoEvent, type DemoOptions } from '../demo/generator';
+import { engineAmounts, type DemoCheckout } from '../demo/pricing';
+import type { DemoOffers } from '../demo/promotions';
 import { buildDemoPlan, type MonthFigures, type QuarterFigures } from '../demo/plan';
 import { FlywheelError } from '../platform/errors';
 import { OneAhead } from '../platform/one-ahead';
@@ -43,12 +45,16 @@ async function upsertAll(fw: Flywheel, shopId: string, entity: EntityName, recor
 export async function loadDemo(fw: Flywheel, opts: DemoOptions, onProgress?: (done: number, total: number) => void): Promise<DemoShop> {
   const shop = await fw.shops.createShop({ name: '飞轮优选旗舰店 (demo)', ownerEmail: DEMO_LOGIN.email, ownerPassword: DEMO_LOGIN.password, timezone: opts.timezone });
   const { timezone } = await fw.shops.getShop(shop.shopId);
-  const rows: Record<string, number> = { products: 0, skus: 0, customers: 0, events: 0, orders: 0, refunds: 0, spend: 0 };
+  const rows: Record<string, number> = { products: 0, skus: 0, customers: 0, events: 0, orders: 0, checkouts: 0, refunds: 0, spend: 0 };
   const catalog = generateCatalog(opts);
   await upsertAll(fw, shop.shopId, 'products', catalog.products);
   await upsertAll(fw, shop.shopId, 'inventory', catalog.inventory);
   rows.products = catalog.products.length;
   rows.skus = catalog.inventory.length;
+  // The promotions module keeps its catalogue from the products' events: known before the first checkout.
+  const historyStart = startOfLocalDay(addDays(opts.endDate, -opts.days), timezone);
+  await replayLevers(fw, historyStart);
+  const promotions = await DemoPromotions.create(fw, shop.shopId, generateOffers(opts, catalog), historyStart);
   const customers = generateCustomers(opts);
   await upsertAll(fw, shop.shopId, 'customers', customers);
   rows.customers = customers.length;
@@ -65,6 +71,9 @@ export async function loadDemo(fw: Flywheel, opts: DemoOptions, onProgress?: (do
     for (let i = 0; i < day.events.length; i += 20_000) {
       await events.push(ingest(day.events.slice(i, i + 20_000)));
     }
+    await promotions.endBefore(day.date);
+    for (const checkout of day.checkouts) await promotions.checkout(checkout);
+    rows.checkouts += day.checkouts.length;
     await upsertAll(fw, shop.shopId, 'orders', day.orders);
     await upsertAll(fw, shop.shopId, 'refunds', day.refunds);
     await upsertAll(fw, shop.shopId, 'spend', day.spend);
@@ -81,6 +90,7 @@ export async function loadDemo(fw: Flywheel, opts: DemoOptions, onProgress?: (do
     onProgress?.(done, opts.days);
   }
   await events.drain();
+  await promotions.endBefore(null);
   await fw.projector.drain();
   await replayLevers(fw, null);
   await fw.projector.drain();
@@ -92,6 +102,75 @@ export async function loadDemo(fw: Flywheel, opts: DemoOptions, onProgress?: (do
   const demo: DemoShop = { ...shop, seed: opts.seed, customers: opts.customers, days: opts.days, endDate: opts.endDate, rows };
   fs.writeFileSync(demoMarker(fw.config.dataDir), JSON.stringify(demo, null, 2));
   return demo;
+}
+
+/** While its window is open a promotion ends here: past its real end, but after the wall's now. */
+const OPEN_END = '2999-12-31T16:00:00.000Z';
+
+/**
+ * The demo's promotions and coupon templates in the promotions module, and the checkouts of the
+ * orders the generator priced with them (demo/pricing.ts): each at the moment its buyer started
+ * checkout, its coupon claimed just before, its hold confirmed when the levers replay the order's
+ * payment. Orders with no promotion or coupon do not go through checkout (it would price them
+ * at list price all the same, and the load would take longer).
+ *
+ * The module's live index only holds promotions that end after the wall's now, so a promotion of
+ * the history is created ending far ahead and given its real end once the loading is past it.
+ */
+class DemoPromotions {
+  private readonly ended = new Set<string>();
+
+  private constructor(
+    private readonly fw: Flywheel,
+    private readonly shopId: string,
+    private readonly offers: DemoOffers,
+    private readonly ids: Map<string, string>,
+    private readonly lineIds: Set<string>,
+  ) {}
+
+  static async create(fw: Flywheel, shopId: string, offers: DemoOffers, historyStart: Date) {
+    const ids = new Map<string, string>();
+    for (const p of offers.promotions) {
+      const created = await fw.promotions.promotions.create(shopId, { ...p.create, endsAt: OPEN_END }, new Date(p.create.startsAt));
+      ids.set(p.key, created.id);
+    }
+    // A checkout takes a coupon only while it is valid by the database's clock (not the checkout's
+    // `now`), so the history's coupons stay valid until the demo has loaded.
+    const validUntil = new Date(Date.now() + 86_400_000);
+    for (const t of offers.templates) {
+      const { validity } = t.create;
+      const create = 'to' in validity && Date.parse(validity.to) < validUntil.getTime() ? { ...t.create, validity: { ...validity, to: validUntil.toISOString() } } : t.create;
+      ids.set(t.key, (await fw.promotions.coupons.createTemplate(shopId, create, historyStart)).id);
+    }
+    const lineIds = new Set([...offers.lineSources].map((key) => ids.get(key)!));
+    return new DemoPromotions(fw, shopId, offers, ids, lineIds);
+  }
+
+  /** Gives the promotions over before `date` (all when null) their real end. */
+  async endBefore(date: string | null) {
+    for (const p of this.offers.promotions) {
+      if (this.ended.has(p.key) || (date !== null && p.create.endsAt.slice(0, 10) > date)) continue;
+      await this.fw.promotions.promotions.update(this.shopId, this.ids.get(p.key)!, { endsAt: p.create.endsAt }, new Date(Math.min(Date.parse(p.create.endsAt), Date.now())));
+      this.ended.add(p.key);
+    }
+  }
+
+  /** Checks the order's cart out as the generator priced it; the order keeps the engine's amounts, which must be the generator's. */
+  async checkout({ order, at, coupon, engineDiscount }: DemoCheckout) {
+    const now = new Date(at);
+    const couponCodes: string[] = [];
+    if (coupon) {
+      const customer = { id: order.customerId, tier: null, tierDiscountPct: null, freeShipping: false, segments: new Set<string>(), isNew: false, points: null };
+      const claimed = await this.fw.promotions.coupons.claim(this.shopId, { templateId: this.ids.get(coupon.key)!, customerId: order.customerId, idempotencyKey: `demo:${order.externalId}` }, async () => customer, now);
+      couponCodes.push(claimed.code);
+    }
+    const items = order.items.map((it) => ({ sku: it.sku, quantity: it.quantity }));
+    const result = await this.fw.promotions.pricing.checkout(this.shopId, { orderId: order.externalId, customerId: order.customerId, items, couponCodes, points: 0, shippingFee: 0, at }, 'zh-CN', now);
+    const { lineDiscounts, discount } = engineAmounts(result, this.lineIds);
+    const differs = discount !== engineDiscount || order.items.some((it) => (it.discount ?? 0) !== (lineDiscounts.get(it.sku) ?? 0));
+    if (differs) throw new Error(`demo order ${order.externalId}: checkout priced it otherwise than the generator (${JSON.stringify({ discount, engineDiscount, lines: [...lineDiscounts], items: order.items, notApplied: result.notApplied, subtotal: result.subtotal })})`);
+    if (couponCodes.length > 0) order.couponCodes = couponCodes;
+  }
 }
 
 /**

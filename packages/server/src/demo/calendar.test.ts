@@ -44,6 +44,8 @@ describe('demo calendar', () => {
     expect(campaignOn('2026-12-12')).toBe('双12');
     expect(campaignOn('2026-07-15')).toBeNull();
     expect(dayProfile('2026-11-11').fullReduction).toEqual({ threshold: 30000, off: 5000, repeat: true });
+    expect(dayProfile('2026-11-11').shopReduction).toEqual({ tiers: [{ min: 40000, off: 3000 }, { min: 80000, off: 8000 }] });
+    expect(dayProfile('2026-06-18').shopReduction).toBeNull();
   });
 
   it('dips over 春节 and lifts food in the 年货节 before it', () => {

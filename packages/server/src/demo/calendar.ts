@@ -17,6 +17,11 @@ export interface FullReduction {
   repeat: boolean;
 }
 
+/** 店铺满减 tiers (满500减30, 满1000减80): the shop's own, on top of the platform's 满减. */
+export interface ShopReduction {
+  tiers: { min: number; off: number }[];
+}
+
 /** A campaign coupon (店铺券) that buyers may have collected: `off` 分 once the goods reach `threshold`. */
 export interface CampaignCoupon {
   code: string;
@@ -38,6 +43,7 @@ export interface DayProfile {
   campaign: string | null;
   phase: CampaignPhase | null;
   fullReduction: FullReduction | null;
+  shopReduction: ShopReduction | null;
   coupon: CampaignCoupon | null;
   /** 预售: orders may be deposits (定金) whose balance (尾款) is paid on 11-11. */
   presale: boolean;
@@ -125,6 +131,7 @@ interface Effect {
   campaign?: string;
   phase?: CampaignPhase;
   fullReduction?: FullReduction;
+  shopReduction?: ShopReduction;
   coupon?: CampaignCoupon;
   presale?: boolean;
   midnightRush?: boolean;
@@ -150,7 +157,10 @@ function effect618(month: number, day: number): Effect | null {
 
 /** 双11: 预售 (deposits) from 10-20, 第一波 on 11-01, the year's biggest day on 11-11. */
 function effectDouble11(month: number, day: number): Effect | null {
-  const sale = { campaign: '双11', fullReduction: { threshold: yuan(300), off: yuan(50), repeat: true }, coupon: { code: 'D11-80', threshold: yuan(599), off: yuan(80) } };
+  const sale = {
+    campaign: '双11', fullReduction: { threshold: yuan(300), off: yuan(50), repeat: true }, coupon: { code: 'D11-80', threshold: yuan(599), off: yuan(80) },
+    shopReduction: { tiers: [{ min: yuan(400), off: yuan(30) }, { min: yuan(800), off: yuan(80) }] },
+  };
   const categories = { 美妆: 1.4, 服饰: 1.3, 母婴: 1.3, 数码: 1.2 };
   if (month === 10 && day >= 1 && day <= 7) return { multiplier: 0.85 }; // 国庆 golden week: people travel
   if (month === 10 && day >= 20) return { multiplier: 1.3, campaign: '双11预售', phase: 'preheat', presale: true, conversionLift: 0.9, categories: { 美妆: 1.4, 服饰: 1.2 } };
@@ -238,6 +248,7 @@ export function dayProfile(date: string): DayProfile {
     campaign: null,
     phase: null,
     fullReduction: null,
+    shopReduction: null,
     coupon: null,
     presale: false,
     midnightRush: false,
@@ -262,6 +273,7 @@ function apply(profile: DayProfile, effect: Effect): void {
     profile.campaign = effect.campaign;
     profile.phase = effect.phase ?? null;
     profile.fullReduction = effect.fullReduction ?? null;
+    profile.shopReduction = effect.shopReduction ?? null;
     profile.coupon = effect.coupon ?? null;
   }
 }

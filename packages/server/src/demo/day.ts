@@ -3,6 +3,7 @@ import type { OrderRecord } from '@flywheel/contracts';
 import type { DayProfile } from './calendar';
 import { demoCategories, fromDayNumber } from './calendar';
 import { categoryShare } from './catalog';
+import type { DemoCheckout } from './pricing';
 import { SEGMENTS, segmentAffinity } from './people';
 import { WeightedTable } from './random';
 import { DayStream } from './session';
@@ -18,6 +19,8 @@ export class DayContext {
   readonly profile: DayProfile;
   readonly stream = new DayStream();
   readonly orders: OrderRecord[] = [];
+  /** The day's orders priced with a promotion or coupon, for the loader to check out through the promotions module. */
+  readonly checkouts: DemoCheckout[] = [];
   /** Sessions per channel and utm_campaign (none, always_on, the day's campaign), for spend. */
   private readonly sessionsByCampaign = new Int32Array(channelProfiles.length * 3);
   readonly affiliateSales = new Map<string, number>();

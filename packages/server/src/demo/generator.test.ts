@@ -4,7 +4,7 @@ import type { CustomerRecord, InventoryRecord, OrderRecord, RefundRecord, SpendR
 import { customerRecord, identifyCall, inventoryRecord, orderRecord, pageCall, productRecord, refundRecord, spendRecord, trackCall } from '@flywheel/contracts';
 import type { DemoCatalog, DemoEvent, DemoOptions } from './generator';
 import { generateCatalog, generateCustomers, generateDays } from './generator';
-import { paidPerLine } from './pricing';
+import { depositBonus, paidPerLine, type DemoCheckout } from './pricing';
 
 const sha256 = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
@@ -72,6 +72,8 @@ interface Observed {
   latest: DemoEvent[];
   messageIds: number;
   stitchedDevices: number;
+  /** The orders priced with a promotion or coupon, for the loader's checkout. */
+  checkouts: DemoCheckout[];
 }
 
 function observe(opts: DemoOptions): Observed {
@@ -79,7 +81,7 @@ function observe(opts: DemoOptions): Observed {
   const customers = generateCustomers(opts);
   const o: Observed = {
     catalog, customers, dates: [], orders: [], orderDay: new Map(), refunds: [], spend: [], inventory: [], gmvByDay: new Map(), visitorsByDay: new Map(),
-    orderEvents: new Map(), sampledEvents: [], landings: new Map(), funnel: new Map(), eventCount: 0, problems: [], atLastSecond: 0, latest: [], messageIds: 0, stitchedDevices: 0,
+    orderEvents: new Map(), sampledEvents: [], landings: new Map(), funnel: new Map(), eventCount: 0, problems: [], atLastSecond: 0, latest: [], messageIds: 0, stitchedDevices: 0, checkouts: [],
   };
   const problem = (text: string) => o.problems.length < 20 && o.problems.push(text);
   const ids = new Set<string>();
@@ -121,6 +123,7 @@ function observe(opts: DemoOptions): Observed {
     }
     for (const refund of day.refunds) o.refunds.push({ refund, day: day.date });
     o.spend.push(...day.spend);
+    o.checkouts.push(...day.checkouts);
     for (const record of day.inventory) o.inventory.push({ record, day: day.date });
   }
   o.messageIds = ids.size;
@@ -286,6 +289,26 @@ describe('demo generator: a small shop over 400 days', () => {
       return list.reduce((s, x) => s + (x.discount ?? 0), 0) / list.reduce((s, x) => s + x.payableAmount + (x.discount ?? 0), 0);
     };
     expect(discountRate('2026-11-11')).toBeGreaterThan(discountRate('2026-07-15') + 0.05);
+  });
+
+  it('prices through the promotions engine: the orders it discounted are handed to checkout with their coupon, at the start of checkout', () => {
+    const checkedOut = new Map(o.checkouts.map((c) => [c.order.externalId, c]));
+    const goods = (order: OrderRecord) => order.items.reduce((s, it) => s + it.unitPrice * it.quantity - (it.discount ?? 0), 0);
+    // An order not checked out has no discount but, on a presale day, the 定金膨胀 of its deposit.
+    const unpriced = o.orders.filter((order) => !checkedOut.has(order.externalId));
+    expect(unpriced.filter((order) => order.items.some((it) => (it.discount ?? 0) > 0) || (order.couponCodes ?? []).length > 0
+      || ![0, ...(order.campaign?.startsWith('双11') ? [depositBonus(goods(order))] : [])].includes(order.discount ?? 0)).map((order) => order.externalId)).toEqual([]);
+    expect(o.checkouts.filter((c) => c.engineDiscount + c.order.items.reduce((s, it) => s + (it.discount ?? 0), 0) === 0)).toEqual([]);
+    for (const c of o.checkouts) {
+      expect(c.at <= c.order.placedAt && c.at.slice(0, 10) === c.order.placedAt.slice(0, 10), c.order.externalId).toBe(true);
+      expect(c.coupon?.code ?? null, c.order.externalId).toBe(c.order.couponCodes?.[0] ?? null);
+    }
+    // Every kind the calendar offers is used: campaign coupons and standing ones, 直降 lines, the all-year snack bundle.
+    const codes = new Set(o.checkouts.flatMap((c) => c.order.couponCodes ?? []));
+    for (const code of ['NEW20', 'SHOP10', 'D11-80', '618-50']) expect(codes.has(code), code).toBe(true);
+    const snackBundles = o.checkouts.filter((c) => !c.order.campaign && (c.order.couponCodes ?? []).length === 0);
+    expect(snackBundles.length).toBeGreaterThan(10);
+    expect(snackBundles.every((c) => c.engineDiscount === 1500)).toBe(true);
   });
 
   it('uses the catalog prices and only SKUs of the catalog', () => {

@@ -18,6 +18,7 @@ import { toDayNumber } from './calendar';
 import { generateProducts, indexCatalog, categoryShare } from './catalog';
 import { ShopClock } from './clock';
 import { generateCustomerRecords } from './people';
+import { DemoOffers } from './promotions';
 import { Rng } from './random';
 import { Simulation, type SimulatedDay } from './simulation';
 import { UNITS_PER_CUSTOMER_DAY } from './stock';
@@ -85,6 +86,12 @@ export function generateCustomers(opts: DemoOptions): CustomerRecord[] {
   const { seed, startDay, days, timezone } = checked(opts);
   const plan = new TrafficPlan(seed, startDay, days);
   return generateCustomerRecords(seed, opts.customers, startDay, days, plan, new ShopClock(timezone));
+}
+
+/** The promotions and coupon templates the history's orders are priced with (demo/promotions.ts), for the loader to create. */
+export function generateOffers(opts: DemoOptions, catalog: DemoCatalog): DemoOffers {
+  const { seed, startDay, days, timezone } = checked(opts);
+  return new DemoOffers(startDay, days, indexCatalog(seed, catalog.products).skus, new ShopClock(timezone));
 }
 
 /** Day by day, in date order, everything that happened that local day. */

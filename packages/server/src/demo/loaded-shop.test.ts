@@ -85,4 +85,41 @@ describe('the demo shop, loaded', () => {
     expect(gold.length).toBeGreaterThan(0);
     expect(gold.every((c: { tier: string; points: number }) => c.tier === 'gold' && c.points >= 0)).toBe(true);
   });
+
+  it('runs its promotions through the engine: a year of reports per promotion, coupons redeemed, every paid order\'s hold confirmed', async () => {
+    const q = (path: string) => call(fw, 'GET', path, demo.secretKey).then((r) => { expect(r.status, JSON.stringify(r.body)).toBe(200); return r.body; });
+    const { promotions } = await q('/v1/promotions');
+    const named = (name: string) => {
+      const p = promotions.find((x: { name: string }) => x.name === name);
+      expect(p, name).toBeDefined();
+      return p as { id: string; name: string; kind: string; status: string };
+    };
+    const double11 = named('2025 双11 每满300减50');
+    const mid618 = named('2026 618大促 每满300减40');
+    const bundle = named('零食任选3件立减15');
+    expect(promotions.some((p: { kind: string }) => p.kind === 'timed_discount')).toBe(true);
+    expect([double11.status, mid618.status, bundle.status]).toEqual(['ended', 'ended', 'live']);
+    for (const p of [double11, mid618, bundle]) {
+      const report = await q(`/v1/promotions/${p.id}/report`);
+      expect(report.orders, p.name).toBeGreaterThan(5);
+      expect(report.sales, p.name).toBeGreaterThan(report.discountCost);
+      expect(report.discountCost, p.name).toBeGreaterThan(0);
+      expect(report.held.orders, p.name).toBe(0);
+    }
+    // The bundle runs all year: its report spans the history.
+    const { daily } = await q(`/v1/promotions/${bundle.id}/report`);
+    expect(daily[0].date < '2026-01-01' && daily[daily.length - 1].date > '2026-10-01').toBe(true);
+    // Paid orders confirmed their holds when the levers replayed their payment (not released by the hold's expiry).
+    const holds = await fw.db.selectFrom('pricing_holds').select(['state', 'order_status']).where('shop_id', '=', demo.shopId).execute();
+    expect(holds.length).toBe(demo.rows.checkouts);
+    const paid = holds.filter((h) => ['paid', 'shipped', 'completed'].includes(h.order_status as string));
+    expect(paid.length).toBeGreaterThan(holds.length * 0.8);
+    expect(paid.filter((h) => h.state !== 'confirmed')).toEqual([]);
+    const { templates } = await q('/v1/coupon-templates');
+    expect(templates.find((t: { name: string }) => t.name.startsWith('新人券')).redeemed).toBeGreaterThan(10);
+    // The metric layer names them.
+    const { breakdown } = await q(`/v1/metrics?metrics=sales&breakdown=promotion&from=2025-11-01&to=${END}`);
+    const labels = new Map(breakdown.map((row: { key: string; label?: string }) => [row.key, row.label]));
+    for (const p of [double11, mid618, bundle]) expect(labels.get(p.id), p.name).toBe(p.name);
+  });
 });

@@ -1,11 +1,14 @@
 /**
- * What a demo order costs the buyer: campaign price cuts (直降) per line, 满减 and one shop coupon
- * on the order, 定金膨胀 for 双11 presale deposits, and shipping under the 包邮 threshold.
+ * What a demo order costs the buyer. The promotions (直降, 满减, the 零食 bundle) and the coupon are
+ * priced by the promotions engine (`priceCart`, with demo/promotions.ts' offers; the loader checks
+ * out the same cart through the module); this file adds what the engine does not price: 定金膨胀
+ * for 双11 presale deposits and shipping under the 包邮 threshold.
  * The arithmetic the platform checks: payable = sum(unitPrice * qty - line discount) + shipping - discount.
  */
 import type { OrderRecord } from '@flywheel/contracts';
-import type { CampaignCoupon, DayProfile } from './calendar';
+import { priceCart, type PricingCustomer } from '../modules/promotions';
 import type { SkuInfo } from './catalog';
+import type { DemoCouponTemplate, DemoOffers } from './promotions';
 
 export interface CartLine {
   sku: SkuInfo;
@@ -17,63 +20,79 @@ export interface PricedOrder {
   /** Goods after line discounts. */
   goods: number;
   shippingFee: number;
-  /** Order-level discount: 满减 + coupon + 定金膨胀. */
+  /** Order-level discount: 满减, bundle, coupon and 定金膨胀. */
   discount: number;
   payable: number;
   couponCodes: string[];
+  /** Whether the engine applied a promotion or the coupon: the order goes through checkout. */
+  promoted: boolean;
+  engineDiscount: number;
+}
+
+/** An order the engine priced with a promotion or coupon: the loader checks its cart out at `at`, claiming the coupon first. */
+export interface DemoCheckout {
+  order: OrderRecord;
+  /** When the buyer started checkout (ISO, the shop's offset). */
+  at: string;
+  coupon: DemoCouponTemplate | null;
+  /** The engine's order-level discount (the order's discount without 定金膨胀), which checkout must agree with. */
+  engineDiscount: number;
 }
 
 /** 包邮 from 99 yuan of goods, else 8 yuan shipping. */
 export const FREE_SHIPPING_FROM = 9900;
 export const SHIPPING_FEE = 800;
 
-/** Shop coupons that are not tied to a campaign. */
-export const standingCoupons = {
-  /** 新人券: first order. */
-  newCustomer: { code: 'NEW20', threshold: 9900, off: 2000 },
-  /** 召回券: customers who have not bought for three months. */
-  winBack: { code: 'BACK15', threshold: 12900, off: 1500 },
-  /** 店铺满减券 anyone can collect. */
-  everyday: { code: 'SHOP10', threshold: 19900, off: 1000 },
-} satisfies Record<string, CampaignCoupon>;
+/** The engine's answer as the demo reads it (a `priceCart` result or a checkout's). */
+export interface EngineCart {
+  lines: readonly { sku: string; allocations: readonly { source: string; amount: number }[] }[];
+  orderDiscount: number;
+  couponDiscount: number;
+}
 
 /**
- * 直降 on promoted SKUs during a campaign: 10% (15% on the peak day), in whole yuan, and never more
- * than half the SKU's margin (a shop does not cut a 16%-margin tablet by 15%, 满减 and coupons on top).
+ * The engine's amounts on an order's lines: item-stage discounts (直降, `lineSources`) stay on their
+ * line, the order and coupon stages' are the order's discount (as a shop's order export has them).
  */
-function lineDiscount(line: CartLine, profile: DayProfile): number {
-  if (!line.sku.onPromotion || !profile.phase || profile.phase === 'preheat') return 0;
-  const margin = 1 - line.sku.cost / line.sku.price;
-  const rate = Math.min(profile.phase === 'peak' ? 0.15 : 0.1, margin / 2);
-  return Math.floor((line.sku.price * rate) / 100) * 100 * line.quantity;
+export function engineAmounts(cart: EngineCart, lineSources: ReadonlySet<string>): { lineDiscounts: Map<string, number>; discount: number } {
+  const lineDiscounts = new Map<string, number>();
+  for (const line of cart.lines) lineDiscounts.set(line.sku, line.allocations.filter((a) => lineSources.has(a.source)).reduce((s, a) => s + a.amount, 0));
+  return { lineDiscounts, discount: cart.orderDiscount + cart.couponDiscount };
 }
 
-function fullReductionOff(goods: number, profile: DayProfile): number {
-  const rule = profile.fullReduction;
-  if (!rule || goods < rule.threshold) return 0;
-  return rule.repeat ? Math.floor(goods / rule.threshold) * rule.off : rule.off;
+/** 定金膨胀: a deposit of 10% counts double, so the balance is 10% lower (of the goods after 直降). */
+export function depositBonus(goods: number): number {
+  return Math.floor(goods / 1000) * 100;
 }
 
-export function priceOrder(lines: CartLine[], profile: DayProfile, coupon: CampaignCoupon | null, presaleDeposit: boolean): PricedOrder {
+export function shippingFeeOf(goods: number): number {
+  return goods >= FREE_SHIPPING_FROM ? 0 : SHIPPING_FEE;
+}
+
+/** Prices a cart at `at` (epoch ms) with the demo's offers, the buyer's claimed coupon if any. */
+export function priceOrder(lines: CartLine[], at: number, customerId: string, offers: DemoOffers, coupon: DemoCouponTemplate | null, presaleDeposit: boolean): PricedOrder {
+  const bySku = new Map(lines.map((l) => [l.sku.sku, l.sku]));
+  const customer: PricingCustomer = { id: customerId, tier: null, tierDiscountPct: null, freeShipping: false, segments: new Set(), isNew: false, points: null };
+  const cart = priceCart({
+    currency: 'CNY', at, items: lines.map((l) => ({ sku: l.sku.sku, quantity: l.quantity })),
+    catalog: (sku) => {
+      const s = bySku.get(sku);
+      return s ? { sku, price: s.price, category: s.path, cost: s.cost, title: s.title } : undefined;
+    },
+    promotions: offers.pricing, coupons: coupon ? [offers.pricingCoupon(coupon)] : [], customer, points: 0, shippingFee: 0,
+  });
+  const { lineDiscounts, discount: engineDiscount } = engineAmounts(cart, offers.lineSources);
   const items: OrderRecord['items'] = lines.map((line) => {
-    const discount = lineDiscount(line, profile);
     const item: OrderRecord['items'][number] = { sku: line.sku.sku, quantity: line.quantity, unitPrice: line.sku.price };
-    if (discount > 0) item.discount = discount;
+    const d = lineDiscounts.get(line.sku.sku) ?? 0;
+    if (d > 0) item.discount = d;
     return item;
   });
   const goods = items.reduce((sum, it) => sum + it.unitPrice * it.quantity - (it.discount ?? 0), 0);
-  let discount = fullReductionOff(goods, profile);
-  const couponCodes: string[] = [];
-  if (coupon && goods >= coupon.threshold) {
-    discount += coupon.off;
-    couponCodes.push(coupon.code);
-  }
-  // 定金膨胀: a deposit of 10% counts double, so the balance is 10% lower.
-  if (presaleDeposit) discount += Math.floor(goods / 1000) * 100;
-  // Promotions never take the goods below half their price (the shop's stacking floor).
-  discount = Math.min(discount, Math.floor(goods / 2));
-  const shippingFee = goods >= FREE_SHIPPING_FROM ? 0 : SHIPPING_FEE;
-  return { items, goods, shippingFee, discount, payable: goods + shippingFee - discount, couponCodes };
+  const discount = engineDiscount + (presaleDeposit ? depositBonus(goods) : 0);
+  const shippingFee = shippingFeeOf(goods);
+  const couponCodes = cart.couponsUsed.length > 0 && coupon ? [coupon.code] : [];
+  return { items, goods, shippingFee, discount, payable: goods + shippingFee - discount, couponCodes, promoted: cart.promotionsUsed.length > 0 || cart.couponsUsed.length > 0, engineDiscount };
 }
 
 /**

@@ -23,7 +23,8 @@ import { indexCatalog } from './catalog';
 import { SECONDS_PER_DAY, ShopClock, drawSecondOfDay } from './clock';
 import { DayContext } from './day';
 import type { CartLine } from './pricing';
-import { paidPerLine, priceOrder, standingCoupons } from './pricing';
+import { paidPerLine, priceOrder, type DemoCheckout } from './pricing';
+import { DemoOffers, standingCoupons } from './promotions';
 import type { CustomerTraits } from './people';
 import { SIGN_UP_BUYERS, customerTraits, deviceId, visitorId } from './people';
 import { Rng, WeightedTable } from './random';
@@ -48,6 +49,8 @@ export interface SimulatedDay {
   refunds: RefundRecord[];
   spend: SpendRecord[];
   inventory: InventoryRecord[];
+  /** The orders priced with a promotion or coupon (demo/promotions.ts), for the loader to check out. */
+  checkouts: DemoCheckout[];
 }
 
 /** 买牛排推荐酱料: what people add to the first item (frequently bought together). */
@@ -112,6 +115,8 @@ export class Simulation {
   private readonly clock: ShopClock;
   private readonly plan: TrafficPlan;
   private readonly catalog: CatalogIndex;
+  /** The promotions and coupon templates of the history, as the engine prices with them. */
+  readonly offers: DemoOffers;
   private readonly customers: CustomerRecord[];
   private readonly traits: CustomerTraits;
   private readonly profiles: DayProfile[];
@@ -157,6 +162,7 @@ export class Simulation {
     this.clock = new ShopClock(options.timezone);
     this.plan = new TrafficPlan(seed, startDay, days);
     this.catalog = indexCatalog(seed, products);
+    this.offers = new DemoOffers(startDay, days, this.catalog.skus, this.clock);
     this.customers = customers;
     const endYear = Number(fromDayNumber(startDay + days).slice(0, 4));
     this.traits = customerTraits(seed, customers, startDay, endYear);
@@ -281,7 +287,7 @@ export class Simulation {
     this.earlyVisits[d] = [];
     this.refundsDue[d] = [];
     this.reviewsDue[d] = [];
-    return { date: day.date, events, orders: day.orders, refunds, spend, inventory };
+    return { date: day.date, events, orders: day.orders, refunds, spend, inventory, checkouts: day.checkouts };
   }
 
   // --- sessions ------------------------------------------------------------------------------
@@ -531,8 +537,11 @@ export class Simulation {
   private placeOrder(day: DayContext, i: number, session: Session, channel: number, lines: CartLine[], isNew: boolean): OrderRecord | null {
     const profile = day.profile;
     const presale = profile.presale && this.rng.chance(0.45) && lines.every((l) => l.sku.category !== '食品');
-    const coupon = this.chooseCoupon(day, i, isNew);
-    const priced = priceOrder(lines, profile, coupon, presale);
+    const chosen = this.chooseCoupon(day, i, isNew);
+    const coupon = chosen ? this.offers.templateOf(chosen, day.absolute) : null;
+    // Priced when the buyer starts checkout, as the storefront would (the loader checks out then too).
+    const pricedAt = this.clock.timestamp(day.absolute, session.second);
+    const priced = priceOrder(lines, Date.parse(pricedAt), this.customers[i].externalId, this.offers, coupon, presale);
     const orderId = `o${day.compactDate}${String(day.orders.length + 1).padStart(6, '0')}`;
     const products = lines.map((l, k) => ({ product_id: l.sku.productId, sku: l.sku.sku, name: l.sku.title, price: l.sku.price, quantity: l.quantity, category: l.sku.path, discount: priced.items[k].discount ?? 0 }));
 
@@ -543,7 +552,7 @@ export class Simulation {
     session.track('Checkout Started', { orderId, value: priced.payable, currency: 'CNY', products });
     session.wait(this.rng.between(5, 40));
     if (priced.couponCodes.length > 0) {
-      session.track('Coupon Applied', { orderId, coupon_id: priced.couponCodes[0], discount: coupon?.off ?? 0 });
+      session.track('Coupon Applied', { orderId, coupon_id: priced.couponCodes[0], discount: chosen?.off ?? 0 });
       session.wait(this.rng.between(2, 15));
     }
     session.pin(); // the order records its times from here
@@ -570,6 +579,7 @@ export class Simulation {
     if (campaign) order.campaign = campaign;
     if (priced.couponCodes.length > 0) order.couponCodes = priced.couponCodes;
     day.orders.push(order);
+    if (priced.promoted) day.checkouts.push({ order, at: pricedAt, coupon: priced.couponCodes.length > 0 ? coupon : null, engineDiscount: priced.engineDiscount });
 
     const paid = this.settle(day, order, placedSecond, presale, session);
     if (!paid) return order;
