@@ -4,9 +4,11 @@
  *   1. The engine alone, in process: a 20-line cart priced against 200, 1,000 and 20,000 live
  *      promotions of mixed kinds with overlapping scopes (the index lookup + priceCart, no I/O),
  *      beside a baseline loop that only looks the cart's SKUs up.
- *   2. Over HTTP: POST /v1/pricing/quote of a 20-line cart against 200 live promotions (auth,
- *      validation, the catalogue and index from memory, serialisation), beside a bare Fastify route
- *      answering the same JSON, in the same run, with the same keep-alive client.
+ *   2. Over HTTP: POST /v1/pricing/quote of 20-line carts (200 of them in turn) against 200 live
+ *      promotions, a tenth with a budget (auth, validation, the catalogue and index from memory, the
+ *      budgets left, serialisation), for guests and for 1,000 known customers in turn (their facts
+ *      looked up: the tier, for the member price and free shipping), beside a bare Fastify route
+ *      answering a quote's JSON, in the same run, with the same keep-alive client.
  * Usage: npx tsx bench/pricing.ts [seconds=5] [concurrency=32]   (DATABASE_URL as for serve)
  */
 import fs from 'node:fs';
@@ -122,11 +124,16 @@ for (let i = 0; i < SKUS; i += 500) {
   await fw.commerce.upsert(shop.shopId, 'products', records);
 }
 await fw.runtime.drain();
-for (let i = 0; i < 200; i++) await fw.promotions.promotions.create(shop.shopId, promotionBody(i, 'mixed'));
+// A tenth of the promotions with a budget, as shops run them: what is left is read per quote.
+for (let i = 0; i < 200; i++) {
+  const promotion = promotionBody(i, 'mixed');
+  await fw.promotions.promotions.create(shop.shopId, i % 10 === 5 ? { ...promotion, budget: { maxUses: 1_000_000, maxDiscount: 1_000_000_000 } } : promotion);
+}
 await fw.http.listen({ port: 0, host: '127.0.0.1' });
 const flywheelPort = (fw.http.server.address() as AddressInfo).port;
-const body = JSON.stringify({ items: carts[0], shippingFee: 800 });
-const sample = await (await fetch(`http://127.0.0.1:${flywheelPort}/v1/pricing/quote`, { method: 'POST', headers: { authorization: `Bearer ${shop.secretKey}`, 'content-type': 'application/json' }, body })).json() as QuoteResult;
+const guestCarts = carts.map((items) => JSON.stringify({ items, shippingFee: 800 }));
+const customerCarts = carts.flatMap((items, i) => Array.from({ length: 5 }, (_, k) => JSON.stringify({ customerId: `bench-c${(i * 5 + k) % 1000}`, items, shippingFee: 800 })));
+const sample = await (await fetch(`http://127.0.0.1:${flywheelPort}/v1/pricing/quote`, { method: 'POST', headers: { authorization: `Bearer ${shop.secretKey}`, 'content-type': 'application/json' }, body: guestCarts[0] })).json() as QuoteResult;
 const answer = JSON.stringify(sample);
 console.log(`   a quote: ${sample.lines.length} lines, ${sample.applied.length} applied, ${sample.notApplied.length} not applied, ${sample.hints.length} hints, ${answer.length.toLocaleString('en-US')} bytes of JSON`);
 
@@ -137,15 +144,16 @@ const barePort = (bare.server.address() as AddressInfo).port;
 
 /**
  * The load: CONCURRENCY keep-alive clients in a worker thread (the client's own work stays off the
- * server's thread), each sending the next request when its answer has arrived.
+ * server's thread), each sending the next request (the next of `bodies`) when its answer has arrived.
  */
 const LOADER = `
 const http = require('node:http');
-const { parentPort, workerData: { port, url, headers, body, seconds, concurrency } } = require('node:worker_threads');
+const { parentPort, workerData: { port, url, headers, bodies, seconds, concurrency } } = require('node:worker_threads');
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-const times = []; let errors = 0;
+const times = []; let errors = 0; let sent = 0;
 const deadline = performance.now() + seconds * 1000;
 const one = () => new Promise((resolve) => {
+  const body = bodies[sent++ % bodies.length];
   const started = performance.now();
   const request = http.request({ host: '127.0.0.1', port, path: url, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (response) => {
     response.resume();
@@ -161,19 +169,22 @@ const one = () => new Promise((resolve) => {
   parentPort.postMessage({ times, errors, elapsed: (performance.now() - started) / 1000 });
 })();`;
 
-async function load(port: number, url: string, headers: Record<string, string>): Promise<{ perSecond: number; p50: number; p99: number; errors: number }> {
-  const worker = new Worker(LOADER, { eval: true, workerData: { port, url, headers, body, seconds: SECONDS, concurrency: CONCURRENCY } });
+async function load(port: number, url: string, headers: Record<string, string>, bodies: string[]): Promise<{ perSecond: number; p50: number; p99: number; errors: number }> {
+  const worker = new Worker(LOADER, { eval: true, workerData: { port, url, headers, bodies, seconds: SECONDS, concurrency: CONCURRENCY } });
   const { times, errors, elapsed } = await new Promise<{ times: number[]; errors: number; elapsed: number }>((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
   await worker.terminate();
   times.sort((a, b) => a - b);
   return { perSecond: times.length / elapsed, p50: percentile(times, 0.5), p99: percentile(times, 0.99), errors };
 }
 
-const baseline = await load(barePort, '/quote', {});
-const quotes = await load(flywheelPort, '/v1/pricing/quote', { authorization: `Bearer ${shop.secretKey}` });
+const auth = { authorization: `Bearer ${shop.secretKey}` };
+const baseline = await load(barePort, '/quote', {}, guestCarts);
+const guests = await load(flywheelPort, '/v1/pricing/quote', auth, guestCarts);
+const customers = await load(flywheelPort, '/v1/pricing/quote', auth, customerCarts);
 const fmt = (r: typeof baseline) => `${Math.round(r.perSecond).toLocaleString('en-US')}/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms${r.errors ? `, ${r.errors} errors` : ''}`;
 console.log(`   baseline (bare Fastify route, the same JSON): ${fmt(baseline)}`);
-console.log(`   POST /v1/pricing/quote: ${fmt(quotes)} (${(quotes.perSecond / baseline.perSecond * 100).toFixed(0)}% of the baseline)`);
+console.log(`   POST /v1/pricing/quote, guests: ${fmt(guests)} (${(guests.perSecond / baseline.perSecond * 100).toFixed(0)}% of the baseline)`);
+console.log(`   POST /v1/pricing/quote, known customers: ${fmt(customers)} (${(customers.perSecond / baseline.perSecond * 100).toFixed(0)}% of the baseline)`);
 console.log(`   (${CONCURRENCY} keep-alive connections from a worker thread for ${SECONDS} s each; client and server share the machine's cores)`);
 await bare.close();
 await fw.close();

@@ -1,10 +1,17 @@
 import type { Trx } from '../../platform/jobs';
 import type { PricingCustomer } from './pricing/types';
 
-/** What pricing asks about a customer: the segments its promotions and coupons name, and whether any is for new customers. */
+/**
+ * What pricing asks about a customer: the segments its promotions and coupons name, whether any is
+ * for new customers, whether the tier matters (a member price, a tier audience, the tier's free
+ * shipping on a cart with a fee) and whether the cart spends points. Each lookup not asked is not
+ * made: a quote pays only for the facts its answer can depend on.
+ */
 export interface FactsAsk {
   segments: readonly string[];
   newCustomer: boolean;
+  membership: boolean;
+  points: boolean;
 }
 
 /**
@@ -43,8 +50,8 @@ export function customerFacts(sources: FactSources): CustomerFacts {
       const [segments, purchased, membership, points] = await Promise.all([
         ask.segments.length > 0 && sources.segmentsOf ? sources.segmentsOf(shopId, customerId, ask.segments) : Promise.resolve(new Set<string>()),
         ask.newCustomer && sources.hasPurchased ? sources.hasPurchased(shopId, customerId) : Promise.resolve(true),
-        sources.membership ? sources.membership(shopId, customerId) : Promise.resolve(null),
-        sources.points ? sources.points(shopId, customerId) : Promise.resolve(null),
+        ask.membership && sources.membership ? sources.membership(shopId, customerId) : Promise.resolve(null),
+        ask.points && sources.points ? sources.points(shopId, customerId) : Promise.resolve(null),
       ]);
       return {
         id: customerId, tier: membership?.tier ?? null, tierDiscountPct: membership?.discountPct ?? null, freeShipping: membership?.freeShipping ?? false,

@@ -15,10 +15,11 @@ import { GUEST, type CustomerFacts, type PointsWallet } from './facts';
 import { priceCart } from './pricing/price';
 import { refundQuote, RefundError } from './pricing/refund';
 import { compileScope } from './pricing/scope';
-import type { CatalogItem, PricedCart, PricedCartLine, PricingCoupon, PricingPromotion } from './pricing/types';
+import type { Allocation, CatalogItem, PricedCart, PricedCartLine, PricingCoupon, PricingPromotion } from './pricing/types';
 import { budgetCounter, budgetResource, type IndexedPromotion, type PromotionService } from './promotions';
 import { ORDER_PROMOTIONS_TOPIC, type OrderPromotions } from './projection';
 import { nextHold, type StoredHoldState } from './states';
+import { REFRESH_MS } from './versions';
 
 export const HOLD_EXPIRY_QUEUE = 'promotions.hold-expiry';
 export const GIVE_BACK_QUEUE = 'promotions.give-back';
@@ -76,6 +77,43 @@ interface HeldPromotion { id: string; amount: number; giftCost: number }
 const orderPromotions = (orderId: string, promotions: OrderPromotions['promotions']) => ({ topic: ORDER_PROMOTIONS_TOPIC, key: orderId, payload: { orderId, promotions } satisfies OrderPromotions });
 
 /**
+ * What is left of the promotion budgets, as quotes read it. Every promotion's counters are read by
+ * every quote of a cart it may take, so each value is kept for at most REFRESH_MS, as the live
+ * promotions and the catalogue are: a take or give-back made here forgets it at once, another
+ * process's shows within REFRESH_MS, and a change of the promotions (a new budget) with the index.
+ * A checkout reads the counters themselves, and its takes decide in the end.
+ */
+class BudgetsLeft {
+  private readonly known = new Map<string, { left: number | null; version: number; at: number }>();
+  /** Moved by every change made here: a read that started before one does not keep its value. */
+  private generation = 0;
+
+  constructor(private readonly counters: HotCounters, private readonly refreshMs = REFRESH_MS) {}
+
+  /** What is left of each counter; `fresh` reads them all (a checkout). `version`: the live index's. */
+  async read(names: readonly string[], version: number, fresh: boolean): Promise<(number | null)[]> {
+    const now = Date.now();
+    const generation = this.generation;
+    return Promise.all(names.map(async (name) => {
+      const known = fresh ? undefined : this.known.get(name);
+      if (known && known.version === version && now - known.at < this.refreshMs) return known.left;
+      const left = await this.counters.remaining(name);
+      if (this.generation === generation) {
+        if (this.known.size > 100_000) this.known.clear();
+        this.known.set(name, { left, version, at: now });
+      }
+      return left;
+    }));
+  }
+
+  /** After a take or a give-back made here. */
+  changed(name: string) {
+    this.generation++;
+    this.known.delete(name);
+  }
+}
+
+/**
  * Cart pricing (`/v1/pricing/*`): a quote gathers the catalogue, the live promotions (from memory),
  * the coupons, the budgets left and the customer's facts, and lets the pure engine decide. A
  * checkout is the same quote with everything it used held for the order (coupons, budgets, the
@@ -83,6 +121,8 @@ const orderPromotions = (orderId: string, promotions: OrderPromotions['promotion
  * the order's payment confirms the hold, its cancellation or the hold's expiry releases it.
  */
 export class PricingService {
+  private readonly budgetsLeft: BudgetsLeft;
+
   constructor(
     private readonly db: Db,
     private readonly counters: HotCounters,
@@ -91,7 +131,9 @@ export class PricingService {
     private readonly promotions: PromotionService,
     private readonly coupons: CouponService,
     private readonly deps: PricingDeps,
-  ) {}
+  ) {
+    this.budgetsLeft = new BudgetsLeft(counters);
+  }
 
   async quote(shopId: string, body: QuoteRequest, lang: Locale): Promise<QuoteResult> {
     const { cart } = await this.price(shopId, body, { promotions: new Set(), coupons: new Set(), points: false });
@@ -128,16 +170,22 @@ export class PricingService {
       return refusal ? { ...base, refusal } : base;
     });
 
+    // Only the facts this cart's answer can depend on are looked up (each may be a query).
     const segments = new Set<string>();
     let newCustomer = false;
+    // The tier gives its free shipping to any cart with a fee, and a member price or a tier audience needs it.
+    let membership = body.shippingFee > 0;
+    for (const c of candidates) if (c.pricing.kind === 'member_price') membership = true;
     for (const a of [...candidates.map((c) => c.pricing.audience), ...coupons.map((c) => c.audience)]) {
       if (a.segment) segments.add(a.segment);
       if (a.newCustomersOnly) newCustomer = true;
+      if (a.tiers && a.tiers.length > 0) membership = true;
     }
-    let customer = body.customerId ? await this.deps.facts.of(shopId, body.customerId, { segments: [...segments], newCustomer }) : GUEST;
-    if (!this.deps.points || excluded.points) customer = { ...customer, points: null };
-
-    const promotions = await this.withBudgets(shopId, candidates, body.customerId ?? null, excluded);
+    const points = body.points > 0 && this.deps.points !== undefined && !excluded.points;
+    const [customer, promotions] = await Promise.all([
+      body.customerId ? this.deps.facts.of(shopId, body.customerId, { segments: [...segments], newCustomer, membership, points }) : GUEST,
+      this.withBudgets(shopId, index.version, candidates, body.customerId ?? null, excluded, ownHold !== undefined),
+    ]);
     const cart = priceCart({
       currency: shop.currency, at, items: body.items, catalog: (sku) => catalog.get(sku), promotions, coupons, customer,
       points: body.points, shippingFee: body.shippingFee,
@@ -145,24 +193,31 @@ export class PricingService {
     return { cart, candidates: new Map(candidates.map((c) => [c.stored.id, c])), catalog };
   }
 
-  /** The live candidates with what is left of their budgets (counters and the customer's uses). */
-  private async withBudgets(shopId: string, candidates: readonly IndexedPromotion[], customerId: string | null, excluded: Excluded): Promise<PricingPromotion[]> {
+  /** The live candidates with what is left of their budgets (counters and the customer's uses), read at once; a checkout's (`fresh`) from the counters themselves. */
+  private async withBudgets(shopId: string, version: number, candidates: readonly IndexedPromotion[], customerId: string | null, excluded: Excluded, fresh: boolean): Promise<PricingPromotion[]> {
     const perCustomer = candidates.filter((c) => c.stored.budget.perCustomer !== undefined).map((c) => c.stored.id);
-    const uses = new Map<string, number>();
-    if (customerId && perCustomer.length > 0) {
-      const rows = await this.db.selectFrom('promotion_customer_uses').select(['promotion_id', 'uses']).where('shop_id', '=', shopId).where('customer_id', '=', customerId).where('promotion_id', 'in', perCustomer).execute();
-      for (const r of rows) uses.set(r.promotion_id as string, Number(r.uses));
-    }
-    const out: PricingPromotion[] = [];
+    const counters: string[] = [];
     for (const c of candidates) {
       const { budget } = c.stored;
-      const usesLeft = excluded.promotions.has(c.stored.id) ? 0 : budget.maxUses !== undefined ? (await this.counters.remaining(budgetCounter(shopId, c.stored.id, 'uses'))) ?? 0 : null;
-      const discountLeft = budget.maxDiscount !== undefined ? (await this.counters.remaining(budgetCounter(shopId, c.stored.id, 'discount'))) ?? 0 : null;
+      if (budget.maxUses !== undefined && !excluded.promotions.has(c.stored.id)) counters.push(budgetCounter(shopId, c.stored.id, 'uses'));
+      if (budget.maxDiscount !== undefined) counters.push(budgetCounter(shopId, c.stored.id, 'discount'));
+    }
+    const [rows, left] = await Promise.all([
+      customerId && perCustomer.length > 0
+        ? this.db.selectFrom('promotion_customer_uses').select(['promotion_id', 'uses']).where('shop_id', '=', shopId).where('customer_id', '=', customerId).where('promotion_id', 'in', perCustomer).execute()
+        : [],
+      this.budgetsLeft.read(counters, version, fresh),
+    ]);
+    const uses = new Map(rows.map((r) => [r.promotion_id as string, Number(r.uses)]));
+    const remaining = new Map(counters.map((name, i) => [name, left[i] ?? 0]));
+    return candidates.map((c) => {
+      const { budget } = c.stored;
+      const usesLeft = excluded.promotions.has(c.stored.id) ? 0 : budget.maxUses !== undefined ? remaining.get(budgetCounter(shopId, c.stored.id, 'uses'))! : null;
+      const discountLeft = budget.maxDiscount !== undefined ? remaining.get(budgetCounter(shopId, c.stored.id, 'discount'))! : null;
       // A guest has no uses of their own to count: a promotion limited per customer is for known customers.
       const customerUsesLeft = budget.perCustomer === undefined ? null : customerId ? budget.perCustomer - (uses.get(c.stored.id) ?? 0) : 0;
-      out.push({ ...c.pricing, usesLeft, discountLeft, customerUsesLeft });
-    }
-    return out;
+      return { ...c.pricing, usesLeft, discountLeft, customerUsesLeft };
+    });
   }
 
   // --- Checkout and holds ------------------------------------------------------------------------
@@ -269,11 +324,15 @@ export class PricingService {
       if (!budget) continue;
       if (budget.maxUses !== undefined) {
         const counter = budgetCounter(shopId, used.id, 'uses');
-        if (!(await this.counters.withTaken(counter, 1, (trx) => record(trx, budgetResource(used.id, 'uses'), counter, 1)))) return { kind: 'promotion', source: used.id };
+        const taken = await this.counters.withTaken(counter, 1, (trx) => record(trx, budgetResource(used.id, 'uses'), counter, 1));
+        this.budgetsLeft.changed(counter);
+        if (!taken) return { kind: 'promotion', source: used.id };
       }
       if (budget.maxDiscount !== undefined && used.amount > 0) {
         const counter = budgetCounter(shopId, used.id, 'discount');
-        if (!(await this.counters.withTaken(counter, used.amount, (trx) => record(trx, budgetResource(used.id, 'discount'), counter, used.amount)))) return { kind: 'promotion', source: used.id };
+        const taken = await this.counters.withTaken(counter, used.amount, (trx) => record(trx, budgetResource(used.id, 'discount'), counter, used.amount));
+        this.budgetsLeft.changed(counter);
+        if (!taken) return { kind: 'promotion', source: used.id };
       }
       if (budget.perCustomer !== undefined && customerId) {
         const ok = await this.db.transaction().execute(async (trx) => {
@@ -330,7 +389,10 @@ export class PricingService {
     // Past this commit a crash loses the units (never an oversell); the counters can be rebuilt from the takes.
     for (const r of rows) {
       if (r.resource === 'points') await this.deps.points?.giveBack(shopId, r.counter as string, Number(r.amount), `checkout-back:${holdId}`);
-      else if (r.counter) await this.counters.give(r.counter as string, Number(r.amount));
+      else if (r.counter) {
+        await this.counters.give(r.counter as string, Number(r.amount));
+        this.budgetsLeft.changed(r.counter as string);
+      }
     }
   }
 
@@ -506,12 +568,20 @@ function giftCost(lines: readonly PricedCartLine[], promotionId: string, catalog
   return lines.filter((l) => l.gift && l.allocations.some((a) => a.source === promotionId)).reduce((s, l) => s + (catalog.get(l.sku)?.cost ?? 0) * l.quantity, 0);
 }
 
-/** The engine's answer as the API gives it: texts rendered in the reader's language beside their keys. */
+/**
+ * The engine's answer as the API gives it: texts rendered in the reader's language beside their
+ * keys. Built field by field in quoteResult's shape, as it is: the quote route writes it as JSON
+ * without parsing it again (render.test.ts).
+ */
 export function render(cart: PricedCart, lang: Locale): QuoteResult {
+  const allocations = (list: readonly Allocation[]) => list.map((a) => ({ source: a.source, amount: a.amount }));
   return {
     currency: cart.currency, subtotal: cart.subtotal, itemDiscount: cart.itemDiscount, orderDiscount: cart.orderDiscount, couponDiscount: cart.couponDiscount,
     pointsUsed: cart.pointsUsed, pointsDeduction: cart.pointsDeduction, shippingFee: cart.shippingFee, shippingDiscount: cart.shippingDiscount, total: cart.total,
-    lines: cart.lines.map((l) => ({ ...l, units: l.units.map((u) => ({ discount: u.discount, allocations: u.allocations })) })),
+    lines: cart.lines.map((l) => ({
+      sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice, discount: l.discount, total: l.total, gift: l.gift, allocations: allocations(l.allocations),
+      units: l.units.map((u) => ({ discount: u.discount, allocations: allocations(u.allocations) })),
+    })),
     applied: cart.applied.map((a) => ({ source: a.source, kind: a.kind, name: 'text' in a && a.text ? renderText(lang, a.text as never) : a.name, amount: a.amount })),
     notApplied: cart.notApplied.map((n) => ({ source: n.source, code: n.code, message: renderText(lang, n.text), text: n.text })),
     hints: cart.hints.map((h) => ({ source: h.source, message: renderText(lang, h.text), missingAmount: h.missingAmount, missingQuantity: h.missingQuantity, text: h.text })),

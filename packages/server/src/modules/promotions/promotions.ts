@@ -45,6 +45,8 @@ export class LiveIndex {
   private readonly bySku = new Map<string, number[]>();
   private readonly byCategory = new Map<string, number[]>();
   private readonly whole: number[] = [];
+  /** The promotions of a line's category and its ancestors, found once per category (the index does not change). */
+  private readonly byLineCategory = new Map<string, readonly number[]>();
   /** Marks of the promotions found for a cart, by their place in `promotions` (oldest first). */
   private readonly marks: Uint8Array;
 
@@ -76,10 +78,21 @@ export class LiveIndex {
     };
     for (const item of items) {
       mark(this.bySku.get(item.sku));
-      for (const prefix of categoryPrefixes(item.category)) mark(this.byCategory.get(prefix));
+      if (item.category) mark(this.ofCategory(item.category));
     }
     for (const i of found) this.marks[i] = 0;
     return found.sort((a, b) => a - b).map((i) => this.promotions[i]);
+  }
+
+  private ofCategory(category: string): readonly number[] {
+    let list = this.byLineCategory.get(category);
+    if (!list) {
+      list = categoryPrefixes(category).flatMap((prefix) => this.byCategory.get(prefix) ?? []);
+      // A shop with a very large category tree keeps at most this many in memory.
+      if (this.byLineCategory.size > 100_000) this.byLineCategory.clear();
+      this.byLineCategory.set(category, list);
+    }
+    return list;
   }
 }
 

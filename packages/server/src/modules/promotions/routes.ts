@@ -10,6 +10,14 @@ import { GUEST } from './facts';
 import type { Promotions } from './index';
 
 const promotionParams = z.object({ id: promotionId });
+
+/**
+ * The quote's answer is written as JSON without zod parsing it again on its way out: render()
+ * builds it field by field in quoteResult's shape (render.test.ts holds it there for every kind of
+ * cart), and a cart's answer is large (each unit with its allocations), so the second parse cost
+ * about as much as the pricing of a small cart. The schema still describes the route in /docs.
+ */
+const renderedAnswer = () => (answer: unknown) => JSON.stringify(answer);
 const templateParams = z.object({ id: couponTemplateId });
 
 /** Promotions, coupon templates and coupons, and cart pricing (quote, checkout, refund quote). */
@@ -88,7 +96,7 @@ export function promotionsRoutes(app: HttpApp, module: Promotions, audit: Audit)
       const template = await coupons.template(shop, templateId);
       const a = template.audience;
       if (!a.segment && !(a.tiers?.length) && !a.newCustomersOnly) return { ...GUEST, id: customerId };
-      return facts.of(shop, customerId, { segments: a.segment ? [a.segment] : [], newCustomer: a.newCustomersOnly === true });
+      return facts.of(shop, customerId, { segments: a.segment ? [a.segment] : [], newCustomer: a.newCustomersOnly === true, membership: (a.tiers?.length ?? 0) > 0, points: false });
     });
     return reply.status(201).send(claimed);
   });
@@ -104,6 +112,7 @@ export function promotionsRoutes(app: HttpApp, module: Promotions, audit: Audit)
       tags: ['pricing'], summary: 'Price a cart (a dry run of checkout): lines with each unit\'s discounts by source, what applied and what did not (with the reason), hints such as 再买¥12.00 可减¥20',
       querystring: pricingLangQuery, body: quoteRequest, response: { 200: quoteResult },
     },
+    serializerCompiler: renderedAnswer,
   }, async (request) => pricing.quote(shopId(request), request.body, request.query.lang));
 
   app.post('/v1/pricing/checkout', {
