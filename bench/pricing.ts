@@ -15,12 +15,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { Worker } from 'node:worker_threads';
 import Fastify from 'fastify';
 import type { PromotionCreate, QuoteResult } from '@flywheel/contracts';
 import { openFlywheel } from '../packages/server/src/app';
 import { loadConfig } from '../packages/server/src/platform/config';
 import { compileScope, LiveIndex, priceCart, type CatalogItem, type IndexedPromotion, type PricingCustomer, type StoredPromotion } from '../packages/server/src/modules/promotions';
+import { formatLoad, load, percentile } from './http-load';
 
 const SECONDS = Number(process.argv[2] ?? 5);
 const CONCURRENCY = Number(process.argv[3] ?? 32);
@@ -86,7 +86,6 @@ function indexOf(count: number, mix: Mix): LiveIndex {
   return new LiveIndex(1, promotions);
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
 
 console.log(`cart pricing benchmark: 20-line carts, ${os.cpus().length} cores, node ${process.version}`);
@@ -142,46 +141,12 @@ bare.post('/quote', async (_request, reply) => reply.type('application/json').se
 await bare.listen({ port: 0, host: '127.0.0.1' });
 const barePort = (bare.server.address() as AddressInfo).port;
 
-/**
- * The load: CONCURRENCY keep-alive clients in a worker thread (the client's own work stays off the
- * server's thread), each sending the next request (the next of `bodies`) when its answer has arrived.
- */
-const LOADER = `
-const http = require('node:http');
-const { parentPort, workerData: { port, url, headers, bodies, seconds, concurrency } } = require('node:worker_threads');
-const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-const times = []; let errors = 0; let sent = 0;
-const deadline = performance.now() + seconds * 1000;
-const one = () => new Promise((resolve) => {
-  const body = bodies[sent++ % bodies.length];
-  const started = performance.now();
-  const request = http.request({ host: '127.0.0.1', port, path: url, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (response) => {
-    response.resume();
-    response.on('end', () => { if (response.statusCode !== 200) errors++; times.push(performance.now() - started); resolve(); });
-  });
-  request.on('error', () => { errors++; resolve(); });
-  request.end(body);
-});
-(async () => {
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => { while (performance.now() < deadline) await one(); }));
-  agent.destroy();
-  parentPort.postMessage({ times, errors, elapsed: (performance.now() - started) / 1000 });
-})();`;
-
-async function load(port: number, url: string, headers: Record<string, string>, bodies: string[]): Promise<{ perSecond: number; p50: number; p99: number; errors: number }> {
-  const worker = new Worker(LOADER, { eval: true, workerData: { port, url, headers, bodies, seconds: SECONDS, concurrency: CONCURRENCY } });
-  const { times, errors, elapsed } = await new Promise<{ times: number[]; errors: number; elapsed: number }>((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
-  await worker.terminate();
-  times.sort((a, b) => a - b);
-  return { perSecond: times.length / elapsed, p50: percentile(times, 0.5), p99: percentile(times, 0.99), errors };
-}
-
+const run = { seconds: SECONDS, concurrency: CONCURRENCY };
 const auth = { authorization: `Bearer ${shop.secretKey}` };
-const baseline = await load(barePort, '/quote', {}, guestCarts);
-const guests = await load(flywheelPort, '/v1/pricing/quote', auth, guestCarts);
-const customers = await load(flywheelPort, '/v1/pricing/quote', auth, customerCarts);
-const fmt = (r: typeof baseline) => `${Math.round(r.perSecond).toLocaleString('en-US')}/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms${r.errors ? `, ${r.errors} errors` : ''}`;
+const baseline = await load(barePort, '/quote', {}, guestCarts, run);
+const guests = await load(flywheelPort, '/v1/pricing/quote', auth, guestCarts, run);
+const customers = await load(flywheelPort, '/v1/pricing/quote', auth, customerCarts, run);
+const fmt = formatLoad;
 console.log(`   baseline (bare Fastify route, the same JSON): ${fmt(baseline)}`);
 console.log(`   POST /v1/pricing/quote, guests: ${fmt(guests)} (${(guests.perSecond / baseline.perSecond * 100).toFixed(0)}% of the baseline)`);
 console.log(`   POST /v1/pricing/quote, known customers: ${fmt(customers)} (${(customers.perSecond / baseline.perSecond * 100).toFixed(0)}% of the baseline)`);
