@@ -348,6 +348,7 @@ export const notAppliedCodes = [
   'unknown_coupon', 'coupon_of_another_customer', 'coupon_used', 'coupon_held', 'coupon_expired', 'coupon_not_started',
   'coupon_duplicate', 'min_spend_not_met', 'not_in_scope', 'guest',
   'points_unavailable', 'points_insufficient', 'points_capped',
+  'reservation_unknown', 'reservation_of_another_customer', 'reservation_held', 'reservation_expired', 'reservation_mismatch',
 ] as const;
 export type NotAppliedCode = (typeof notAppliedCodes)[number];
 

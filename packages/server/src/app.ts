@@ -16,6 +16,7 @@ import { counterMigrations, PostgresCounters, RedisCounters, type HotCounters } 
 import { EventFeed } from './platform/event-feed';
 import { IdempotencyKeys, idempotencyMigrations } from './platform/idempotency';
 import { Clock } from './platform/clock';
+import { FlywheelError } from './platform/errors';
 import { jobMigrations, Jobs } from './platform/jobs';
 import { subscriberMigrations, Subscribers } from './platform/subscribers';
 import { mergeProjections, OutboxProjector, outboxMigrations } from './platform/outbox';
@@ -24,7 +25,7 @@ import { commerceAnalyticsSchema, commerceMigrations, commerceProjections, comme
 import { createCustomers, customersAnalyticsSchema, customersMigrations, customersProjections, customersRoutes, type Customers } from './modules/customers';
 import { importRoutes, ImportService } from './modules/imports';
 import { createLoyalty, InsufficientPoints, loyaltyAnalyticsSchema, loyaltyMigrations, loyaltyProjections, loyaltyRoutes, type Loyalty } from './modules/loyalty';
-import { createPromotions, customerFacts, promotionsAnalyticsSchema, promotionsMigrations, promotionsProjections, promotionsRoutes, type Promotions } from './modules/promotions';
+import { createPromotions, customerFacts, type HeldReservation, promotionsAnalyticsSchema, promotionsMigrations, promotionsProjections, promotionsRoutes, type Promotions } from './modules/promotions';
 import { campaignsMigrations, campaignsRoutes, createCampaigns, type Campaigns } from './modules/campaigns';
 import { createPlanning, DEFAULT_ALERT_INTERVAL_MS, planningMigrations, planningRoutes, type Planning } from './modules/planning';
 import { shopMigrations, shopRoutes, ShopService } from './modules/shops';
@@ -138,6 +139,7 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
       erasePerson: async (shopId, userId, anonymousId) => { await tracking.erasePerson(shopId, userId, anonymousId); await analytics.erasePerson(shopId, userId, anonymousId); },
       drainOutbox: () => projector.drain(),
     });
+    const campaigns = createCampaigns(db, { runtime, log });
     const promotions = createPromotions(db, {
       shopOf: (id) => lookup.get(id),
       facts: customerFacts({
@@ -159,9 +161,22 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
         },
         async giveBack(shopId, customerId, points, key) { await loyalty.service.adjust(shopId, { customerId, amount: points, reason: 'checkout released', idempotencyKey: key }); },
       },
+      // 秒杀 prices: checkout prices a reserved line at the sale's price and makes the reservation the order's.
+      reservations: {
+        async of(shopId, ids) {
+          const out = new Map<string, HeldReservation>();
+          for (const id of ids) {
+            const r = await campaigns.flashSales.reservation(shopId, id).catch((error: unknown) => { if (error instanceof FlywheelError && error.code === 'not_found') return null; throw error; });
+            if (r) out.set(id, { ...r, name: (await campaigns.flashSales.get(shopId, r.flashSaleId)).name });
+          }
+          return out;
+        },
+        async attach(shopId, id, orderId) {
+          try { await campaigns.flashSales.attachToOrder(shopId, id, orderId); return true; } catch (error) { if (error instanceof FlywheelError) return false; throw error; }
+        },
+      },
       runtime, log,
     });
-    const campaigns = createCampaigns(db, { runtime, log });
     analytics.useSegments((shopId, segmentId) => customers.segments.membersSql(shopId, segmentId));
     analytics.useLifecycle((shopId, asOfs) => customers.people.lifecycleCounts(shopId, asOfs));
     analytics.useKeyNames(async (shopId, dimension, keys) => (dimension === 'promotion' ? promotions.promotions.namesOf(shopId, keys) : new Map()));

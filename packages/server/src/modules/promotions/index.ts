@@ -7,7 +7,7 @@ import type { Subscribers } from '../../platform/subscribers';
 import { Catalog, CATALOG_SUBSCRIBER } from './catalog';
 import { CouponService } from './coupons';
 import type { CustomerFacts, PointsWallet } from './facts';
-import { GIVE_BACK_QUEUE, HOLD_EXPIRY_QUEUE, ORDER_TOPICS, ORDERS_SUBSCRIBER, PricingService } from './pricing-service';
+import { GIVE_BACK_QUEUE, HOLD_EXPIRY_QUEUE, ORDER_TOPICS, ORDERS_SUBSCRIBER, PricingService, type Reservations } from './pricing-service';
 import { PromotionService } from './promotions';
 import { promotionCosts, type PromotionCost } from './summary';
 import { ShopVersions } from './versions';
@@ -18,6 +18,7 @@ export { promotionsAnalyticsSchema, promotionsProjections } from './projection';
 export { promotionsRoutes } from './routes';
 export { customerFacts, type CustomerFacts, type FactSources, type PointsWallet } from './facts';
 export type { PromotionService, CouponService, PricingService };
+export type { HeldReservation, Reservations } from './pricing-service';
 /** The pure engine, for benchmarks and the demo: a cart, live promotions and customer facts in, a priced cart out. */
 export { priceCart } from './pricing/price';
 export { compileScope } from './pricing/scope';
@@ -41,6 +42,8 @@ export interface PromotionsDeps {
   points?: PointsWallet;
   runtime: { subscribers: Subscribers; jobs: Jobs; counters: HotCounters };
   log: Logger;
+  /** 秒杀 reservations (the campaigns module), priced and held by checkout. */
+  reservations?: Reservations;
   holdMinutes?: number;
 }
 
@@ -50,7 +53,7 @@ export function createPromotions(db: Db, deps: PromotionsDeps): Promotions {
   const promotions = new PromotionService(db, deps.runtime.counters, versions);
   const coupons = new CouponService(db, deps.runtime.counters, versions);
   const pricing = new PricingService(db, deps.runtime.counters, deps.runtime.jobs, catalog, promotions, coupons, {
-    shopOf: deps.shopOf, facts: deps.facts, points: deps.points, holdMinutes: deps.holdMinutes ?? DEFAULT_HOLD_MINUTES, log: deps.log,
+    shopOf: deps.shopOf, facts: deps.facts, points: deps.points, reservations: deps.reservations, holdMinutes: deps.holdMinutes ?? DEFAULT_HOLD_MINUTES, log: deps.log,
   });
   deps.runtime.subscribers.subscribe(CATALOG_SUBSCRIBER, ['product.upserted'], (trx, events) => catalog.apply(trx, events));
   deps.runtime.subscribers.subscribe(ORDERS_SUBSCRIBER, ORDER_TOPICS, (trx, events) => pricing.onOrderEvents(trx, events));

@@ -1,4 +1,4 @@
-import { MAX_CART_AMOUNT, renderText, type CheckoutRequest, type CheckoutResult, type Locale, type PromotionReport, type QuoteRequest, type QuoteResult, type RefundQuoteResult } from '@flywheel/contracts';
+import { MAX_CART_AMOUNT, renderText, type CheckoutRequest, type CheckoutResult, type Locale, type NotAppliedCode, type PromotionReport, type QuoteRequest, type QuoteResult, type RefundQuoteResult } from '@flywheel/contracts';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { HotCounters } from '../../platform/counters';
@@ -15,7 +15,7 @@ import { GUEST, type CustomerFacts, type PointsWallet } from './facts';
 import { priceCart } from './pricing/price';
 import { refundQuote, RefundError } from './pricing/refund';
 import { compileScope } from './pricing/scope';
-import type { Allocation, CatalogItem, PricedCart, PricedCartLine, PricingCoupon, PricingPromotion } from './pricing/types';
+import type { Allocation, CatalogItem, PricedCart, PricedCartLine, PricingCoupon, PricingPromotion, ReservedPrice } from './pricing/types';
 import { budgetCounter, budgetResource, type IndexedPromotion, type PromotionService } from './promotions';
 import { ORDER_PROMOTIONS_TOPIC, type OrderPromotions } from './projection';
 import { nextHold, type StoredHoldState } from './states';
@@ -32,8 +32,23 @@ export interface PricingDeps {
   facts: CustomerFacts;
   /** Where points are spent and given back; without it, points do not pay. */
   points?: PointsWallet;
+  /** Reserved prices (the campaigns module's 秒杀 reservations): without it, `reservationId` prices nothing. */
+  reservations?: Reservations;
   holdMinutes: number;
   log: Logger;
+}
+
+/** A reservation as checkout needs it: whose, of what, at which price, for how long, and its order. */
+export interface HeldReservation {
+  reservationId: string; flashSaleId: string; name: string; customerId: string; sku: string; price: number; quantity: number;
+  state: string; orderId: string | null; expiresAt: string;
+}
+
+export interface Reservations {
+  /** The reservations of these ids that exist in the shop. */
+  of(shopId: string, ids: readonly string[]): Promise<Map<string, HeldReservation>>;
+  /** Binds a held reservation to the order (false when it is no longer held, or is another order's). */
+  attach(shopId: string, reservationId: string, orderId: string): Promise<boolean>;
 }
 
 /** What a re-pricing leaves out after a take failed: promotions whose budget ran out, coupons taken by another order, points. */
@@ -41,12 +56,16 @@ interface Excluded {
   promotions: Set<string>;
   coupons: Set<string>;
   points: boolean;
+  /** Reservations another order took while this one was being held. */
+  reservations?: Set<string>;
 }
 
 interface Priced {
   cart: PricedCart;
   candidates: Map<string, IndexedPromotion>;
   catalog: Map<string, CatalogItem>;
+  /** The cart's reserved prices by reservation id (those without a refusal price their line). */
+  reserved: Map<string, ReservedPrice>;
 }
 
 interface HoldRow {
@@ -140,9 +159,35 @@ export class PricingService {
     return render(cart, lang);
   }
 
+  /**
+   * The reserved price of each `items[].reservationId`, or why it cannot price (unknown, another
+   * customer's, expired or sold, another order's, another SKU or more units than reserved).
+   * `orderId`: the order being checked out, which may hold its own reservation.
+   */
+  private async reservedPrices(shopId: string, body: QuoteRequest, at: number, excluded: Excluded, orderId?: string): Promise<Map<string, ReservedPrice>> {
+    const ids = [...new Set(body.items.flatMap((i) => (i.reservationId ? [i.reservationId] : [])))];
+    const out = new Map<string, ReservedPrice>();
+    if (ids.length === 0) return out;
+    const found = this.deps.reservations ? await this.deps.reservations.of(shopId, ids) : new Map<string, HeldReservation>();
+    for (const id of ids) {
+      const r = found.get(id);
+      const units = body.items.filter((i) => i.reservationId === id).reduce((s, i) => s + i.quantity, 0);
+      const skus = new Set(body.items.filter((i) => i.reservationId === id).map((i) => i.sku));
+      const refusal: NotAppliedCode | undefined = !r ? 'reservation_unknown'
+        : r.customerId !== (body.customerId ?? null) ? 'reservation_of_another_customer'
+        : excluded.reservations?.has(id) || (r.orderId !== null && r.orderId !== orderId) ? 'reservation_held'
+        : r.state !== 'held' || Date.parse(r.expiresAt) <= at ? 'reservation_expired'
+        : skus.size !== 1 || !skus.has(r.sku) || units > r.quantity ? 'reservation_mismatch'
+        : undefined;
+      out.set(id, { source: r?.flashSaleId ?? id, kind: 'flash_sale', name: r?.name ?? id, price: r?.price ?? 0, ...(refusal ? { refusal } : {}) });
+    }
+    return out;
+  }
+
   /** The pure engine's input gathered for a cart, and its answer. */
-  private async price(shopId: string, body: QuoteRequest, excluded: Excluded, ownHold?: string): Promise<Priced> {
+  private async price(shopId: string, body: QuoteRequest, excluded: Excluded, ownHold?: string, orderId?: string): Promise<Priced> {
     const at = body.at ? Date.parse(body.at) : Date.now();
+    const reserved = await this.reservedPrices(shopId, body, at, excluded, orderId);
     const shop = await this.deps.shopOf(shopId);
     const catalog = await this.catalog.lookup(shopId, body.items.map((i) => i.sku));
     let subtotal = 0;
@@ -186,11 +231,12 @@ export class PricingService {
       body.customerId ? this.deps.facts.of(shopId, body.customerId, { segments: [...segments], newCustomer, membership, points }) : GUEST,
       this.withBudgets(shopId, index.version, candidates, body.customerId ?? null, excluded, ownHold !== undefined),
     ]);
+    const items = body.items.map((i) => (i.reservationId ? { sku: i.sku, quantity: i.quantity, reserved: reserved.get(i.reservationId) } : i));
     const cart = priceCart({
-      currency: shop.currency, at, items: body.items, catalog: (sku) => catalog.get(sku), promotions, coupons, customer,
+      currency: shop.currency, at, items, catalog: (sku) => catalog.get(sku), promotions, coupons, customer,
       points: body.points, shippingFee: body.shippingFee,
     });
-    return { cart, candidates: new Map(candidates.map((c) => [c.stored.id, c])), catalog };
+    return { cart, candidates: new Map(candidates.map((c) => [c.stored.id, c])), catalog, reserved };
   }
 
   /** The live candidates with what is left of their budgets (counters and the customer's uses), read at once; a checkout's (`fresh`) from the counters themselves. */
@@ -232,7 +278,10 @@ export class PricingService {
     const existing = await this.answerOf(shopId, body.orderId, fingerprint);
     if (existing) return existing;
     const holdId = newId('hold');
-    const expiresAt = new Date(now.getTime() + this.deps.holdMinutes * 60_000);
+    // A hold lasts no longer than the 秒杀 reservations it prices: paid later, their units may be sold again.
+    const reservationIds = [...new Set(body.items.flatMap((i) => (i.reservationId ? [i.reservationId] : [])))];
+    const reservations = reservationIds.length > 0 && this.deps.reservations ? [...(await this.deps.reservations.of(shopId, reservationIds)).values()] : [];
+    const expiresAt = new Date(Math.min(now.getTime() + this.deps.holdMinutes * 60_000, ...reservations.filter((r) => r.state === 'held' && Date.parse(r.expiresAt) > now.getTime()).map((r) => Date.parse(r.expiresAt))));
     const shop = await this.deps.shopOf(shopId);
     try {
       await this.db.transaction().execute(async (trx) => {
@@ -250,15 +299,16 @@ export class PricingService {
       throw new FlywheelError('conflict', `orderId: order ${body.orderId} is being checked out by another request; retry in a moment`, 'orderId');
     }
 
-    const excluded: Excluded = { promotions: new Set(), coupons: new Set(), points: false };
+    const excluded: Excluded = { promotions: new Set(), coupons: new Set(), points: false, reservations: new Set() };
     let priced: Priced | undefined;
     for (let attempt = 0; attempt < 50; attempt++) {
-      priced = await this.price(shopId, body, excluded, holdId);
-      const failed = await this.take(shopId, holdId, priced, body.customerId ?? null);
+      priced = await this.price(shopId, body, excluded, holdId, body.orderId);
+      const failed = await this.take(shopId, holdId, priced, body.customerId ?? null, body.orderId);
       if (!failed) break;
       await this.releaseNow(shopId, holdId);
       if (failed.kind === 'promotion') excluded.promotions.add(failed.source);
       else if (failed.kind === 'coupon') excluded.coupons.add(failed.source);
+      else if (failed.kind === 'reservation') excluded.reservations!.add(failed.source);
       else excluded.points = true;
       priced = undefined;
     }
@@ -301,8 +351,13 @@ export class PricingService {
   }
 
   /** Takes what the priced cart uses, one resource at a time, each recorded against the hold as it is taken; the first that fails is named. */
-  private async take(shopId: string, holdId: string, priced: Priced, customerId: string | null): Promise<{ kind: 'promotion' | 'coupon' | 'points'; source: string } | null> {
+  private async take(shopId: string, holdId: string, priced: Priced, customerId: string | null, orderId: string): Promise<{ kind: 'promotion' | 'coupon' | 'points' | 'reservation'; source: string } | null> {
     const { cart, candidates } = priced;
+    // The 秒杀 reservations the cart is priced with become the order's (their units already taken from stock).
+    for (const [id, price] of priced.reserved) {
+      if (price.refusal || !this.deps.reservations) continue;
+      if (!(await this.deps.reservations.attach(shopId, id, orderId))) return { kind: 'reservation', source: id };
+    }
     const record = (trx: Trx, resource: string, counter: string | null, amount: number) => trx.insertInto('pricing_hold_takes')
       .values({ shop_id: shopId, hold_id: holdId, resource, counter, amount, state: 'taken' })
       .onConflict((oc) => oc.columns(['shop_id', 'hold_id', 'resource']).doUpdateSet({ counter, amount, state: 'taken' })).execute();

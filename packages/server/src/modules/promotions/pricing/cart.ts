@@ -1,5 +1,5 @@
 import { allocate } from './money';
-import type { Allocation, CatalogItem } from './types';
+import type { Allocation, CatalogItem, ReservedPrice } from './types';
 
 export interface WorkLine {
   sku: string;
@@ -7,6 +7,8 @@ export interface WorkLine {
   unitPrice: number;
   category: string | null;
   catalog: CatalogItem;
+  /** A reserved price of these units (a 秒杀's), for the item stage. */
+  reserved?: ReservedPrice;
   /** The line's units are `first .. first + quantity - 1` of the cart's units. */
   first: number;
 }
@@ -30,13 +32,13 @@ export class WorkCart {
   readonly allocations: Allocation[][];
   readonly points: number[];
 
-  constructor(lines: { catalog: CatalogItem; quantity: number }[]) {
+  constructor(lines: { catalog: CatalogItem; quantity: number; reserved?: ReservedPrice }[]) {
     this.lines = [];
     this.left = [];
     this.lineOf = [];
-    for (const { catalog, quantity } of lines) {
+    for (const { catalog, quantity, reserved } of lines) {
       const index = this.lines.length;
-      this.lines.push({ sku: catalog.sku, quantity, unitPrice: catalog.price, category: catalog.category, catalog, first: this.left.length });
+      this.lines.push({ sku: catalog.sku, quantity, unitPrice: catalog.price, category: catalog.category, catalog, reserved, first: this.left.length });
       for (let u = 0; u < quantity; u++) { this.left.push(catalog.price); this.lineOf.push(index); }
     }
     this.allocations = this.left.map(() => []);

@@ -1,7 +1,7 @@
 import { WorkCart } from './cart';
 import { Explanation } from './explain';
 import { couponStage, itemStage, orderStage, pointsStage, shippingStage, type GiftLine } from './stages';
-import type { Allocation, CatalogItem, PricedCart, PricedCartLine, PricingInput } from './types';
+import type { Allocation, CatalogItem, PricedCart, PricedCartLine, PricingInput, ReservedPrice } from './types';
 
 /**
  * Prices a cart (PRODUCT.md, row 11): item -> order -> coupon -> points -> shipping, each stage on
@@ -11,17 +11,23 @@ import type { Allocation, CatalogItem, PricedCart, PricedCartLine, PricingInput 
  */
 export function priceCart(input: PricingInput): PricedCart {
   const ex = new Explanation(input.currency);
-  // One line per SKU, in the order the cart first names it.
-  const merged = new Map<string, { catalog: CatalogItem; quantity: number }>();
+  // One line per SKU (and per reserved price of it), in the order the cart first names it.
+  const merged = new Map<string, { catalog: CatalogItem; quantity: number; reserved?: ReservedPrice }>();
   for (const item of input.items) {
-    const known = merged.get(item.sku);
+    let reserved = item.reserved;
+    if (reserved?.refusal) {
+      ex.refuse(reserved.source, reserved.refusal, { name: reserved.name, sku: item.sku });
+      reserved = undefined;
+    }
+    const key = reserved ? `${item.sku}\u0000${reserved.source}` : item.sku;
+    const known = merged.get(key);
     if (known) { known.quantity += item.quantity; continue; }
     const catalog = input.catalog(item.sku);
     if (!catalog) {
       if (!ex.notApplied.some((n) => n.source === item.sku && n.code === 'unknown_sku')) ex.refuse(item.sku, 'unknown_sku', { sku: item.sku });
       continue;
     }
-    merged.set(item.sku, { catalog, quantity: item.quantity });
+    merged.set(key, { catalog, quantity: item.quantity, reserved });
   }
   const cart = new WorkCart([...merged.values()]);
   const live = input.promotions.filter((p) => p.startsAt <= input.at && input.at < p.endsAt);

@@ -33,7 +33,7 @@ function eligible(p: PricingPromotion, customer: PricingCustomer, ex: Explanatio
   return refusal === null;
 }
 
-// --- Stage 1: item (限时折扣, 会员价): one per line, the lowest price wins ------------------------------
+// --- Stage 1: item (秒杀, 限时折扣, 会员价): one per line, the lowest price wins -----------------------
 
 function unitDiscount(p: Promotion<'timed_discount'> | Promotion<'member_price'>, unitPrice: number, sku: string, customer: PricingCustomer): number | null {
   if (p.kind === 'timed_discount') {
@@ -46,7 +46,11 @@ function unitDiscount(p: Promotion<'timed_discount'> | Promotion<'member_price'>
 }
 
 export function itemStage(cart: WorkCart, promotions: readonly PricingPromotion[], customer: PricingCustomer, ex: Explanation): number {
-  const offers: { p: Promotion<'timed_discount'> | Promotion<'member_price'>; perLine: Map<number, number> }[] = [];
+  const offers: { p: { id: string; kind: string; name: string; discountLeft: number | null }; perLine: Map<number, number> }[] = [];
+  // A reserved price (a 秒杀's) is an offer on its own line.
+  cart.lines.forEach((line, l) => {
+    if (line.reserved) offers.push({ p: { id: line.reserved.source, kind: line.reserved.kind, name: line.reserved.name, discountLeft: null }, perLine: new Map([[l, Math.max(0, line.unitPrice - line.reserved.price)]]) });
+  });
   for (const p of promotions) {
     if (p.kind !== 'timed_discount' && p.kind !== 'member_price') continue;
     const lines = linesIn(cart, p.scope);

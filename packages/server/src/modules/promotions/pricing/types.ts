@@ -56,11 +56,25 @@ export interface PricingCustomer {
   points: { available: number; pointsPerYuan: number; maxShare: number } | null;
 }
 
+/**
+ * A price the customer holds for some units of a SKU (a 秒杀 reservation, later a 预售's): an
+ * item-stage price competing with 限时折扣 and 会员价 for those units, the lowest winning. `refusal`:
+ * the service found it unusable (expired, another customer's ...); the units are priced without it.
+ */
+export interface ReservedPrice {
+  source: string;
+  kind: 'flash_sale';
+  name: string;
+  price: number;
+  refusal?: NotAppliedCode;
+}
+
 export interface PricingInput {
   currency: string;
   /** Epoch milliseconds the cart is priced at. */
   at: number;
-  items: readonly { sku: string; quantity: number }[];
+  /** A reserved item is a line of its own (its units at the reserved price), even beside the same SKU unreserved. */
+  items: readonly { sku: string; quantity: number; reserved?: ReservedPrice }[];
   catalog: (sku: string) => CatalogItem | undefined;
   promotions: readonly PricingPromotion[];
   coupons: readonly PricingCoupon[];
