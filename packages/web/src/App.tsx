@@ -55,6 +55,7 @@ const router = createBrowserRouter([
       { path: 'promotions', element: page(() => import('./pages/promotions/PromotionsPage'), 'PromotionsPage') },
       { path: 'promotions/coupons', element: page(() => import('./pages/promotions/CouponTemplatesPage'), 'CouponTemplatesPage') },
       { path: 'promotions/simulator', element: page(() => import('./pages/promotions/QuoteSimulatorPage'), 'QuoteSimulatorPage') },
+      { path: 'promotions/flash-sales', element: page(() => import('./pages/campaigns/FlashSalesPage'), 'FlashSalesPage') },
       { path: 'loyalty', element: page(() => import('./pages/loyalty/LoyaltyPage'), 'LoyaltyPage') },
       { path: 'plan', element: page(() => import('./pages/plan/PlanPage'), 'PlanPage') },
       { path: 'review', element: page(() => import('./pages/review/ReviewPage'), 'ReviewPage') },

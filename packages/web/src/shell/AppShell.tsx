@@ -31,7 +31,7 @@ const navigation: NavEntry[] = [
       { path: '/customers/segments', label: 'customers.nav.segments' },
     ],
   },
-  { path: '/promotions', label: 'promotions.nav', children: [{ path: '/promotions', label: 'promotions.nav.list' }, { path: '/promotions/coupons', label: 'promotions.nav.coupons' }, { path: '/promotions/simulator', label: 'promotions.nav.simulator' }] },
+  { path: '/promotions', label: 'promotions.nav', children: [{ path: '/promotions', label: 'promotions.nav.list' }, { path: '/promotions/coupons', label: 'promotions.nav.coupons' }, { path: '/promotions/simulator', label: 'promotions.nav.simulator' }, { path: '/promotions/flash-sales', label: 'promotions.nav.flashSales' }] },
   { path: '/loyalty', label: 'loyalty.nav' },
   { path: '/plan', label: 'nav.plan' },
   { path: '/review', label: 'nav.review' },
