@@ -139,7 +139,13 @@ export async function openFlywheel(config: Config, options: OpenOptions = {}): P
       erasePerson: async (shopId, userId, anonymousId) => { await tracking.erasePerson(shopId, userId, anonymousId); await analytics.erasePerson(shopId, userId, anonymousId); },
       drainOutbox: () => projector.drain(),
     });
-    const campaigns = createCampaigns(db, { runtime, log });
+    const campaigns = createCampaigns(db, {
+      runtime, log,
+      commerce: {
+        order: (shopId, orderId) => commerce.getOrder(shopId, orderId).catch((error: unknown) => { if (error instanceof FlywheelError && error.code === 'not_found') return null; throw error; }),
+        refund: (shopId, refund) => commerce.upsert(shopId, 'refunds', [refund]),
+      },
+    });
     const promotions = createPromotions(db, {
       shopOf: (id) => lookup.get(id),
       facts: customerFacts({

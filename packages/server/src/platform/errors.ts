@@ -16,6 +16,10 @@ export const errorStatus = {
   limit_reached: 409,
   not_started: 409,
   ended: 409,
+  /** A 拼团 group's refusals: every place taken, no longer forming (failed or past its hours), the customer in it already. */
+  group_full: 409,
+  group_closed: 409,
+  already_joined: 409,
   payload_too_large: 413,
   rate_limited: 429,
   internal: 500,
