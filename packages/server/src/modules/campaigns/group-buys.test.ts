@@ -240,4 +240,34 @@ describe('group buys: the deadline', () => {
     // The group failing freed the leader's place in the buy: they may open another.
     expect((await open(buy.id, 'late-leader', 'LATE-L2')).status).toBe(201);
   });
+
+  it('the deadline racing the last payment: each group either succeeds unrefunded or fails with every paid order refunded, never both', async () => {
+    const buy = await newGroupBuy({ groupSize: 2, hours: 1, perCustomer: 1 });
+    const groups: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const g = (await open(buy.id, `race-l${i}`, `RACE-L${i}`)).body;
+      expect((await join(g.id, `race-m${i}`, `RACE-M${i}`)).status).toBe(201);
+      groups.push(g.id);
+    }
+    await send(...groups.map((_, i) => order(`RACE-L${i}`, `race-l${i}`, 'paid')));
+    await fw.runtime.subscribers.drain();
+    await Promise.all([
+      fw.runtime.jobs.work(new Date(Date.now() + 2 * HOUR)),
+      (async () => { await send(...groups.map((_, i) => order(`RACE-M${i}`, `race-m${i}`, 'paid'))); await fw.runtime.subscribers.drain(); })(),
+    ]);
+    await fw.runtime.drain();
+    await fw.runtime.jobs.work(new Date(Date.now() + 2 * HOUR));
+    for (const [i, id] of groups.entries()) {
+      const g = await readGroup(id);
+      const refunds = [await refunded(`RACE-L${i}`), await refunded(`RACE-M${i}`)];
+      if (g.state === 'succeeded') {
+        expect(g.paidMembers).toBe(2);
+        expect(refunds).toEqual([0, 0]);
+      } else {
+        expect(g.state).toBe('failed');
+        expect(g.members.every((m: { state: string }) => m.state === 'refunded')).toBe(true);
+        expect(refunds).toEqual([PRICE, PRICE]);
+      }
+    }
+  });
 });
