@@ -137,6 +137,12 @@ describe('group buys: a group forming and succeeding', () => {
     expect((await call(fw, 'GET', `/v1/group-buys/${buy.id}`, key)).body.groups).toEqual({ forming: 0, succeeded: 1, failed: 0 });
     expect((await call(fw, 'GET', `/v1/group-buys/${buy.id}/groups`, key)).body.groups.map((x: { id: string }) => x.id)).toEqual([g.id]);
     expect((await ledgerOf(g.id)).map((e) => e.kind)).toEqual(['opened', 'joined', 'paid', 'joined', 'paid', 'joined', 'paid', 'succeeded']);
+    // Each entry is a domain event for journeys: a 还差1人 reminder reads missing on group_buy.paid.
+    const events = await fw.db.selectFrom('outbox').select(['topic', 'payload']).where('shop_id', '=', shopId).where('key', '=', g.id).orderBy('id').execute();
+    expect(events.map((e) => e.topic)).toEqual(['opened', 'joined', 'paid', 'joined', 'paid', 'joined', 'paid', 'succeeded'].map((k) => `group_buy.${k}`));
+    const payload = (i: number) => (typeof events[i].payload === 'string' ? JSON.parse(events[i].payload) : events[i].payload);
+    expect(payload(4)).toMatchObject({ groupBuyId: buy.id, groupId: g.id, kind: 'paid', customerId: 'a', orderId: 'G1-A', state: 'forming', groupSize: 3, paidMembers: 2, missing: 1 });
+    expect(payload(7)).toMatchObject({ kind: 'succeeded', state: 'succeeded', paidMembers: 3, missing: 0 });
   });
 
   it('50 concurrent joins and payments into a group of 5 give exactly 5 paid members and a succeeded group', async () => {
@@ -162,6 +168,15 @@ describe('group buys: a group forming and succeeding', () => {
     const ledger = await ledgerOf(g.id);
     expect(ledger.filter((e) => e.kind === 'paid')).toHaveLength(5);
     expect(ledger.filter((e) => e.kind === 'succeeded')).toHaveLength(1);
+  });
+
+  it('one customer joining twice at once with two orders gets one place', async () => {
+    const buy = await newGroupBuy({ groupSize: 4, perCustomer: 3 });
+    const g = (await open(buy.id, 'twice-leader', 'TW-L')).body;
+    const both = await Promise.all([join(g.id, 'twice', 'TW-1'), join(g.id, 'twice', 'TW-2')]);
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(both.find((r) => r.status === 409)!.body.error).toMatchObject({ code: 'already_joined', field: 'customerId' });
+    expect((await readGroup(g.id)).members).toHaveLength(2);
   });
 
   it('a cancelled order frees its place while the group forms', async () => {

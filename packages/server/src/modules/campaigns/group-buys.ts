@@ -1,6 +1,7 @@
 import type { BatchResult, Group, GroupBuy, GroupBuyCreate, GroupJoin, GroupMemberState, GroupState, RefundRecord } from '@flywheel/contracts';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db';
+import { enqueue } from '../../platform/outbox';
 import { FlywheelError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import type { Job, Jobs, Trx } from '../../platform/jobs';
@@ -165,8 +166,9 @@ export class GroupBuyService {
           shop_id: shopId, id, group_buy_id: buy.id, leader_customer_id: request.customerId, state: 'forming', group_size: buy.groupSize, seats: 1, paid: 0,
           idempotency_key: key, expires_at: expiresAt.toISOString(), created_at: now.toISOString(), updated_at: now.toISOString(),
         }).execute();
-        await this.ledger(trx, shopId, buy.id, id, 'opened', `opened:${id}`, { customerId: request.customerId, orderId: request.orderId, at: now });
-        await this.takePlace(trx, shopId, buy, id, request, key, true, now);
+        const group: GroupFacts = { state: 'forming', groupSize: buy.groupSize, seats: 1, paid: 0, expiresAt: expiresAt.getTime() };
+        await this.ledger(trx, shopId, buy.id, id, 'opened', `opened:${id}`, { customerId: request.customerId, orderId: request.orderId, group, at: now });
+        await this.takePlace(trx, shopId, buy, id, request, key, true, group, now);
         await this.jobs.enqueue([{ queue: GROUP_DEADLINE_QUEUE, key: `${shopId}:${id}`, shopId, payload: { groupId: id }, runAt: expiresAt }], trx);
       });
     } catch (error) {
@@ -202,23 +204,25 @@ export class GroupBuyService {
         if (inIt) throw new FlywheelError('already_joined', `customerId: customer ${request.customerId} is in group ${groupId} already, with order ${inIt.order_id as string}; a customer joins a group once`, 'customerId');
         const next = nextGroup(factsOf(g), null, { kind: 'join', at: now.getTime() });
         if ('refusal' in next) throw new FlywheelError(next.code, `groupId: ${next.refusal}`, 'groupId');
-        await this.takePlace(trx, shopId, buy, groupId, request, key, false, now);
+        await this.takePlace(trx, shopId, buy, groupId, request, key, false, next.group, now);
         await trx.updateTable('group_buy_groups').set({ seats: next.group.seats, updated_at: now.toISOString() }).where('shop_id', '=', shopId).where('id', '=', groupId).execute();
       });
     } catch (error) {
       if (error instanceof LimitReached) throw this.limitReached(buy, request);
       if (!isUniqueViolation(error)) throw error;
       // A retry with the same key, or the same order, won the race: its group is the answer.
+      const byKey = await this.db.selectFrom('group_buy_members').select('order_id').where('shop_id', '=', shopId).where('group_id', '=', groupId).where('idempotency_key', '=', key).executeTakeFirst();
       const member = await this.memberOfOrder(shopId, request.orderId);
-      if (member?.group_id === groupId && member.customer_id === request.customerId) return this.group(shopId, groupId);
-      throw this.orderTaken(request.orderId, member);
+      if (byKey || (member?.group_id === groupId && member.customer_id === request.customerId)) return this.group(shopId, groupId);
+      if (member) throw this.orderTaken(request.orderId, member);
+      throw new FlywheelError('already_joined', `customerId: customer ${request.customerId} joined group ${groupId} just now with another order; a customer joins a group once`, 'customerId');
     }
     await this.syncOrder(shopId, request.orderId);
     return this.group(shopId, groupId);
   }
 
   /** The member's row, the customer's count against perCustomer and the ledger entry: a place taken. */
-  private async takePlace(trx: Trx, shopId: string, buy: StoredGroupBuy, groupId: string, request: GroupJoin, key: string, leader: boolean, now: Date) {
+  private async takePlace(trx: Trx, shopId: string, buy: StoredGroupBuy, groupId: string, request: GroupJoin, key: string, leader: boolean, group: GroupFacts, now: Date) {
     const counted = await sql<{ active_groups: number }>`
       insert into group_buy_customers (shop_id, group_buy_id, customer_id, active_groups) values (${shopId}, ${buy.id}, ${request.customerId}, 1)
       on conflict (shop_id, group_buy_id, customer_id) do update set active_groups = group_buy_customers.active_groups + 1
@@ -229,7 +233,7 @@ export class GroupBuyService {
       shop_id: shopId, group_id: groupId, group_buy_id: buy.id, customer_id: request.customerId, order_id: request.orderId, leader, state: 'joined',
       idempotency_key: key, joined_at: now.toISOString(), updated_at: now.toISOString(),
     }).execute();
-    await this.ledger(trx, shopId, buy.id, groupId, 'joined', `joined:${groupId}:${request.orderId}`, { customerId: request.customerId, orderId: request.orderId, at: now });
+    await this.ledger(trx, shopId, buy.id, groupId, 'joined', `joined:${groupId}:${request.orderId}`, { customerId: request.customerId, orderId: request.orderId, group, at: now });
   }
 
   /**
@@ -294,7 +298,7 @@ export class GroupBuyService {
     if (member && memberState && memberState !== member.state) {
       await trx.updateTable('group_buy_members').set({ state: memberState, updated_at: at, ...(memberState === 'refunded' ? { refunded_at: at } : {}) })
         .where('shop_id', '=', shopId).where('order_id', '=', member.order_id).execute();
-      const entry = { customerId: member.customer_id, orderId: member.order_id, at: now };
+      const entry = { customerId: member.customer_id, orderId: member.order_id, group, at: now };
       if (memberState === 'paid') await this.ledger(trx, shopId, g.group_buy_id, g.id, 'paid', `paid:${g.id}:${member.order_id}`, entry);
       if (memberState === 'left') {
         await this.ledger(trx, shopId, g.group_buy_id, g.id, 'left', `left:${g.id}:${member.order_id}`, { ...entry, reverses: `joined:${g.id}:${member.order_id}` });
@@ -309,7 +313,7 @@ export class GroupBuyService {
       const closing = group.state !== g.state;
       await trx.updateTable('group_buy_groups').set({ state: group.state, seats: group.seats, paid: group.paid, updated_at: at, ...(closing ? { closed_at: at } : {}) })
         .where('shop_id', '=', shopId).where('id', '=', g.id).execute();
-      if (closing) await this.ledger(trx, shopId, g.group_buy_id, g.id, group.state, `${group.state}:${g.id}`, { at: now });
+      if (closing) await this.ledger(trx, shopId, g.group_buy_id, g.id, group.state, `${group.state}:${g.id}`, { group, at: now });
       if (closing && group.state === 'failed') {
         const members = await trx.selectFrom('group_buy_members').select(['customer_id', 'order_id', 'state']).where('shop_id', '=', shopId).where('group_id', '=', g.id).execute();
         await this.releaseCounts(trx, shopId, g.group_buy_id, members.filter((m) => m.state !== 'left').map((m) => m.customer_id as string));
@@ -326,11 +330,24 @@ export class GroupBuyService {
     }
   }
 
-  private ledger(trx: Trx, shopId: string, groupBuyId: string, groupId: string, kind: string, key: string, entry: { customerId?: string; orderId?: string; amount?: number; reverses?: string; at: Date }) {
-    return trx.insertInto('group_buy_ledger').values({
+  /**
+   * A ledger entry, once by its key, and its domain event `group_buy.<kind>` in the same transaction
+   * (a journey's 还差1人 reminder reads `missing` on `group_buy.paid`).
+   */
+  private async ledger(trx: Trx, shopId: string, groupBuyId: string, groupId: string, kind: string, key: string, entry: { customerId?: string; orderId?: string; amount?: number; reverses?: string; group: GroupFacts; at: Date }) {
+    const added = await trx.insertInto('group_buy_ledger').values({
       shop_id: shopId, group_buy_id: groupBuyId, group_id: groupId, kind, customer_id: entry.customerId ?? null, order_id: entry.orderId ?? null,
       amount: entry.amount ?? null, reverses: entry.reverses ?? null, key, at: entry.at.toISOString(),
-    }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    }).onConflict((oc) => oc.column('key').doNothing()).returning('id').execute();
+    if (added.length === 0) return;
+    const g = entry.group;
+    await enqueue(trx, shopId, [{
+      topic: `group_buy.${kind}`, key: groupId,
+      payload: {
+        groupBuyId, groupId, kind, customerId: entry.customerId ?? null, orderId: entry.orderId ?? null, amount: entry.amount ?? null,
+        state: g.state, groupSize: g.groupSize, paidMembers: g.paid, missing: missingMembers(g), expiresAt: new Date(g.expiresAt).toISOString(), at: entry.at.toISOString(),
+      },
+    }]);
   }
 
   /**
