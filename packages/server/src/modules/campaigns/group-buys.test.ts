@@ -6,6 +6,9 @@
  * exactly once through commerce (seen by the metrics), a payment after the deadline refunded, a
  * cancelled order freeing its place, and shipping held while a group forms.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Flywheel } from '../../app';
 import { call, newShop, startFlywheel } from '../../testing/harness';
@@ -283,6 +286,35 @@ describe('group buys: the deadline', () => {
         expect(g.members.every((m: { state: string }) => m.state === 'refunded')).toBe(true);
         expect(refunds).toEqual([PRICE, PRICE]);
       }
+    }
+  });
+});
+
+describe('group buys: a restart', () => {
+  it('a deadline that was due while the server was down fires when it is back, and refunds', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-group-restart-'));
+    const before = await startFlywheel({ dataDir });
+    const shop = await newShop(before, 'Restart');
+    let groupId: string;
+    try {
+      const buy = (await call(before, 'POST', '/v1/group-buys', shop.secretKey, groupBuy({ groupSize: 2, hours: 1 }))).body;
+      groupId = (await call(before, 'POST', `/v1/group-buys/${buy.id}/groups`, shop.secretKey, { customerId: 'rs-leader', orderId: 'RS-L' })).body.id;
+      expect((await call(before, 'POST', '/v1/orders/batch', shop.secretKey, { records: [order('RS-L', 'rs-leader', 'paid')] })).body.accepted).toBe(1);
+      await before.runtime.drain();
+      expect((await call(before, 'GET', `/v1/groups/${groupId}`, shop.secretKey)).body).toMatchObject({ state: 'forming', paidMembers: 1 });
+    } finally {
+      await before.close();
+    }
+    const after = await startFlywheel({ dataDir });
+    try {
+      // The server comes back after the group's hour: its timer is due, and so is the refund it asks for.
+      await after.runtime.jobs.work(new Date(Date.now() + 2 * HOUR));
+      await after.runtime.jobs.work(new Date(Date.now() + 2 * HOUR));
+      const g = (await call(after, 'GET', `/v1/groups/${groupId}`, shop.secretKey)).body;
+      expect(g).toMatchObject({ state: 'failed', members: [expect.objectContaining({ customerId: 'rs-leader', state: 'refunded' })] });
+      expect((await after.commerce.getOrder(shop.shopId, 'RS-L')).refundedAmount).toBe(PRICE);
+    } finally {
+      await after.close();
     }
   });
 });
