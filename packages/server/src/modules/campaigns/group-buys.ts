@@ -419,9 +419,13 @@ export class GroupBuyService {
     for (const e of events) byShop.set(e.shopId, [...(byShop.get(e.shopId) ?? []), e]);
     for (const [shopId, list] of byShop) {
       const orderIds = [...new Set(list.map((e) => (e.payload as { externalId: string }).externalId))];
-      const members = await trx.selectFrom('group_buy_members').select('order_id').where('shop_id', '=', shopId).where('order_id', 'in', orderIds).execute();
+      const members = await trx.selectFrom('group_buy_members').select(['order_id', 'group_id']).where('shop_id', '=', shopId).where('order_id', 'in', orderIds).execute();
       if (members.length === 0) continue;
       const known = new Set(members.map((m) => m.order_id as string));
+      // Every group's row lock first, in id order, before anything is published: publishing takes the
+      // outbox's lock until commit, and a deadline job holding one of these groups publishes too.
+      await trx.selectFrom('group_buy_groups').select('id').where('shop_id', '=', shopId)
+        .where('id', 'in', [...new Set(members.map((m) => m.group_id as string))]).orderBy('id').forUpdate().execute();
       for (const e of list) {
         const order = e.payload as { externalId: string; status: string; paidAt: string | null };
         const event = known.has(order.externalId) ? orderEvent(order) : null;
