@@ -17,6 +17,9 @@ pg.types.setTypeParser(20, (v) => Number(v));
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Db = Kysely<any>;
 
+/** Whether a statement failed on a unique constraint (Postgres 23505): another writer got there first. */
+export const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === '23505';
+
 export async function openDatabase(config: Config): Promise<Db> {
   if (config.databaseUrl) {
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });

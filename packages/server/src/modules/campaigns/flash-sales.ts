@@ -1,7 +1,7 @@
 import type { FlashSale, FlashSaleCreate, FlashSaleReservation, FlashSaleReserve, ReservationState } from '@flywheel/contracts';
 import { sql } from 'kysely';
 import type { HotCounters } from '../../platform/counters';
-import type { Db } from '../../platform/db';
+import { type Db, isUniqueViolation } from '../../platform/db';
 import { FlywheelError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import type { Job, Jobs, Trx } from '../../platform/jobs';
@@ -45,7 +45,6 @@ interface ReservationRow {
 interface SoldOutMemo { until: number; atLeast: number; loadedAt: number; keys: Map<string, string> }
 
 const iso = (v: string | Date) => new Date(v).toISOString();
-const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === '23505';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function saleOf(r: any): StoredSale {

@@ -1,6 +1,6 @@
 import type { BatchResult, Group, GroupBuy, GroupBuyCreate, GroupJoin, GroupMemberState, GroupState, RefundRecord } from '@flywheel/contracts';
 import { sql } from 'kysely';
-import type { Db } from '../../platform/db';
+import { type Db, isUniqueViolation } from '../../platform/db';
 import { enqueue } from '../../platform/outbox';
 import { FlywheelError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
@@ -40,7 +40,6 @@ interface MemberRow {
 }
 
 const iso = (v: string | Date) => new Date(v).toISOString();
-const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === '23505';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function buyOf(r: any): StoredGroupBuy {

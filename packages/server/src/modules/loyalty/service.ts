@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type {
   CustomerPoints, LoyaltyMember, LoyaltyProgram, MemberSummary, PointsAdjustRequest, PointsAdjustResult, PointsEntry, SignInResult, TierBenefits, TierChange,
 } from '@flywheel/contracts';
-import type { Db } from '../../platform/db';
+import { type Db, isUniqueViolation } from '../../platform/db';
 import { FlywheelError, type ErrorCode } from '../../platform/errors';
 import { sha256 } from '../../platform/ids';
 import type { Trx } from '../../platform/jobs';
@@ -50,7 +50,6 @@ export function entryOf(r: EntryJoin | (EntryRow & { lot_expires_at?: string | n
   };
 }
 
-const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === '23505';
 
 /**
  * Loyalty's service: the program, a customer's points and tier, adjustments, redemptions and the

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { CouponDiscount, CouponTemplate, CouponTemplateCreate, CouponValidity, CustomerCoupon, PricingAudience, PricingScope, Stacking } from '@flywheel/contracts';
 import { sql } from 'kysely';
 import type { HotCounters } from '../../platform/counters';
-import type { Db } from '../../platform/db';
+import { type Db, isUniqueViolation } from '../../platform/db';
 import { FlywheelError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import type { Trx } from '../../platform/jobs';
@@ -57,7 +57,6 @@ function newCode(): string {
   return out;
 }
 
-const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === '23505';
 
 /** Where a coupon's validity starts and ends for one given out at `at`. */
 function validityAt(validity: CouponValidity, at: Date): { from: string | null; to: string } {

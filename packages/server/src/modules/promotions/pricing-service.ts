@@ -2,7 +2,7 @@ import { MAX_CART_AMOUNT, renderText, type CheckoutRequest, type CheckoutResult,
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { HotCounters } from '../../platform/counters';
-import type { Db } from '../../platform/db';
+import { type Db, isUniqueViolation } from '../../platform/db';
 import { FlywheelError } from '../../platform/errors';
 import { newId, sha256 } from '../../platform/ids';
 import type { Job, Jobs, Trx } from '../../platform/jobs';
@@ -87,7 +87,6 @@ interface HoldRow {
 }
 
 const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
-const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === '23505';
 const PAID = new Set(['paid', 'shipped', 'completed']);
 
 /** A hold's promotions as kept: the discount each gave, and a gift's cost. */
